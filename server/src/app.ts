@@ -1,0 +1,46 @@
+/**
+ * The archdeck application as a Fastify plugin: plugins first (each owns one resource and its
+ * lifecycle), then one plugin per API feature. The process around it lives in main.ts.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from './config.js';
+import errors from './plugins/errors.js';
+import security from './plugins/security.js';
+import auth from './plugins/auth.js';
+import engine from './plugins/engine.js';
+import binfmt from './plugins/binfmt.js';
+import web from './plugins/web.js';
+import health from './routes/health/index.js';
+import session from './routes/session/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}
+
+export interface AppOptions {
+  config: Config;
+}
+
+const configPlugin = fp<AppOptions>(
+  async (app, opts) => {
+    app.decorate('config', opts.config);
+  },
+  { name: 'config' },
+);
+
+export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
+  await instance.register(configPlugin, opts);
+  await instance.register(errors);
+  await instance.register(security);
+  await instance.register(auth);
+  await instance.register(engine);
+  await instance.register(binfmt);
+  await instance.register(web);
+  await instance.register(health);
+  await instance.register(session);
+};
+
+export default fp(app, { name: 'archdeck' });

@@ -1,0 +1,233 @@
+/**
+ * Our one door to podman. It finds (or starts) a podman API service, keeps the connection
+ * alive with capped-backoff reconnects, and maps podman's JSON to our own types. Nothing else
+ * in the server imports dockerode.
+ */
+import Docker from 'dockerode';
+import type { FastifyBaseLogger } from 'fastify';
+import type { PodmanHealth } from '@archdeck/shared';
+import { AppError } from '../lib/errors.js';
+import { ManagedService } from './managed-service.js';
+import { pingSocket } from './socket-probe.js';
+import { detectHostQuirks, findExecutable, serviceConfigFor, type ServiceConfig } from './host-quirks.js';
+import { join } from 'node:path';
+
+/** The oldest compat API version with everything we use; podman 4.x serves 1.41. */
+const API_VERSION = 'v1.41';
+const PING_TIMEOUT_MS = 1500;
+const INFO_TIMEOUT_MS = 5000;
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+
+export interface EngineOptions {
+  /** An explicit socket: use only this one, never discover or start another. */
+  socket: string | null;
+  candidates: string[];
+  dataDir: string;
+  pathEnv: string;
+  env: NodeJS.ProcessEnv;
+  log: FastifyBaseLogger;
+}
+
+interface ServiceInfo {
+  version: string | null;
+  apiVersion: string | null;
+  ociRuntime: string | null;
+  cgroupVersion: string | null;
+  rootless: boolean | null;
+}
+
+const NO_INFO: ServiceInfo = {
+  version: null,
+  apiVersion: null,
+  ociRuntime: null,
+  cgroupVersion: null,
+  rootless: null,
+};
+
+async function withTimeout<T>(ms: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const signal = AbortSignal.timeout(ms);
+  return run(signal);
+}
+
+export class Engine {
+  private docker: Docker | null = null;
+  private socket: string;
+  private mode: PodmanHealth['mode'] = 'none';
+  private managed: ManagedService | null = null;
+  private serviceConfig: ServiceConfig | null = null;
+  private info: ServiceInfo = NO_INFO;
+  private lastError: string | null = 'not connected yet';
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private connecting: Promise<boolean> | null = null;
+  private closed = false;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.socket = opts.socket ?? opts.candidates[0] ?? '/run/podman/podman.sock';
+  }
+
+  get reachable(): boolean {
+    return this.docker !== null;
+  }
+
+  /** Connects once; on failure the daemon keeps running and retries in the background. */
+  async start(): Promise<void> {
+    if (!(await this.connect())) this.scheduleReconnect();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.connecting?.catch(() => undefined);
+    await this.managed?.stop();
+  }
+
+  /** Probes the service now, so health never reports a connection that died quietly. */
+  async health(): Promise<PodmanHealth> {
+    await this.connecting;
+    if (this.docker) {
+      try {
+        await pingSocket(this.socket, PING_TIMEOUT_MS);
+      } catch (err) {
+        this.lost(err as Error);
+      }
+    } else if (!this.connecting && !this.retryTimer && !this.closed) {
+      this.scheduleReconnect();
+    }
+    return {
+      reachable: this.docker !== null,
+      socket: this.socket,
+      mode: this.mode,
+      ...this.info,
+      adjustments: this.mode === 'managed' ? (this.serviceConfig?.adjustments ?? []) : [],
+      error: this.docker ? null : this.lastError,
+    };
+  }
+
+  /** The dockerode client, or a 503 whose message says how to get podman back. */
+  client(): Docker {
+    if (this.docker) return this.docker;
+    throw new AppError(
+      503,
+      'podman_unavailable',
+      `podman is not reachable at ${this.socket}: ${this.lastError ?? 'unknown error'}. ` +
+        'Check `podman info`, or start the service with `podman system service --time=0`.',
+    );
+  }
+
+  private connect(): Promise<boolean> {
+    this.connecting ??= this.discover().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async discover(): Promise<boolean> {
+    if (this.opts.socket) return this.tryExternal(this.opts.socket);
+    for (const candidate of this.opts.candidates) {
+      if (await this.tryExternal(candidate)) return true;
+    }
+    return this.tryManaged();
+  }
+
+  private async tryExternal(socket: string): Promise<boolean> {
+    try {
+      await pingSocket(socket, PING_TIMEOUT_MS);
+    } catch (err) {
+      if (this.opts.socket) {
+        this.lastError = `${(err as Error).message}`;
+        this.socket = socket;
+      }
+      return false;
+    }
+    return this.attach(socket, 'external');
+  }
+
+  private async tryManaged(): Promise<boolean> {
+    const podman = await findExecutable('podman', this.opts.pathEnv);
+    if (!podman) {
+      this.mode = 'none';
+      this.lastError =
+        'podman is not installed and no podman API socket answers: apt-get install -y podman runc';
+      return false;
+    }
+    if (!this.managed) {
+      this.serviceConfig = serviceConfigFor(
+        await detectHostQuirks(),
+        await findExecutable('runc', this.opts.pathEnv),
+      );
+      this.managed = new ManagedService(
+        join(this.opts.dataDir, 'podman'),
+        podman,
+        this.serviceConfig,
+        this.opts.env,
+        this.opts.log,
+        () => this.lost(new Error('the managed podman service exited')),
+      );
+    }
+    try {
+      await this.managed.start();
+    } catch (err) {
+      this.mode = 'managed';
+      this.socket = this.managed.socket;
+      this.lastError = (err as Error).message;
+      return false;
+    }
+    return this.attach(this.managed.socket, 'managed');
+  }
+
+  private async attach(socket: string, mode: PodmanHealth['mode']): Promise<boolean> {
+    const docker = new Docker({ socketPath: socket, version: API_VERSION });
+    try {
+      this.info = await withTimeout(INFO_TIMEOUT_MS, (abortSignal) => readInfo(docker, abortSignal));
+    } catch (err) {
+      this.lastError = `podman answered ping but not /info: ${(err as Error).message}`;
+      return false;
+    }
+    this.docker = docker;
+    this.socket = socket;
+    this.mode = mode;
+    this.lastError = null;
+    this.attempt = 0;
+    this.opts.log.info({ socket, mode, version: this.info.version }, 'connected to podman');
+    return true;
+  }
+
+  private lost(err: Error): void {
+    if (this.docker) this.opts.log.warn({ err: err.message }, 'lost the podman connection');
+    this.docker = null;
+    this.lastError = err.message;
+    if (!this.closed) this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.retryTimer || this.closed) return;
+    const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt);
+    this.attempt++;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.connect().then((ok) => {
+        if (!ok) this.scheduleReconnect();
+      });
+    }, delay);
+    this.retryTimer.unref();
+  }
+}
+
+type WithAbort<T> = (opts: { abortSignal: AbortSignal }) => Promise<T>;
+
+async function readInfo(docker: Docker, abortSignal: AbortSignal): Promise<ServiceInfo> {
+  // dockerode's info()/version() accept { abortSignal }; @types/dockerode omits the argument.
+  const version = await (docker.version as WithAbort<Docker.DockerVersion>).call(docker, { abortSignal });
+  const info = await (docker.info as WithAbort<Record<string, unknown>>).call(docker, { abortSignal });
+  const security = Array.isArray(info.SecurityOptions) ? (info.SecurityOptions as string[]) : [];
+  const podman = version.Components?.find((c) => c.Name === 'Podman Engine');
+  return {
+    version: podman?.Version ?? version.Version ?? null,
+    apiVersion: version.ApiVersion ?? null,
+    ociRuntime: typeof info.DefaultRuntime === 'string' ? info.DefaultRuntime : null,
+    cgroupVersion: typeof info.CgroupVersion === 'string' ? info.CgroupVersion : null,
+    rootless: security.some((s) => s.includes('name=rootless')),
+  };
+}

@@ -1,0 +1,29 @@
+import fp from 'fastify-plugin';
+import { Engine } from '../engine/engine.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    engine: Engine;
+  }
+}
+
+/** The podman connection: opened when the app is ready, closed (and a managed service stopped) on close. */
+export default fp(
+  async (app) => {
+    const engine = new Engine({
+      socket: app.config.podmanSocket,
+      candidates: app.config.podmanCandidates,
+      dataDir: app.config.dataDir,
+      pathEnv: app.config.pathEnv,
+      env: app.config.childEnv,
+      log: app.log.child({ module: 'engine' }),
+    });
+    app.decorate('engine', engine);
+    // Not awaited: a slow or absent podman must not delay or stop the daemon's start.
+    app.addHook('onReady', async () => {
+      void engine.start();
+    });
+    app.addHook('onClose', () => engine.close());
+  },
+  { name: 'engine', dependencies: ['config'] },
+);

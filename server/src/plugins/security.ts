@@ -1,0 +1,87 @@
+/**
+ * Defences that apply to every request, static files and streams included. The daemon can do
+ * anything root can, so a web page from another origin must never be able to drive it:
+ *  - Host allowlist (DNS rebinding): checked before any body is read;
+ *  - state-changing requests need an exact same-origin Origin, or a Bearer token and no
+ *    browser headers at all; cross-site fetch metadata is refused;
+ *  - JSON bodies only (text/plain and forms are what cross-site "simple requests" can send);
+ *  - no CORS headers, ever; strict security headers on every response.
+ */
+import fp from 'fastify-plugin';
+import type { AddressInfo } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiError } from '@archdeck/shared';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+export const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " +
+    "form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+} as const;
+
+function reject(reply: FastifyReply, status: number, code: string, message: string) {
+  const body: ApiError = { code, message };
+  return reply.code(status).send(body);
+}
+
+export default fp(
+  async (app) => {
+    const port = () => (app.server.address() as AddressInfo | null)?.port ?? app.config.port;
+    const allowedHosts = () => {
+      const p = port();
+      const names = ['127.0.0.1', 'localhost', '[::1]'];
+      const hosts = names.map((n) => `${n}:${p}`);
+      if (p === 80) hosts.push(...names);
+      return new Set(hosts);
+    };
+
+    // Fastify parses text/plain by default; a cross-site form or "simple" fetch can send it.
+    app.removeContentTypeParser('text/plain');
+
+    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      reply.headers(SECURITY_HEADERS);
+
+      const host = request.headers.host?.toLowerCase();
+      if (!host || !allowedHosts().has(host)) {
+        return reject(
+          reply,
+          421,
+          'bad_host',
+          `archdeck answers only to http://127.0.0.1:${port()} or http://localhost:${port()}.`,
+        );
+      }
+
+      if (SAFE_METHODS.has(request.method)) return;
+
+      const site = request.headers['sec-fetch-site'];
+      if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+        return reject(reply, 403, 'cross_origin', 'Requests from other sites are not allowed.');
+      }
+      const origin = request.headers.origin;
+      if (origin !== undefined) {
+        if (origin !== `http://${host}`) {
+          return reject(reply, 403, 'cross_origin', 'Requests from other origins are not allowed.');
+        }
+        return;
+      }
+      // No Origin: only a script with a Bearer token, not a browser, may change state.
+      const browserish = site !== undefined || request.headers['sec-fetch-mode'] !== undefined;
+      if (browserish || !request.headers.authorization?.startsWith('Bearer ')) {
+        return reject(
+          reply,
+          403,
+          'origin_required',
+          'State-changing requests need a same-origin Origin header, or an Authorization: Bearer token from a script.',
+        );
+      }
+    });
+  },
+  { name: 'security', dependencies: ['config'] },
+);

@@ -1,0 +1,62 @@
+/**
+ * Builds the real app for tests. `inject()` requests go through every hook, so Host, Origin
+ * and credentials are exercised as a browser would send them.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { loadConfig, type Config } from '../src/config.js';
+import { buildServer } from '../src/server.js';
+
+export const PORT = 8420;
+export const HOST = `127.0.0.1:${PORT}`;
+export const ORIGIN = `http://${HOST}`;
+
+/** The hermetic services `scripts/testenv.sh up` started; integration tests need them. */
+export function testEnv() {
+  const socket = process.env.ARCHDECK_TEST_PODMAN_SOCKET;
+  if (!socket) {
+    throw new Error('The test environment is not up: run `bash scripts/testenv.sh up` and source its env file (npm test does both).');
+  }
+  return {
+    socket,
+    root: process.env.ARCHDECK_TEST_PODMAN_ROOT!,
+    runroot: process.env.ARCHDECK_TEST_PODMAN_RUNROOT!,
+    containersConf: process.env.ARCHDECK_TEST_CONTAINERS_CONF!,
+    registriesConf: process.env.ARCHDECK_TEST_REGISTRIES_CONF!,
+    registry: process.env.ARCHDECK_TEST_REGISTRY!,
+    image: process.env.ARCHDECK_TEST_IMAGE!,
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  config: Config;
+  token: string;
+  /** inject() with the right Host and the Bearer token. */
+  api(opts: InjectOptions): ReturnType<FastifyInstance['inject']>;
+}
+
+export async function buildTestApp(
+  overrides: Partial<Config> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TestApp> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'archdeck-test-'));
+  const base = loadConfig(['--data-dir', dataDir, '--port', String(PORT), '--log-level', 'warn'], env);
+  if (base === 'help') throw new Error('unreachable');
+  const config: Config = { ...base, ...overrides };
+  const app = await buildServer(config);
+  await app.ready();
+  const token = (await readFile(join(dataDir, 'token'), 'utf8')).trim();
+  return {
+    app,
+    config,
+    token,
+    api: (opts) =>
+      app.inject({
+        ...opts,
+        headers: { host: HOST, authorization: `Bearer ${token}`, ...opts.headers },
+      }),
+  };
+}

@@ -1,0 +1,68 @@
+import { Type, type Static } from 'typebox';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
+  Type.Union([t, Type.Null()]);
+
+/** A condition the user should know about, with the command or step that fixes it. */
+export const Problem = Type.Object({
+  id: Type.String(),
+  severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
+  message: Type.String(),
+  fix: Type.String(),
+});
+export type Problem = Static<typeof Problem>;
+
+/** A setting the daemon applied to the podman service it manages, and why. */
+export const PodmanAdjustment = Type.Object({
+  setting: Type.String(),
+  reason: Type.String(),
+});
+export type PodmanAdjustment = Static<typeof PodmanAdjustment>;
+
+export const HostInfo = Type.Object({
+  /** OCI architecture name: amd64, arm64, ppc64le, s390x, ... */
+  arch: Type.String(),
+  /** The kernel's name for it (`uname -m`): x86_64, aarch64, ... */
+  machine: Type.String(),
+  kernel: Type.String(),
+  hostname: Type.String(),
+});
+export type HostInfo = Static<typeof HostInfo>;
+
+export const BinfmtHealth = Type.Object({
+  root: Type.String(),
+  mounted: Type.Boolean(),
+  /** The global switch (`status` file); null when not mounted or unreadable. */
+  enabled: Nullable(Type.Boolean()),
+  entries: Type.Integer({ minimum: 0 }),
+});
+export type BinfmtHealth = Static<typeof BinfmtHealth>;
+
+export const PodmanHealth = Type.Object({
+  reachable: Type.Boolean(),
+  socket: Type.String(),
+  /** `managed`: a `podman system service` child the daemon started; `external`: one it found. */
+  mode: Type.Union([Type.Literal('managed'), Type.Literal('external'), Type.Literal('none')]),
+  version: Nullable(Type.String()),
+  apiVersion: Nullable(Type.String()),
+  ociRuntime: Nullable(Type.String()),
+  cgroupVersion: Nullable(Type.String()),
+  rootless: Nullable(Type.Boolean()),
+  adjustments: Type.Array(PodmanAdjustment),
+  error: Nullable(Type.String()),
+});
+export type PodmanHealth = Static<typeof PodmanHealth>;
+
+export const Health = Type.Object({
+  ok: Type.Boolean(),
+  version: Type.String(),
+  host: HostInfo,
+  binfmt: BinfmtHealth,
+  podman: PodmanHealth,
+  problems: Type.Array(Problem),
+});
+export type Health = Static<typeof Health>;
+
+/** What `/api/health` answers without a credential: liveness, nothing about the host. */
+export const PublicHealth = Type.Object({ ok: Type.Boolean() });
+export type PublicHealth = Static<typeof PublicHealth>;
