@@ -5,7 +5,8 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse as Response } from 'fastify';
 import { loadConfig, type Config } from '../src/config.js';
 import { buildServer } from '../src/server.js';
 
@@ -35,7 +36,7 @@ export interface TestApp {
   config: Config;
   token: string;
   /** inject() with the right Host and the Bearer token. */
-  api(opts: InjectOptions): ReturnType<FastifyInstance['inject']>;
+  api(opts: InjectOptions): Promise<Response>;
 }
 
 export async function buildTestApp(

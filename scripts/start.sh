@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# `npm start`: install what is missing, build, and run the daemon on http://127.0.0.1:8420.
+# Extra arguments go to the daemon (e.g. `npm start -- --port 8500`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/host.sh
+source scripts/lib/host.sh
+# shellcheck source=scripts/lib/workspace.sh
+source scripts/lib/workspace.sh
+
+# Host packages: the daemon starts and reports what is missing even when this fails (not
+# root, no apt), so a failure here is a warning, not the end.
+ensure_packages podman runc qemu-user-static uidmap ||
+  log_step "continuing without some host packages; the Host page shows what is missing"
+ensure_binfmt_mounted || log_step "continuing without binfmt_misc; foreign binaries will not run"
+
+ensure_pnpm
+install_workspace
+
+log_step "start the daemon"
+exec node server/bin/archdeck.js "$@"

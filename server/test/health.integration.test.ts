@@ -1,0 +1,145 @@
+/**
+ * /api/health against the real podman service, the real binfmt_misc and a podman service that
+ * dies and comes back.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { machine, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Health } from '@archdeck/shared';
+import { detectHostQuirks } from '../src/engine/host-quirks.js';
+import { buildTestApp, testEnv, type TestApp } from './helper.js';
+
+const run = promisify(execFile);
+const env = testEnv();
+const apps: TestApp[] = [];
+const cleanups: Array<() => Promise<unknown>> = [];
+
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((a) => a.app.close()));
+});
+afterAll(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function health(t: TestApp): Promise<Health> {
+  const res = await t.api({ url: '/api/health' });
+  expect(res.statusCode).toBe(200);
+  return res.json() as Health;
+}
+
+async function podmanVersion(): Promise<string> {
+  const { stdout } = await run('podman', ['--version']);
+  return stdout.trim().split(' ').pop()!;
+}
+
+/** A podman API service of the test's own, on its own storage, that the test can kill. */
+async function startPodmanService(dir: string): Promise<{ socket: string; child: ChildProcess }> {
+  const socket = join(dir, 'podman.sock');
+  const child = spawn(
+    'podman',
+    ['--root', join(dir, 'root'), '--runroot', join(dir, 'runroot'), 'system', 'service', '--time=0', `unix://${socket}`],
+    { env: { ...process.env, CONTAINERS_CONF: env.containersConf, CONTAINERS_REGISTRIES_CONF: env.registriesConf }, stdio: 'ignore' },
+  );
+  return { socket, child };
+}
+
+describe('GET /api/health', () => {
+  it('reports the real podman service, host and binfmt_misc', async () => {
+    const t = await buildTestApp({ podmanSocket: env.socket });
+    apps.push(t);
+    const h = await health(t);
+
+    expect(h.podman).toMatchObject({
+      reachable: true,
+      mode: 'external',
+      socket: env.socket,
+      version: await podmanVersion(),
+      apiVersion: expect.stringMatching(/^1\.\d+$/),
+      error: null,
+    });
+    expect(h.podman.ociRuntime).toBeTruthy();
+    expect(h.podman.cgroupVersion).toMatch(/^[12]$/);
+    expect(h.podman.rootless).toBe(process.getuid!() !== 0);
+
+    expect(h.host.machine).toBe(machine());
+    expect(h.host.arch).toBe({ x86_64: 'amd64', aarch64: 'arm64', ppc64le: 'ppc64le', s390x: 's390x' }[machine()]);
+
+    const files = await readdir('/proc/sys/fs/binfmt_misc');
+    expect(h.binfmt).toEqual({
+      root: '/proc/sys/fs/binfmt_misc',
+      mounted: true,
+      enabled: true,
+      entries: files.filter((f) => f !== 'register' && f !== 'status').length,
+    });
+    expect(h.ok).toBe(true);
+  });
+
+  it('reports an unmounted binfmt_misc with the mount command as the fix', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'archdeck-nobinfmt-'));
+    cleanups.push(() => rm(empty, { recursive: true }));
+    const t = await buildTestApp({ podmanSocket: env.socket, binfmtRoot: empty });
+    apps.push(t);
+    const h = await health(t);
+    expect(h.binfmt.mounted).toBe(false);
+    expect(h.ok).toBe(false);
+    expect(h.problems).toContainEqual(
+      expect.objectContaining({ id: 'binfmt-not-mounted', severity: 'error', fix: expect.stringContaining('mount -t binfmt_misc') }),
+    );
+  });
+
+  it('keeps running while podman is down and reconnects when it comes back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'archdeck-podman-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const socket = join(dir, 'podman.sock');
+    const t = await buildTestApp({ podmanSocket: socket });
+    apps.push(t);
+
+    const down = await health(t);
+    expect(down.podman.reachable).toBe(false);
+    expect(down.podman.error).toBeTruthy();
+    expect(down.problems.map((p) => p.id)).toContain('podman-unreachable');
+
+    let service = await startPodmanService(dir);
+    cleanups.push(async () => service.child.kill('SIGKILL'));
+    await expect.poll(async () => (await health(t)).podman.reachable, { timeout: 30_000, interval: 250 }).toBe(true);
+
+    service.child.kill('SIGTERM');
+    await new Promise((r) => service.child.once('exit', r));
+    await expect.poll(async () => (await health(t)).podman.reachable, { timeout: 10_000 }).toBe(false);
+
+    service = await startPodmanService(dir);
+    await expect.poll(async () => (await health(t)).podman.reachable, { timeout: 40_000, interval: 500 }).toBe(true);
+    service.child.kill('SIGTERM');
+    await new Promise((r) => service.child.once('exit', r));
+  });
+
+  it('starts, reports and stops a managed podman service when none answers', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'archdeck-managed-'));
+    const storageConf = join(dir, 'storage.conf');
+    // The managed service inherits the daemon's environment: keep it off the host's storage.
+    await writeFile(storageConf, `[storage]\ndriver = "overlay"\ngraphroot = "${dir}/root"\nrunroot = "${dir}/runroot"\n`);
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const t = await buildTestApp(
+      { podmanSocket: null, podmanCandidates: [join(dir, 'absent.sock')] },
+      { ...process.env, CONTAINERS_STORAGE_CONF: storageConf },
+    );
+    const h = await health(t);
+    expect(h.podman).toMatchObject({ reachable: true, mode: 'managed', version: await podmanVersion() });
+    expect(h.podman.socket).toBe(join(t.config.dataDir, 'podman', 'podman.sock'));
+
+    const quirks = await detectHostQuirks();
+    const settings = h.podman.adjustments.map((a) => a.setting).join('\n');
+    if (quirks.hybridCgroups) expect(settings).toContain('runtime = "runc"');
+    if (!quirks.capSysResource) expect(settings).toContain('default_ulimits');
+    if (quirks.hybridCgroups) expect(h.podman.ociRuntime).toBe('runc');
+
+    const pids = async () =>
+      (await run('pgrep', ['-f', h.podman.socket]).catch(() => ({ stdout: '' }))).stdout.trim();
+    expect(await pids()).not.toBe('');
+    await t.app.close();
+    expect(await pids()).toBe('');
+  });
+});
