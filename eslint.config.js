@@ -6,7 +6,14 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/test-results/**', '**/playwright-report/**', '.cache/**', '.testenv/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/test-results/**',
+      '**/playwright-report/**',
+      '.cache/**',
+      '.testenv/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -24,7 +31,9 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'dockerode', message: 'Talk to podman through server/src/engine only.' }] },
+        {
+          paths: [{ name: 'dockerode', message: 'Talk to podman through server/src/engine only.' }],
+        },
       ],
     },
   },
@@ -37,6 +46,41 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: ['node:*'], message: 'The web runs in the browser.' }] },
+      ],
+    },
+  },
+  {
+    // Imports flow one way: lib/components -> features -> app (bulletproof-react).
+    files: ['web/src/features/**', 'web/src/lib/**', 'web/src/components/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The web runs in the browser.' },
+            {
+              group: ['**/app/*', '**/app'],
+              message: 'Features and shared code must not import the app layer.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['web/src/lib/**', 'web/src/components/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The web runs in the browser.' },
+            {
+              group: ['**/app/*', '**/app', '**/features/*'],
+              message: 'Shared code must not import features or the app.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -3,7 +3,9 @@ import { E2E_BASE_URL, E2E_DATA_DIR, E2E_PORT } from './fixtures/daemon';
 
 const socket = process.env.ARCHDECK_TEST_PODMAN_SOCKET;
 if (!socket) {
-  throw new Error('The test environment is not up: run `npm test` (or scripts/testenv.sh up and source its env).');
+  throw new Error(
+    'The test environment is not up: run `npm test` (or scripts/testenv.sh up and source its env).',
+  );
 }
 
 export default defineConfig({
@@ -22,7 +24,14 @@ export default defineConfig({
       // Debian's Chromium: Playwright cannot download its own browser on these machines.
       executablePath: process.env.ARCHDECK_CHROMIUM ?? '/usr/bin/chromium',
       // Without these, Chromium stalls reaching Google's services on a closed network.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     },
   },
   webServer: {

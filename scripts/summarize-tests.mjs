@@ -22,14 +22,18 @@ const server = read('server.json');
 if (server) {
   passed += server.numPassedTests;
   failed += server.numFailedTests + (server.numPendingTests ?? 0) + (server.numTodoTests ?? 0);
-  console.log(`server (vitest):  ${server.numPassedTests} passed, ${server.numFailedTests} failed, ${server.numPendingTests} skipped`);
+  console.log(
+    `server (vitest):  ${server.numPassedTests} passed, ${server.numFailedTests} failed, ${server.numPendingTests} skipped`,
+  );
 }
 const e2e = read('e2e.json');
 if (e2e) {
   const s = e2e.stats;
   passed += s.expected;
   failed += s.unexpected + s.flaky + s.skipped;
-  console.log(`e2e (playwright): ${s.expected} passed, ${s.unexpected} failed, ${s.flaky} flaky, ${s.skipped} skipped`);
+  console.log(
+    `e2e (playwright): ${s.expected} passed, ${s.unexpected} failed, ${s.flaky} flaky, ${s.skipped} skipped`,
+  );
 }
 failed += missing;
 console.log(`suite took ${seconds} s`);

@@ -3,10 +3,20 @@ import { execFileSync } from 'node:child_process';
 import { machine } from 'node:os';
 import { daemonToken } from '../fixtures/daemon';
 
-const OCI_ARCH: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', ppc64le: 'ppc64le', s390x: 's390x' };
-const podmanVersion = execFileSync('podman', ['--version'], { encoding: 'utf8' }).trim().split(' ').pop()!;
+const OCI_ARCH: Record<string, string> = {
+  x86_64: 'amd64',
+  aarch64: 'arm64',
+  ppc64le: 'ppc64le',
+  s390x: 's390x',
+};
+const podmanVersion = execFileSync('podman', ['--version'], { encoding: 'utf8' })
+  .trim()
+  .split(' ')
+  .pop()!;
 
-test('the tokened URL signs in and lands on the Host page with the real host and podman', async ({ page }) => {
+test('the tokened URL signs in and lands on the Host page with the real host and podman', async ({
+  page,
+}) => {
   await page.goto(`/?token=${daemonToken()}`);
   // The token is traded for a cookie and dropped from the address bar.
   await expect(page).not.toHaveURL(/token=/);

@@ -100,7 +100,8 @@ export function loadConfig(
   const home = env.HOME || homedir();
   const xdgState = env.XDG_STATE_HOME || join(home, '.local', 'state');
   const absolute = (flag: string, value: string) => {
-    if (!isAbsolute(value)) throw new ConfigError(`${flag} must be an absolute path, got "${value}"`);
+    if (!isAbsolute(value))
+      throw new ConfigError(`${flag} must be an absolute path, got "${value}"`);
     if (/[\0\n]/.test(value)) throw new ConfigError(`${flag} contains a control character`);
     return value;
   };
@@ -140,7 +141,9 @@ export function loadConfig(
     ),
     dataDir: absolute(
       '--data-dir',
-      v['data-dir'] ?? env.ARCHDECK_DATA_DIR ?? (isRoot ? '/var/lib/archdeck' : join(xdgState, 'archdeck')),
+      v['data-dir'] ??
+        env.ARCHDECK_DATA_DIR ??
+        (isRoot ? '/var/lib/archdeck' : join(xdgState, 'archdeck')),
     ),
     webDir: absolute('--web-dir', v['web-dir'] ?? env.ARCHDECK_WEB_DIR ?? defaultWebDir),
     logLevel,

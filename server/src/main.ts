@@ -29,7 +29,9 @@ async function main(): Promise<void> {
       e.code === 'EADDRINUSE'
         ? ` (port ${config.port} is taken: is archdeck already running? Or pick another with --port)`
         : '';
-    process.stderr.write(`archdeck: cannot listen on ${config.host}:${config.port}: ${e.message}${hint}\n`);
+    process.stderr.write(
+      `archdeck: cannot listen on ${config.host}:${config.port}: ${e.message}${hint}\n`,
+    );
     await server.close();
     process.exit(1);
   }

@@ -32,7 +32,11 @@ describe('loadConfig', () => {
   it('finds podman sockets in CONTAINER_HOST, DOCKER_HOST, rootful, rootless order', () => {
     const c = loadConfig(
       [],
-      { CONTAINER_HOST: 'unix:///a.sock', DOCKER_HOST: 'tcp://10.0.0.1:2375', XDG_RUNTIME_DIR: '/run/user/1000' },
+      {
+        CONTAINER_HOST: 'unix:///a.sock',
+        DOCKER_HOST: 'tcp://10.0.0.1:2375',
+        XDG_RUNTIME_DIR: '/run/user/1000',
+      },
       1000,
     );
     expect(c !== 'help' && c.podmanCandidates).toEqual([
@@ -65,7 +69,9 @@ describe('loadConfig', () => {
 
 describe('the archdeck executable', () => {
   it('exits 2 with a one-line error on a bad flag', async () => {
-    const err = (await run(process.execPath, [BIN, '--host', '0.0.0.0']).catch((e: unknown) => e)) as {
+    const err = (await run(process.execPath, [BIN, '--host', '0.0.0.0']).catch(
+      (e: unknown) => e,
+    )) as {
       code: number;
       stderr: string;
     };

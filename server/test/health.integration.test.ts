@@ -40,8 +40,27 @@ async function startPodmanService(dir: string): Promise<{ socket: string; child:
   const socket = join(dir, 'podman.sock');
   const child = spawn(
     'podman',
-    ['--root', join(dir, 'root'), '--runroot', join(dir, 'runroot'), 'system', 'service', '--time=0', `unix://${socket}`],
-    { env: { ...process.env, CONTAINERS_CONF: env.containersConf, CONTAINERS_REGISTRIES_CONF: env.registriesConf }, stdio: 'ignore' },
+    [
+      '--root',
+      join(dir, 'root'),
+      '--runroot',
+      join(dir, 'runroot'),
+      // vfs: nothing to mount, so the throwaway storage can simply be deleted.
+      '--storage-driver',
+      'vfs',
+      'system',
+      'service',
+      '--time=0',
+      `unix://${socket}`,
+    ],
+    {
+      env: {
+        ...process.env,
+        CONTAINERS_CONF: env.containersConf,
+        CONTAINERS_REGISTRIES_CONF: env.registriesConf,
+      },
+      stdio: 'ignore',
+    },
   );
   return { socket, child };
 }
@@ -65,7 +84,9 @@ describe('GET /api/health', () => {
     expect(h.podman.rootless).toBe(process.getuid!() !== 0);
 
     expect(h.host.machine).toBe(machine());
-    expect(h.host.arch).toBe({ x86_64: 'amd64', aarch64: 'arm64', ppc64le: 'ppc64le', s390x: 's390x' }[machine()]);
+    expect(h.host.arch).toBe(
+      { x86_64: 'amd64', aarch64: 'arm64', ppc64le: 'ppc64le', s390x: 's390x' }[machine()],
+    );
 
     const files = await readdir('/proc/sys/fs/binfmt_misc');
     expect(h.binfmt).toEqual({
@@ -86,7 +107,11 @@ describe('GET /api/health', () => {
     expect(h.binfmt.mounted).toBe(false);
     expect(h.ok).toBe(false);
     expect(h.problems).toContainEqual(
-      expect.objectContaining({ id: 'binfmt-not-mounted', severity: 'error', fix: expect.stringContaining('mount -t binfmt_misc') }),
+      expect.objectContaining({
+        id: 'binfmt-not-mounted',
+        severity: 'error',
+        fix: expect.stringContaining('mount -t binfmt_misc'),
+      }),
     );
   });
 
@@ -104,14 +129,20 @@ describe('GET /api/health', () => {
 
     let service = await startPodmanService(dir);
     cleanups.push(async () => service.child.kill('SIGKILL'));
-    await expect.poll(async () => (await health(t)).podman.reachable, { timeout: 30_000, interval: 250 }).toBe(true);
+    await expect
+      .poll(async () => (await health(t)).podman.reachable, { timeout: 30_000, interval: 250 })
+      .toBe(true);
 
     service.child.kill('SIGTERM');
     await new Promise((r) => service.child.once('exit', r));
-    await expect.poll(async () => (await health(t)).podman.reachable, { timeout: 10_000 }).toBe(false);
+    await expect
+      .poll(async () => (await health(t)).podman.reachable, { timeout: 10_000 })
+      .toBe(false);
 
     service = await startPodmanService(dir);
-    await expect.poll(async () => (await health(t)).podman.reachable, { timeout: 40_000, interval: 500 }).toBe(true);
+    await expect
+      .poll(async () => (await health(t)).podman.reachable, { timeout: 40_000, interval: 500 })
+      .toBe(true);
     service.child.kill('SIGTERM');
     await new Promise((r) => service.child.once('exit', r));
   });
@@ -120,14 +151,21 @@ describe('GET /api/health', () => {
     const dir = await mkdtemp(join(tmpdir(), 'archdeck-managed-'));
     const storageConf = join(dir, 'storage.conf');
     // The managed service inherits the daemon's environment: keep it off the host's storage.
-    await writeFile(storageConf, `[storage]\ndriver = "overlay"\ngraphroot = "${dir}/root"\nrunroot = "${dir}/runroot"\n`);
+    await writeFile(
+      storageConf,
+      `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/root"\nrunroot = "${dir}/runroot"\n`,
+    );
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const t = await buildTestApp(
       { podmanSocket: null, podmanCandidates: [join(dir, 'absent.sock')] },
       { ...process.env, CONTAINERS_STORAGE_CONF: storageConf },
     );
     const h = await health(t);
-    expect(h.podman).toMatchObject({ reachable: true, mode: 'managed', version: await podmanVersion() });
+    expect(h.podman).toMatchObject({
+      reachable: true,
+      mode: 'managed',
+      version: await podmanVersion(),
+    });
     expect(h.podman.socket).toBe(join(t.config.dataDir, 'podman', 'podman.sock'));
 
     const quirks = await detectHostQuirks();

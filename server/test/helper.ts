@@ -2,7 +2,7 @@
  * Builds the real app for tests. `inject()` requests go through every hook, so Host, Origin
  * and credentials are exercised as a browser would send them.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -18,7 +18,9 @@ export const ORIGIN = `http://${HOST}`;
 export function testEnv() {
   const socket = process.env.ARCHDECK_TEST_PODMAN_SOCKET;
   if (!socket) {
-    throw new Error('The test environment is not up: run `bash scripts/testenv.sh up` and source its env file (npm test does both).');
+    throw new Error(
+      'The test environment is not up: run `bash scripts/testenv.sh up` and source its env file (npm test does both).',
+    );
   }
   return {
     socket,
@@ -44,10 +46,14 @@ export async function buildTestApp(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'archdeck-test-'));
-  const base = loadConfig(['--data-dir', dataDir, '--port', String(PORT), '--log-level', 'warn'], env);
+  const base = loadConfig(
+    ['--data-dir', dataDir, '--port', String(PORT), '--log-level', 'warn'],
+    env,
+  );
   if (base === 'help') throw new Error('unreachable');
   const config: Config = { ...base, ...overrides };
   const app = await buildServer(config);
+  app.addHook('onClose', () => rm(dataDir, { recursive: true, force: true }));
   await app.ready();
   const token = (await readFile(join(dataDir, 'token'), 'utf8')).trim();
   return {

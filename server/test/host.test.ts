@@ -29,15 +29,25 @@ describe('serviceConfigFor', () => {
   };
 
   it('needs no containers.conf on a healthy systemd host', () => {
-    expect(serviceConfigFor(healthy, '/usr/bin/runc')).toEqual({ adjustments: [], containersConf: null });
+    expect(serviceConfigFor(healthy, '/usr/bin/runc')).toEqual({
+      adjustments: [],
+      containersConf: null,
+    });
   });
 
   it('picks runc on hybrid cgroups and clamps ulimits without CAP_SYS_RESOURCE', () => {
-    const s = serviceConfigFor({ ...healthy, hybridCgroups: true, capSysResource: false, systemd: false }, '/usr/bin/runc');
+    const s = serviceConfigFor(
+      { ...healthy, hybridCgroups: true, capSysResource: false, systemd: false },
+      '/usr/bin/runc',
+    );
     expect(s.containersConf).toContain('[engine]\nruntime = "runc"');
-    expect(s.containersConf).toContain('default_ulimits = ["nofile=524288:524288", "nproc=62000:62000"]');
+    expect(s.containersConf).toContain(
+      'default_ulimits = ["nofile=524288:524288", "nproc=62000:62000"]',
+    );
     expect(s.containersConf).toContain('cgroup_manager = "cgroupfs"');
-    expect(s.adjustments.map((a) => a.reason).join(' ')).toMatch(/hybrid.*CAP_SYS_RESOURCE.*systemd/);
+    expect(s.adjustments.map((a) => a.reason).join(' ')).toMatch(
+      /hybrid.*CAP_SYS_RESOURCE.*systemd/,
+    );
   });
 
   it('says how to get runc when it is missing', () => {

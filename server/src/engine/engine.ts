@@ -9,13 +9,18 @@ import type { PodmanHealth } from '@archdeck/shared';
 import { AppError } from '../lib/errors.js';
 import { ManagedService } from './managed-service.js';
 import { pingSocket } from './socket-probe.js';
-import { detectHostQuirks, findExecutable, serviceConfigFor, type ServiceConfig } from './host-quirks.js';
+import {
+  detectHostQuirks,
+  findExecutable,
+  serviceConfigFor,
+  type ServiceConfig,
+} from './host-quirks.js';
 import { join } from 'node:path';
 
 /** The oldest compat API version with everything we use; podman 4.x serves 1.41. */
 const API_VERSION = 'v1.41';
 const PING_TIMEOUT_MS = 1500;
-const INFO_TIMEOUT_MS = 5000;
+const INFO_TIMEOUT_MS = 15_000;
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 
@@ -44,11 +49,6 @@ const NO_INFO: ServiceInfo = {
   cgroupVersion: null,
   rootless: null,
 };
-
-async function withTimeout<T>(ms: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const signal = AbortSignal.timeout(ms);
-  return run(signal);
-}
 
 export class Engine {
   private docker: Docker | null = null;
@@ -89,6 +89,7 @@ export class Engine {
     if (this.docker) {
       try {
         await pingSocket(this.socket, PING_TIMEOUT_MS);
+        if (this.info.version === null) await this.loadInfo();
       } catch (err) {
         this.lost(err as Error);
       }
@@ -178,20 +179,24 @@ export class Engine {
   }
 
   private async attach(socket: string, mode: PodmanHealth['mode']): Promise<boolean> {
-    const docker = new Docker({ socketPath: socket, version: API_VERSION });
-    try {
-      this.info = await withTimeout(INFO_TIMEOUT_MS, (abortSignal) => readInfo(docker, abortSignal));
-    } catch (err) {
-      this.lastError = `podman answered ping but not /info: ${(err as Error).message}`;
-      return false;
-    }
-    this.docker = docker;
+    this.docker = new Docker({ socketPath: socket, version: API_VERSION });
     this.socket = socket;
     this.mode = mode;
     this.lastError = null;
     this.attempt = 0;
+    await this.loadInfo();
     this.opts.log.info({ socket, mode, version: this.info.version }, 'connected to podman');
     return true;
+  }
+
+  /** Version facts; podman is slow to answer /info while it holds its storage lock. */
+  private async loadInfo(): Promise<void> {
+    if (!this.docker) return;
+    try {
+      this.info = await readInfo(this.docker, AbortSignal.timeout(INFO_TIMEOUT_MS));
+    } catch (err) {
+      this.opts.log.warn({ err: (err as Error).message }, 'podman answered ping but not /info yet');
+    }
   }
 
   private lost(err: Error): void {
@@ -219,8 +224,12 @@ type WithAbort<T> = (opts: { abortSignal: AbortSignal }) => Promise<T>;
 
 async function readInfo(docker: Docker, abortSignal: AbortSignal): Promise<ServiceInfo> {
   // dockerode's info()/version() accept { abortSignal }; @types/dockerode omits the argument.
-  const version = await (docker.version as WithAbort<Docker.DockerVersion>).call(docker, { abortSignal });
-  const info = await (docker.info as WithAbort<Record<string, unknown>>).call(docker, { abortSignal });
+  const version = await (docker.version as WithAbort<Docker.DockerVersion>).call(docker, {
+    abortSignal,
+  });
+  const info = await (docker.info as WithAbort<Record<string, unknown>>).call(docker, {
+    abortSignal,
+  });
   const security = Array.isArray(info.SecurityOptions) ? (info.SecurityOptions as string[]) : [];
   const podman = version.Components?.find((c) => c.Name === 'Podman Engine');
   return {

@@ -51,7 +51,8 @@ export async function detectHostQuirks(): Promise<HostQuirks> {
   const capEff = /^CapEff:\s*([0-9a-f]+)$/m.exec(status)?.[1];
   return {
     hybridCgroups: !unifiedOnly && unifiedBeside,
-    capSysResource: capEff === undefined || ((BigInt(`0x${capEff}`) >> CAP_SYS_RESOURCE) & 1n) === 1n,
+    capSysResource:
+      capEff === undefined || ((BigInt(`0x${capEff}`) >> CAP_SYS_RESOURCE) & 1n) === 1n,
     systemd,
     hardLimits: {
       nofile: hardLimit(limits, 'Max open files'),
@@ -77,7 +78,7 @@ export function serviceConfigFor(q: HostQuirks, runcPath: string | null): Servic
     adjustments.push({
       setting: 'runtime = "runc"',
       reason: runcPath
-        ? 'cgroups are in hybrid mode, which crun (podman\'s default runtime) does not support'
+        ? "cgroups are in hybrid mode, which crun (podman's default runtime) does not support"
         : 'cgroups are in hybrid mode, which crun does not support; runc is not installed: apt-get install -y runc',
     });
   }
@@ -88,7 +89,8 @@ export function serviceConfigFor(q: HostQuirks, runcPath: string | null): Servic
     containers.push(ulimits);
     adjustments.push({
       setting: ulimits,
-      reason: 'the daemon lacks CAP_SYS_RESOURCE, so containers cannot get rlimits above the current hard limits',
+      reason:
+        'the daemon lacks CAP_SYS_RESOURCE, so containers cannot get rlimits above the current hard limits',
     });
   }
   if (!q.systemd) {

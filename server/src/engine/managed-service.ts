@@ -56,7 +56,9 @@ export class ManagedService {
     });
     const exited = new Promise<never>((_, reject) => {
       child.once('exit', (code, signal) => {
-        reject(new Error(`podman system service exited (${signal ?? code}): ${this.stderrTail.trim()}`));
+        reject(
+          new Error(`podman system service exited (${signal ?? code}): ${this.stderrTail.trim()}`),
+        );
       });
       child.once('error', reject);
     });
@@ -78,9 +80,12 @@ export class ManagedService {
         if (!this.running) throw err;
         if (Date.now() > deadline) {
           await this.stop();
-          throw new Error(`podman system service did not answer within ${START_TIMEOUT_MS / 1000} s`, {
-            cause: err,
-          });
+          throw new Error(
+            `podman system service did not answer within ${START_TIMEOUT_MS / 1000} s`,
+            {
+              cause: err,
+            },
+          );
         }
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -18,7 +18,10 @@ const FASTIFY_CODES: Record<string, { code: string; message: string }> = {
     code: 'bad_request',
     message: 'The request has Content-Type application/json but an empty body.',
   },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'bad_request', message: 'The request body is not valid JSON.' },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'bad_request',
+    message: 'The request body is not valid JSON.',
+  },
 };
 
 export default fp(

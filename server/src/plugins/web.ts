@@ -28,7 +28,10 @@ export default fp(
 
     app.setNotFoundHandler((request, reply) => {
       if (request.url.startsWith('/api/') || request.method !== 'GET') {
-        const body: ApiError = { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` };
+        const body: ApiError = {
+          code: 'not_found',
+          message: `No route ${request.method} ${request.url.split('?')[0]}`,
+        };
         return reply.code(404).send(body);
       }
       if (!built) {

@@ -1,0 +1,76 @@
+import type { ComponentType } from 'react';
+import clsx from 'clsx';
+import { Boxes, Container, Cpu, Layers, Server } from 'lucide-react';
+import { NavLink, Outlet } from 'react-router';
+
+interface NavEntry {
+  label: string;
+  icon: ComponentType<{ className?: string; 'aria-hidden'?: boolean }>;
+  /** Absent while the feature is not built yet: the entry is shown, disabled. */
+  to?: string;
+}
+
+const nav: NavEntry[] = [
+  { label: 'Host', icon: Server, to: '/' },
+  { label: 'Emulators', icon: Cpu },
+  { label: 'Images', icon: Layers },
+  { label: 'Containers', icon: Container },
+];
+
+const itemClass =
+  'flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium whitespace-nowrap';
+
+export function Layout() {
+  return (
+    <div className="min-h-dvh md:flex">
+      <aside className="border-b border-line bg-surface md:sticky md:top-0 md:h-dvh md:w-56 md:shrink-0 md:border-r md:border-b-0">
+        <div className="flex items-center gap-2 px-4 py-3 md:px-5 md:py-5">
+          <Boxes aria-hidden className="size-5 text-emerald-600 dark:text-emerald-400" />
+          <span className="font-semibold tracking-tight">archdeck</span>
+        </div>
+        <nav aria-label="Main" className="overflow-x-auto px-2 pb-2 md:px-3">
+          <ul className="flex gap-1 md:flex-col">
+            {nav.map(({ label, icon: Icon, to }) => (
+              <li key={label}>
+                {to ? (
+                  <NavLink
+                    to={to}
+                    end
+                    className={({ isActive }) =>
+                      clsx(
+                        itemClass,
+                        'focus-visible:outline-2 focus-visible:outline-zinc-500',
+                        isActive
+                          ? 'bg-sunken text-fg ring-1 ring-line'
+                          : 'text-muted hover:bg-sunken hover:text-fg',
+                      )
+                    }
+                  >
+                    <Icon aria-hidden className="size-4" />
+                    {label}
+                  </NavLink>
+                ) : (
+                  <span
+                    aria-disabled="true"
+                    className={clsx(itemClass, 'cursor-default text-subtle/70')}
+                  >
+                    <Icon aria-hidden className="size-4" />
+                    {label}
+                    <span className="ml-auto rounded bg-sunken px-1.5 py-px text-[10px] font-semibold tracking-wide uppercase ring-1 ring-line">
+                      soon
+                    </span>
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </aside>
+      <main className="min-w-0 flex-1 px-4 py-8 md:px-10 md:py-10">
+        <div className="mx-auto max-w-5xl">
+          <Outlet />
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import { Compass } from 'lucide-react';
+import { Link, Route, Routes } from 'react-router';
+import { EmptyState } from '@/components/empty-state';
+import { HostPage } from '@/features/host/components/host-page';
+import { Layout } from './layout';
+
+function NotFound() {
+  return (
+    <EmptyState icon={<Compass />} title="Nothing here">
+      This page does not exist.{' '}
+      <Link to="/" className="font-medium text-fg underline underline-offset-4">
+        Go to Host
+      </Link>
+    </EmptyState>
+  );
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<HostPage />} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,78 @@
+import { useId, useState, type FormEvent } from 'react';
+import { KeyRound, LoaderCircle } from 'lucide-react';
+import { useLogin } from '../api/login';
+
+export function LoginPrompt() {
+  const [token, setToken] = useState('');
+  const login = useLogin();
+  const inputId = useId();
+  const helpId = useId();
+  const errorId = useId();
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    // Tokens copied from a terminal often carry a stray space or newline.
+    login.mutate({ token: token.trim() });
+  };
+
+  return (
+    <main
+      data-testid="login-prompt"
+      className="flex min-h-dvh items-center justify-center px-4 py-12"
+    >
+      <div className="w-full max-w-md rounded-2xl border border-line bg-surface p-8 shadow-sm">
+        <div className="mb-6 flex size-10 items-center justify-center rounded-lg bg-sunken text-muted ring-1 ring-line">
+          <KeyRound aria-hidden className="size-5" />
+        </div>
+        <h1 className="text-xl font-semibold tracking-tight">Sign in to archdeck</h1>
+        <p id={helpId} className="mt-2 text-sm leading-relaxed text-muted">
+          Paste the token printed by <code className="font-mono text-fg">npm start</code> (it is
+          also in <code className="font-mono text-fg">&lt;data-dir&gt;/token</code>, e.g.{' '}
+          <code className="font-mono text-fg">/var/lib/archdeck/token</code>).
+        </p>
+
+        <form onSubmit={submit} className="mt-6 space-y-4">
+          <div>
+            <label htmlFor={inputId} className="block text-sm font-medium">
+              Token
+            </label>
+            <input
+              id={inputId}
+              data-testid="login-token"
+              type="password"
+              name="token"
+              autoComplete="current-password"
+              autoFocus
+              required
+              spellCheck={false}
+              value={token}
+              onChange={(event) => setToken(event.target.value)}
+              aria-invalid={login.isError || undefined}
+              aria-describedby={login.isError ? `${errorId} ${helpId}` : helpId}
+              className="mt-1.5 block w-full rounded-lg border border-line bg-canvas px-3 py-2 font-mono text-sm outline-none placeholder:text-subtle focus:border-zinc-500 focus:ring-2 focus:ring-zinc-500/30 aria-invalid:border-red-500 aria-invalid:focus:ring-red-500/30"
+            />
+            {login.isError && (
+              <p
+                id={errorId}
+                data-testid="login-error"
+                role="alert"
+                className="mt-2 text-sm text-red-700 dark:text-red-400"
+              >
+                {login.error.message}
+              </p>
+            )}
+          </div>
+          <button
+            type="submit"
+            data-testid="login-submit"
+            disabled={login.isPending}
+            className="inline-flex w-full items-center justify-center gap-2 rounded-lg bg-zinc-900 px-4 py-2 text-sm font-medium text-white hover:bg-zinc-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-500 disabled:opacity-60 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-white"
+          >
+            {login.isPending && <LoaderCircle aria-hidden className="size-4 animate-spin" />}
+            Sign in
+          </button>
+        </form>
+      </div>
+    </main>
+  );
+}

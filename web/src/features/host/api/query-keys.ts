@@ -1,0 +1,4 @@
+export const hostKeys = {
+  all: ['host'] as const,
+  health: () => [...hostKeys.all, 'health'] as const,
+};

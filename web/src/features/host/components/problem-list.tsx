@@ -1,0 +1,72 @@
+import { useId } from 'react';
+import clsx from 'clsx';
+import type { Problem } from '@archdeck/shared';
+import { CircleCheck } from 'lucide-react';
+import { Badge } from '@/components/badge';
+import { CodeBlock } from '@/components/code-block';
+
+const severityRank: Record<Problem['severity'], number> = { error: 0, warning: 1 };
+
+export function ProblemList({ problems }: { problems: Problem[] }) {
+  const headingId = useId();
+  const sorted = [...problems].sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
+
+  return (
+    <section aria-labelledby={headingId} className="space-y-3">
+      <h2 id={headingId} className="flex items-center gap-2 text-sm font-semibold">
+        Problems
+        {problems.length > 0 && (
+          <span className="rounded-full bg-sunken px-2 py-0.5 text-xs font-medium text-muted ring-1 ring-line">
+            {problems.length}
+          </span>
+        )}
+      </h2>
+
+      {sorted.length === 0 ? (
+        <div
+          data-testid="host-healthy"
+          className="flex items-center gap-3 rounded-xl border border-emerald-500/30 bg-emerald-500/5 px-5 py-4"
+        >
+          <CircleCheck
+            aria-hidden
+            className="size-5 shrink-0 text-emerald-600 dark:text-emerald-400"
+          />
+          <div>
+            <p className="font-medium text-emerald-800 dark:text-emerald-300">
+              Everything looks healthy
+            </p>
+            <p className="text-sm text-muted">
+              No problems found with podman or binfmt_misc on this host.
+            </p>
+          </div>
+        </div>
+      ) : (
+        <ul className="space-y-3">
+          {sorted.map((problem) => (
+            <li
+              key={problem.id}
+              data-testid={`problem-${problem.id}`}
+              className={clsx(
+                'rounded-xl border border-l-4 border-line bg-surface px-5 py-4',
+                problem.severity === 'error' ? 'border-l-red-500' : 'border-l-amber-500',
+              )}
+            >
+              <div className="flex items-start gap-3">
+                <Badge tone={problem.severity}>
+                  {problem.severity === 'error' ? 'Error' : 'Warning'}
+                </Badge>
+                <p className="min-w-0 flex-1 text-sm break-words">{problem.message}</p>
+              </div>
+              <div className="mt-3">
+                <p className="mb-1.5 text-xs font-medium tracking-wider text-subtle uppercase">
+                  Fix
+                </p>
+                <CodeBlock code={problem.fix} label="Copy fix" />
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,81 @@
+import type { ApiError } from '@archdeck/shared';
+
+/**
+ * A failed API call: the HTTP status and the server's error body. `status` is 0 when the
+ * daemon could not be reached at all.
+ */
+export class ApiRequestError extends Error {
+  readonly status: number;
+  readonly body: ApiError;
+
+  constructor(status: number, body: ApiError) {
+    super(body.message);
+    this.name = 'ApiRequestError';
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export function isUnauthorized(error: unknown): boolean {
+  return error instanceof ApiRequestError && error.status === 401;
+}
+
+function isApiError(value: unknown): value is ApiError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ApiError).code === 'string' &&
+    typeof (value as ApiError).message === 'string'
+  );
+}
+
+// A proxy or a crash can answer with something other than our error body; the user still
+// deserves a message rather than a JSON parse error.
+async function errorBody(response: Response): Promise<ApiError> {
+  const body: unknown = await response.json().catch(() => null);
+  if (isApiError(body)) return body;
+  return {
+    code: `http_${response.status}`,
+    message: `The daemon answered ${response.status} ${response.statusText}`.trim(),
+  };
+}
+
+interface RequestOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (error) {
+    // Cancellation is TanStack Query's business; let it see the AbortError it expects.
+    if (options.signal?.aborted) throw error;
+    throw new ApiRequestError(0, {
+      code: 'unreachable',
+      message: 'Could not reach the archdeck daemon. Is it still running?',
+    });
+  }
+
+  if (!response.ok) throw new ApiRequestError(response.status, await errorBody(response));
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+/** The one way the UI talks to the daemon: same origin, cookie session, JSON both ways. */
+export const api = {
+  get: <T>(path: string, options?: Omit<RequestOptions, 'body'>) =>
+    request<T>('GET', path, options),
+  post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
+    request<T>('POST', path, { ...options, body }),
+};
