@@ -1,0 +1,205 @@
+import { Type, type Static } from 'typebox';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
+  Type.Union([t, Type.Null()]);
+
+/** An OCI platform string, `os/arch[/variant]`, e.g. `linux/arm64`. */
+export const PlatformString = Type.String({
+  minLength: 3,
+  maxLength: 64,
+  pattern: '^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$',
+});
+
+/** One binfmt_misc flag letter decoded. */
+export const FlagInfo = Type.Object({
+  letter: Type.String(),
+  name: Type.String(),
+  meaning: Type.String(),
+});
+export type FlagInfo = Static<typeof FlagInfo>;
+
+/** The ELF identity a magic/mask pair selects. */
+export const ElfIdent = Type.Object({
+  class: Type.Union([Type.Literal(32), Type.Literal(64)]),
+  byteOrder: Type.Union([Type.Literal('little'), Type.Literal('big')]),
+  /** `e_machine`, e.g. 183 for AArch64. */
+  machine: Type.Integer(),
+  machineName: Type.String(),
+});
+export type ElfIdent = Static<typeof ElfIdent>;
+
+export const InterpreterHealth = Type.Object({
+  path: Type.String(),
+  exists: Type.Boolean(),
+  regularFile: Type.Boolean(),
+  /** Where a symlink (Debian's `…-binfmt-P` wrappers) finally points. */
+  resolvedPath: Nullable(Type.String()),
+  ownerUid: Nullable(Type.Integer()),
+  executable: Type.Boolean(),
+  /** static: no PT_INTERP segment (static-pie counts); dynamic: needs a loader. */
+  linkage: Type.Union([
+    Type.Literal('static'),
+    Type.Literal('dynamic'),
+    Type.Literal('not-elf'),
+    Type.Literal('unknown'),
+  ]),
+  qemuVersion: Nullable(Type.String()),
+});
+export type InterpreterHealth = Static<typeof InterpreterHealth>;
+
+export const Verdict = Type.Union([
+  Type.Literal('container-ready'),
+  Type.Literal('host-only'),
+  Type.Literal('broken'),
+  Type.Literal('shadowing'),
+  Type.Literal('disabled'),
+]);
+export type Verdict = Static<typeof Verdict>;
+
+export const Drift = Type.Union([
+  Type.Literal('live-only'),
+  Type.Literal('persisted-only'),
+  Type.Literal('both'),
+  Type.Literal('different'),
+]);
+export type Drift = Static<typeof Drift>;
+
+export const EmulatorEntry = Type.Object({
+  name: Type.String(),
+  enabled: Type.Boolean(),
+  type: Type.Union([Type.Literal('magic'), Type.Literal('extension')]),
+  offset: Type.Integer(),
+  /** Lower-case hex, as the kernel prints it. */
+  magic: Nullable(Type.String()),
+  mask: Nullable(Type.String()),
+  extension: Nullable(Type.String()),
+  interpreter: Type.String(),
+  flags: Type.String(),
+  flagInfo: Type.Array(FlagInfo),
+  elf: Nullable(ElfIdent),
+  /** OCI platform the entry handles, null when it is not an OCI architecture or unknown. */
+  platform: Nullable(Type.String()),
+  interpreterHealth: InterpreterHealth,
+  verdict: Verdict,
+  /** One sentence: why this verdict, and what to do about it. */
+  verdictReason: Type.String(),
+  drift: Drift,
+  /** The binfmt.d file that persists it, if any. */
+  persistedIn: Nullable(Type.String()),
+});
+export type EmulatorEntry = Static<typeof EmulatorEntry>;
+
+/** A binfmt.d line that is not registered in the kernel. */
+export const PersistedOnlyEntry = Type.Object({
+  name: Type.String(),
+  file: Type.String(),
+  interpreter: Type.String(),
+  flags: Type.String(),
+  platform: Nullable(Type.String()),
+});
+export type PersistedOnlyEntry = Static<typeof PersistedOnlyEntry>;
+
+/** A qemu-user interpreter found on this host. */
+export const QemuInstallation = Type.Object({
+  path: Type.String(),
+  qemuArch: Type.String(),
+  platform: Nullable(Type.String()),
+  /** wrapper: Debian's `/usr/libexec/qemu-binfmt/<arch>-binfmt-P`, which understands the P flag. */
+  kind: Type.Union([Type.Literal('wrapper'), Type.Literal('static'), Type.Literal('dynamic')]),
+  /** The flags to register it with when the user does not choose. */
+  defaultFlags: Type.String(),
+});
+export type QemuInstallation = Static<typeof QemuInstallation>;
+
+export const PlatformState = Type.Union([
+  Type.Literal('native'),
+  Type.Literal('container-ready'),
+  Type.Literal('host-only'),
+  Type.Literal('broken'),
+  Type.Literal('disabled'),
+  Type.Literal('none'),
+]);
+export type PlatformState = Static<typeof PlatformState>;
+
+export const PlatformSummary = Type.Object({
+  platform: Type.String(),
+  qemuArch: Type.String(),
+  state: PlatformState,
+  /** Entries that handle it (more than one enabled is a duplicate). */
+  entries: Type.Array(Type.String()),
+  duplicate: Type.Boolean(),
+  installations: Type.Array(Type.String()),
+});
+export type PlatformSummary = Static<typeof PlatformSummary>;
+
+export const Emulators = Type.Object({
+  root: Type.String(),
+  mounted: Type.Boolean(),
+  globallyEnabled: Nullable(Type.Boolean()),
+  /** Changes need the daemon to run as root. */
+  canChange: Type.Boolean(),
+  hostPlatform: Type.String(),
+  entries: Type.Array(EmulatorEntry),
+  persistedOnly: Type.Array(PersistedOnlyEntry),
+  platforms: Type.Array(PlatformSummary),
+  installations: Type.Array(QemuInstallation),
+  summary: Type.Object({
+    native: Type.Array(Type.String()),
+    containers: Type.Array(Type.String()),
+    hostOnly: Type.Array(Type.String()),
+    none: Type.Array(Type.String()),
+  }),
+});
+export type Emulators = Static<typeof Emulators>;
+
+export const EntryName = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9_][A-Za-z0-9_.+-]*$',
+});
+
+export const EntryParams = Type.Object({ name: EntryName });
+export type EntryParams = Static<typeof EntryParams>;
+
+export const RegisterRequest = Type.Object(
+  {
+    platform: PlatformString,
+    interpreter: Type.String({ minLength: 1, maxLength: 255 }),
+    /** Letters from P, O, C, F; F (fix binary) is what makes it work inside containers. */
+    flags: Type.String({ maxLength: 4, pattern: '^[POCF]*$' }),
+    /** C runs the binary with its own setuid credentials: a privilege-escalation risk. */
+    acknowledgeCredentials: Type.Optional(Type.Boolean()),
+    name: Type.Optional(EntryName),
+  },
+  { additionalProperties: false },
+);
+export type RegisterRequest = Static<typeof RegisterRequest>;
+
+export const RegisterAllRequest = Type.Object({}, { additionalProperties: false });
+
+export const RegisterAllResult = Type.Object({
+  registered: Type.Array(Type.String()),
+  skipped: Type.Array(Type.Object({ platform: Type.String(), reason: Type.String() })),
+});
+export type RegisterAllResult = Static<typeof RegisterAllResult>;
+
+/** What the ELF inspector learned from a binary's header. */
+export const ElfReport = Type.Object({
+  ident: ElfIdent,
+  platform: Nullable(Type.String()),
+  type: Type.String(),
+  linkage: Type.Union([
+    Type.Literal('static'),
+    Type.Literal('static-pie'),
+    Type.Literal('dynamic'),
+  ]),
+  /** The loader a dynamic binary asks for (PT_INTERP), e.g. /lib/ld-linux-aarch64.so.1. */
+  loader: Nullable(Type.String()),
+  /** native: the kernel runs it itself; handler: binfmt_misc hands it to `entry`; none: exec format error. */
+  runs: Type.Union([Type.Literal('native'), Type.Literal('handler'), Type.Literal('none')]),
+  handler: Nullable(Type.String()),
+  /** Other enabled entries that also match (the kernel uses only the first). */
+  alsoMatching: Type.Array(Type.String()),
+  explanation: Type.String(),
+});
+export type ElfReport = Static<typeof ElfReport>;
