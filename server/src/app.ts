@@ -13,6 +13,7 @@ import binfmt from './plugins/binfmt.js';
 import web from './plugins/web.js';
 import health from './routes/health/index.js';
 import session from './routes/session/index.js';
+import emulators from './routes/emulators/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,6 +42,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(web);
   await instance.register(health);
   await instance.register(session);
+  await instance.register(emulators);
 };
 
 export default fp(app, { name: 'archdeck' });

@@ -13,6 +13,8 @@ export interface Config {
   /** Explicit podman API socket; when null the daemon discovers or starts one. */
   podmanSocket: string | null;
   binfmtRoot: string;
+  /** Where handlers are persisted (systemd-binfmt format), the first directory is ours to write. */
+  binfmtConfDirs: string[];
   dataDir: string;
   /** The built UI (web/dist). */
   webDir: string;
@@ -41,6 +43,8 @@ export const USAGE = `Usage: archdeck [options]
                          socket, else a podman service the daemon starts itself)
   --binfmt-root <dir>    binfmt_misc mount point (env ARCHDECK_BINFMT_ROOT,
                          default /proc/sys/fs/binfmt_misc)
+  --binfmt-d <dir>       where to persist handlers for boot (env ARCHDECK_BINFMT_D,
+                         default /etc/binfmt.d)
   --data-dir <dir>       token and state (env ARCHDECK_DATA_DIR, default /var/lib/archdeck
                          as root, $XDG_STATE_HOME/archdeck otherwise)
   --web-dir <dir>        the built UI (env ARCHDECK_WEB_DIR, default web/dist of this checkout)
@@ -69,6 +73,7 @@ export function loadConfig(
         host: { type: 'string' },
         'podman-socket': { type: 'string' },
         'binfmt-root': { type: 'string' },
+        'binfmt-d': { type: 'string' },
         'data-dir': { type: 'string' },
         'web-dir': { type: 'string' },
         'log-level': { type: 'string' },
@@ -139,6 +144,12 @@ export function loadConfig(
       '--binfmt-root',
       v['binfmt-root'] ?? env.ARCHDECK_BINFMT_ROOT ?? '/proc/sys/fs/binfmt_misc',
     ),
+    // systemd-binfmt reads these in this order of precedence; a file name in an earlier one wins.
+    binfmtConfDirs: [
+      absolute('--binfmt-d', v['binfmt-d'] ?? env.ARCHDECK_BINFMT_D ?? '/etc/binfmt.d'),
+      '/run/binfmt.d',
+      '/usr/lib/binfmt.d',
+    ],
     dataDir: absolute(
       '--data-dir',
       v['data-dir'] ??

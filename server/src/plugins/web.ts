@@ -14,8 +14,10 @@ export default fp(
     if (built) {
       await app.register(fastifyStatic, {
         root: webDir,
-        wildcard: false,
-        index: false,
+        // Look files up per request, so a rebuilt UI is served without a daemon restart;
+        // a path that is no file falls through to the not-found handler (index.html).
+        wildcard: true,
+        index: ['index.html'],
         // Vite puts a content hash in every asset name, so they never change.
         setHeaders(res, path) {
           res.header(

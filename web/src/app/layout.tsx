@@ -12,7 +12,7 @@ interface NavEntry {
 
 const nav: NavEntry[] = [
   { label: 'Host', icon: Server, to: '/' },
-  { label: 'Emulators', icon: Cpu },
+  { label: 'Emulators', icon: Cpu, to: '/emulators' },
   { label: 'Images', icon: Layers },
   { label: 'Containers', icon: Container },
 ];

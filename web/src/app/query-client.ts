@@ -1,6 +1,8 @@
-import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, matchMutation } from '@tanstack/react-query';
 import type { Session } from '@archdeck/shared';
 import { authKeys } from '@/features/auth/api/query-keys';
+import { emulatorKeys } from '@/features/emulators/api/query-keys';
+import { hostKeys } from '@/features/host/api/query-keys';
 import { ApiRequestError, isUnauthorized } from '@/lib/api-client';
 
 export function createQueryClient(): QueryClient {
@@ -14,7 +16,16 @@ export function createQueryClient(): QueryClient {
 
   const client: QueryClient = new QueryClient({
     queryCache: new QueryCache({ onError: signOutOn401 }),
-    mutationCache: new MutationCache({ onError: signOutOn401 }),
+    mutationCache: new MutationCache({
+      onError: signOutOn401,
+      // Features do not know each other: a change to binfmt_misc made on the Emulators page
+      // also changes what the Host page reports (entry count, problems), so it is told here.
+      onSuccess: (_data, _variables, _context, mutation) => {
+        if (matchMutation({ mutationKey: emulatorKeys.changes() }, mutation)) {
+          void client.invalidateQueries({ queryKey: hostKeys.all });
+        }
+      },
+    }),
     defaultOptions: {
       queries: {
         // A 4xx will answer the same way again; only a flaky connection or 5xx is worth retrying.

@@ -1,6 +1,8 @@
 import { Compass } from 'lucide-react';
 import { Link, Route, Routes } from 'react-router';
 import { EmptyState } from '@/components/empty-state';
+import { CanRunCard } from '@/features/emulators/components/can-run-card';
+import { EmulatorsPage } from '@/features/emulators/components/emulators-page';
 import { HostPage } from '@/features/host/components/host-page';
 import { Layout } from './layout';
 
@@ -19,7 +21,15 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route element={<Layout />}>
-        <Route index element={<HostPage />} />
+        <Route
+          index
+          element={
+            <HostPage>
+              <CanRunCard />
+            </HostPage>
+          }
+        />
+        <Route path="emulators" element={<EmulatorsPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

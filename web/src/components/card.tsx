@@ -6,16 +6,19 @@ export function Card({
   icon,
   aside,
   children,
+  'data-testid': testId,
 }: {
   title: string;
   icon?: ReactNode;
   /** Shown opposite the title, typically a status badge. */
   aside?: ReactNode;
   children: ReactNode;
+  'data-testid'?: string;
 }) {
   const headingId = useId();
   return (
     <section
+      data-testid={testId}
       aria-labelledby={headingId}
       className="rounded-xl border border-line bg-surface shadow-xs"
     >

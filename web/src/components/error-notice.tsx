@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { CircleAlert, RotateCw } from 'lucide-react';
 import { ApiRequestError } from '@/lib/api-client';
 
@@ -10,15 +11,18 @@ function messageOf(error: unknown): string {
 /**
  * Shows what went wrong where it went wrong. `error` is an ApiRequestError (its message is
  * the server's, written for the user), another Error, or a message string from the server.
+ * `children` go under the message, e.g. the command that does it instead.
  */
 export function ErrorNotice({
   error,
   title = 'Something went wrong',
   onRetry,
+  children,
 }: {
   error: unknown;
   title?: string;
   onRetry?: () => void;
+  children?: ReactNode;
 }) {
   return (
     <div
@@ -29,6 +33,7 @@ export function ErrorNotice({
       <div className="min-w-0 flex-1">
         <p className="font-medium text-red-800 dark:text-red-300">{title}</p>
         <p className="mt-1 break-words whitespace-pre-line text-fg">{messageOf(error)}</p>
+        {children && <div className="mt-2.5">{children}</div>}
         {onRetry && (
           <button
             type="button"

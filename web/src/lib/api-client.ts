@@ -41,13 +41,21 @@ async function errorBody(response: Response): Promise<ApiError> {
 }
 
 interface RequestOptions {
+  /** Sent as JSON, except a Blob, which is sent as its raw bytes (application/octet-stream). */
   body?: unknown;
   signal?: AbortSignal;
 }
 
+function encodeBody(body: unknown): { contentType: string; payload: BodyInit } | null {
+  if (body === undefined) return null;
+  if (body instanceof Blob) return { contentType: 'application/octet-stream', payload: body };
+  return { contentType: 'application/json', payload: JSON.stringify(body) };
+}
+
 async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  const encoded = encodeBody(options.body);
+  if (encoded) headers['Content-Type'] = encoded.contentType;
 
   let response: Response;
   try {
@@ -55,7 +63,7 @@ async function request<T>(method: string, path: string, options: RequestOptions 
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: encoded?.payload,
       signal: options.signal,
     });
   } catch (error) {
@@ -72,10 +80,17 @@ async function request<T>(method: string, path: string, options: RequestOptions 
   return (await response.json()) as T;
 }
 
-/** The one way the UI talks to the daemon: same origin, cookie session, JSON both ways. */
+/**
+ * The one way the UI talks to the daemon: same origin, cookie session, JSON both ways (a Blob
+ * body goes up as raw bytes).
+ */
 export const api = {
   get: <T>(path: string, options?: Omit<RequestOptions, 'body'>) =>
     request<T>('GET', path, options),
   post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
     request<T>('POST', path, { ...options, body }),
+  put: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
+    request<T>('PUT', path, { ...options, body }),
+  delete: <T>(path: string, options?: Omit<RequestOptions, 'body'>) =>
+    request<T>('DELETE', path, options),
 };

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { ErrorNotice } from '@/components/error-notice';
 import { Skeleton } from '@/components/spinner';
 import { useHealth } from '../api/get-health';
@@ -23,7 +24,8 @@ function HostSkeleton() {
   );
 }
 
-export function HostPage() {
+/** `children`: cards other features contribute, composed in by the app (e.g. what can run). */
+export function HostPage({ children }: { children?: ReactNode }) {
   const health = useHealth();
 
   return (
@@ -48,6 +50,7 @@ export function HostPage() {
           )}
           <HostHeader host={health.data.host} problems={health.data.problems} />
           <ProblemList problems={health.data.problems} />
+          {children}
           <div className="grid items-start gap-6 lg:grid-cols-2">
             <PodmanCard podman={health.data.podman} />
             <BinfmtCard binfmt={health.data.binfmt} />

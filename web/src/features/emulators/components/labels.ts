@@ -1,0 +1,62 @@
+import type { Drift, PlatformState, Verdict } from '@archdeck/shared';
+import type { Tone } from '@/components/badge';
+
+export const verdictBadge: Record<Verdict, { tone: Tone; label: string }> = {
+  'container-ready': { tone: 'ok', label: 'Container-ready' },
+  'host-only': { tone: 'warning', label: 'Host-only' },
+  broken: { tone: 'error', label: 'Broken' },
+  shadowing: { tone: 'error', label: 'Shadowing' },
+  disabled: { tone: 'neutral', label: 'Disabled' },
+};
+
+export const platformStateBadge: Record<PlatformState, { tone: Tone; label: string }> = {
+  native: { tone: 'ok', label: 'Native' },
+  'container-ready': { tone: 'ok', label: 'Container-ready' },
+  'host-only': { tone: 'warning', label: 'Host-only' },
+  broken: { tone: 'error', label: 'Broken' },
+  disabled: { tone: 'neutral', label: 'Disabled' },
+  none: { tone: 'neutral', label: 'No emulator' },
+};
+
+export function driftBadge(
+  drift: Drift,
+  file: string | null,
+): { tone: Tone; label: string; explanation: string } {
+  const where = file ?? 'binfmt.d';
+  switch (drift) {
+    case 'live-only':
+      return {
+        tone: 'neutral',
+        label: 'Live only',
+        explanation: 'Registered in the kernel only: it is gone after a reboot unless persisted.',
+      };
+    case 'both':
+      return {
+        tone: 'ok',
+        label: 'Persisted',
+        explanation: `${where} registers it again at boot, exactly as it is now.`,
+      };
+    case 'different':
+      return {
+        tone: 'warning',
+        label: 'Differs from binfmt.d',
+        explanation: `${where} registers it differently at boot than it is registered now.`,
+      };
+    case 'persisted-only':
+      return {
+        tone: 'neutral',
+        label: 'Persisted only',
+        explanation: `${where} registers it at boot, but it is not registered now.`,
+      };
+  }
+}
+
+/** Why an action button is inert, or null when the daemon can make changes. */
+export function lockReason(emulators: { canChange: boolean; mounted: boolean }): string | null {
+  if (!emulators.canChange) return 'Needs the daemon to run as root';
+  if (!emulators.mounted) return 'Mount binfmt_misc first';
+  return null;
+}
+
+/** `7f454c46…` → `7f 45 4c 46 …`, so the bytes can be counted and compared. */
+export const spacedHex = (hex: string) => hex.match(/.{1,2}/g)?.join(' ') ?? hex;
