@@ -41,6 +41,7 @@ CACHE_DIR=${ARCHDECK_TESTENV_CACHE:-/var/cache/archdeck-testenv}
 REGISTRY_PORT=${ARCHDECK_TEST_REGISTRY_PORT:-5111}
 
 REGISTRY_ADDR=127.0.0.1:$REGISTRY_PORT
+SPARE_REGISTRY_ADDR=127.0.0.1:$((REGISTRY_PORT + 1))
 IMAGE=$REGISTRY_ADDR/library/busybox:1.36
 # "debian-arch:oci-arch" of every platform in the test image. amd64 comes
 # first: its busybox runs on the host and lists the applets to link.
@@ -246,6 +247,12 @@ unqualified-search-registries = []
 [[registry]]
 location = \"$REGISTRY_ADDR\"
 # The loopback registry speaks plain HTTP.
+insecure = true
+
+# A second address for registries that tests start and stop themselves (registries.conf
+# is read only when the podman service starts, so it must be known up front).
+[[registry]]
+location = \"$SPARE_REGISTRY_ADDR\"
 insecure = true"
 
   # Without it podman would read /etc/containers/storage.conf, whose driver or
@@ -457,6 +464,8 @@ write_env_file() {
     printf 'export ARCHDECK_TEST_STORAGE_CONF=%q\n' "$STORAGE_CONF_FILE"
     printf 'export ARCHDECK_TEST_REGISTRY=%q\n' "$REGISTRY_ADDR"
     printf 'export ARCHDECK_TEST_IMAGE=%q\n' "$IMAGE"
+    printf 'export ARCHDECK_TEST_SPARE_REGISTRY=%q\n' "$SPARE_REGISTRY_ADDR"
+    printf 'export ARCHDECK_TEST_REGISTRY_ROOT=%q\n' "$CACHE_DIR/registry"
   } >"$ENV_FILE"
 }
 

@@ -14,6 +14,11 @@ import web from './plugins/web.js';
 import health from './routes/health/index.js';
 import session from './routes/session/index.js';
 import emulators from './routes/emulators/index.js';
+import imagesPlugin from './plugins/images.js';
+import images from './routes/images/index.js';
+import pulls from './routes/pulls/index.js';
+import registry from './routes/registry/index.js';
+import events from './routes/events/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -39,10 +44,15 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(auth);
   await instance.register(engine);
   await instance.register(binfmt);
+  await instance.register(imagesPlugin);
   await instance.register(web);
   await instance.register(health);
   await instance.register(session);
   await instance.register(emulators);
+  await instance.register(images);
+  await instance.register(pulls);
+  await instance.register(registry);
+  await instance.register(events);
 };
 
 export default fp(app, { name: 'archdeck' });

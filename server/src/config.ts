@@ -16,6 +16,8 @@ export interface Config {
   /** Where handlers are persisted (systemd-binfmt format), the first directory is ours to write. */
   binfmtConfDirs: string[];
   dataDir: string;
+  /** registries.conf, for which registries may be reached over plain HTTP. */
+  registriesConf: string;
   /** The built UI (web/dist). */
   webDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -47,6 +49,8 @@ export const USAGE = `Usage: archdeck [options]
                          default /etc/binfmt.d)
   --data-dir <dir>       token and state (env ARCHDECK_DATA_DIR, default /var/lib/archdeck
                          as root, $XDG_STATE_HOME/archdeck otherwise)
+  --registries-conf <f>  registries.conf marking insecure registries (env
+                         CONTAINERS_REGISTRIES_CONF, default /etc/containers/registries.conf)
   --web-dir <dir>        the built UI (env ARCHDECK_WEB_DIR, default web/dist of this checkout)
   --log-level <level>    ${LOG_LEVELS.join(', ')} (env ARCHDECK_LOG_LEVEL, default info)
   -h, --help             show this help
@@ -76,6 +80,7 @@ export function loadConfig(
         'binfmt-d': { type: 'string' },
         'data-dir': { type: 'string' },
         'web-dir': { type: 'string' },
+        'registries-conf': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -155,6 +160,10 @@ export function loadConfig(
       v['data-dir'] ??
         env.ARCHDECK_DATA_DIR ??
         (isRoot ? '/var/lib/archdeck' : join(xdgState, 'archdeck')),
+    ),
+    registriesConf: absolute(
+      '--registries-conf',
+      v['registries-conf'] ?? env.CONTAINERS_REGISTRIES_CONF ?? '/etc/containers/registries.conf',
     ),
     webDir: absolute('--web-dir', v['web-dir'] ?? env.ARCHDECK_WEB_DIR ?? defaultWebDir),
     logLevel,

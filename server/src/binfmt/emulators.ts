@@ -15,6 +15,7 @@ import type {
   QemuInstallation,
   RegisterAllResult,
   RegisterRequest,
+  RunBadge,
   Verdict,
 } from '@archdeck/shared';
 import { AppError, badRequest, notFound } from '../lib/errors.js';
@@ -113,6 +114,20 @@ export class EmulatorsService {
         hostOnly: pick('host-only'),
         none: pick('none', 'broken', 'disabled'),
       },
+    };
+  }
+
+  /** How this host would run each platform now: natively, through a handler, or not at all. */
+  async runBadges(): Promise<(platform: string) => RunBadge> {
+    const state = await this.read();
+    return (platform) => {
+      const arch = archForPlatform(platform);
+      const p = arch?.platform ?? platform;
+      if (this.nativePlatforms.includes(p)) return { run: 'native', emulatedBy: null };
+      const ready = state.entries.find((e) => e.platform === p && e.verdict === 'container-ready');
+      return ready
+        ? { run: 'emulated', emulatedBy: ready.name }
+        : { run: 'unavailable', emulatedBy: null };
     };
   }
 

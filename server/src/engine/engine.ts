@@ -35,6 +35,8 @@ export interface EngineOptions {
 }
 
 interface ServiceInfo {
+  /** Where podman keeps images (compat /info DockerRootDir); not part of PodmanHealth. */
+  graphRoot?: string | null;
   version: string | null;
   apiVersion: string | null;
   ociRuntime: string | null;
@@ -62,6 +64,7 @@ export class Engine {
   private retryTimer: NodeJS.Timeout | null = null;
   private connecting: Promise<boolean> | null = null;
   private closed = false;
+  private readonly connectListeners: Array<() => void> = [];
 
   constructor(private readonly opts: EngineOptions) {
     this.socket = opts.socket ?? opts.candidates[0] ?? '/run/podman/podman.sock';
@@ -100,10 +103,23 @@ export class Engine {
       reachable: this.docker !== null,
       socket: this.socket,
       mode: this.mode,
-      ...this.info,
+      version: this.info.version,
+      apiVersion: this.info.apiVersion,
+      ociRuntime: this.info.ociRuntime,
+      cgroupVersion: this.info.cgroupVersion,
+      rootless: this.info.rootless,
       adjustments: this.mode === 'managed' ? (this.serviceConfig?.adjustments ?? []) : [],
       error: this.docker ? null : this.lastError,
     };
+  }
+
+  get graphRoot(): string | null {
+    return this.info.graphRoot ?? null;
+  }
+
+  /** Called after every (re)connect, so subscriptions can be re-opened. */
+  onConnect(listener: () => void): void {
+    this.connectListeners.push(listener);
   }
 
   /** The dockerode client, or a 503 whose message says how to get podman back. */
@@ -186,6 +202,7 @@ export class Engine {
     this.attempt = 0;
     await this.loadInfo();
     this.opts.log.info({ socket, mode, version: this.info.version }, 'connected to podman');
+    for (const listener of this.connectListeners) listener();
     return true;
   }
 
@@ -238,5 +255,6 @@ async function readInfo(docker: Docker, abortSignal: AbortSignal): Promise<Servi
     ociRuntime: typeof info.DefaultRuntime === 'string' ? info.DefaultRuntime : null,
     cgroupVersion: typeof info.CgroupVersion === 'string' ? info.CgroupVersion : null,
     rootless: security.some((s) => s.includes('name=rootless')),
+    graphRoot: typeof info.DockerRootDir === 'string' ? info.DockerRootDir : null,
   };
 }

@@ -1,9 +1,11 @@
 import fp from 'fastify-plugin';
 import { Engine } from '../engine/engine.js';
+import { EngineEvents } from '../engine/events.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     engine: Engine;
+    engineEvents: EngineEvents;
   }
 }
 
@@ -19,11 +21,16 @@ export default fp(
       log: app.log.child({ module: 'engine' }),
     });
     app.decorate('engine', engine);
+    const events = new EngineEvents(engine, app.log.child({ module: 'events' }));
+    app.decorate('engineEvents', events);
     // Not awaited: a slow or absent podman must not delay or stop the daemon's start.
     app.addHook('onReady', async () => {
       void engine.start();
     });
-    app.addHook('onClose', () => engine.close());
+    app.addHook('onClose', async () => {
+      events.close();
+      await engine.close();
+    });
   },
   { name: 'engine', dependencies: ['config'] },
 );

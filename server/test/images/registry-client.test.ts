@@ -618,7 +618,7 @@ describe('inspectRemote against the loopback registry', () => {
   });
 
   it('finds the test registry in the real registries.conf', () => {
-    expect(insecure).toEqual([env.registry]);
+    expect(insecure).toEqual([env.registry, process.env.ARCHDECK_TEST_SPARE_REGISTRY]);
   });
 
   it('lists the four platforms of the test image, as skopeo sees them', async () => {

@@ -1,0 +1,102 @@
+/**
+ * One subscription to podman's event stream, shared by everything in the daemon: caches
+ * invalidate on it and browsers get it through /api/events. Re-opened after every reconnect;
+ * listeners hear `resync` then, because events may have been missed while it was down.
+ */
+import type { Readable } from 'node:stream';
+import type { FastifyBaseLogger } from 'fastify';
+import { JsonLines } from '../lib/json-lines.js';
+import type { Engine } from './engine.js';
+
+export interface EngineEvent {
+  kind: 'image' | 'container' | 'resync';
+  action: string;
+  id: string | null;
+}
+
+type Listener = (event: EngineEvent) => void;
+
+interface PodmanEvent {
+  Type?: string;
+  Action?: string;
+  status?: string;
+  id?: string;
+  Actor?: { ID?: string };
+}
+
+const RETRY_MS = 1000;
+
+export class EngineEvents {
+  private readonly listeners = new Set<Listener>();
+  private stream: Readable | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    engine.onConnect(() => this.open());
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.stream?.destroy();
+    this.stream = null;
+  }
+
+  private emit(event: EngineEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private open(): void {
+    if (this.closed) return;
+    this.stream?.destroy();
+    this.stream = null;
+    if (!this.engine.reachable) return;
+    this.emit({ kind: 'resync', action: 'connect', id: null });
+    const docker = this.engine.client();
+    docker.getEvents({ filters: { type: ['image', 'container'] } }).then(
+      (stream) => {
+        const s = stream as Readable;
+        this.stream = s;
+        const lines = new JsonLines();
+        s.on('data', (chunk: Buffer) => {
+          for (const value of lines.push(chunk)) this.dispatch(value as PodmanEvent);
+        });
+        const ended = () => {
+          if (this.stream !== s) return;
+          this.stream = null;
+          this.scheduleRetry();
+        };
+        s.on('end', ended);
+        s.on('error', ended);
+      },
+      (err: unknown) => {
+        this.log.warn({ err: (err as Error).message }, 'podman event stream failed');
+        this.scheduleRetry();
+      },
+    );
+  }
+
+  private scheduleRetry(): void {
+    if (this.closed || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.open();
+    }, RETRY_MS);
+    this.retry.unref();
+  }
+
+  private dispatch(e: PodmanEvent): void {
+    const kind = e.Type === 'image' || e.Type === 'container' ? e.Type : null;
+    if (!kind) return;
+    this.emit({ kind, action: e.Action ?? e.status ?? 'unknown', id: e.Actor?.ID ?? e.id ?? null });
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * Podman's image endpoints, mapped to our own types. Functions take the dockerode client the
+ * Engine hands them; nothing outside engine/ sees podman's JSON.
+ */
+import type Docker from 'dockerode';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { AppError } from '../lib/errors.js';
+
+/** What we keep of an image: the facts of its config, which never change for an id. */
+export interface EngineImage {
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  architecture: string;
+  os: string;
+  variant: string | null;
+  size: number;
+  created: string;
+  labels: Record<string, string>;
+  env: string[];
+  entrypoint: string[] | null;
+  cmd: string[] | null;
+  workingDir: string;
+  user: string;
+  dockerVersion: string;
+  /** The manifest digest and compressed layer digests, as `skopeo inspect` shows them. */
+  manifestDigest: string | null;
+  layers: string[];
+  history: Array<{
+    created: string | null;
+    createdBy: string;
+    comment: string;
+    emptyLayer: boolean;
+  }>;
+}
+
+interface CompatInspect {
+  Id: string;
+  RepoTags?: string[] | null;
+  RepoDigests?: string[] | null;
+  Created?: string;
+  DockerVersion?: string;
+  Architecture?: string;
+  Os?: string;
+  Variant?: string;
+  Size?: number;
+  Config?: {
+    Env?: string[] | null;
+    Cmd?: string[] | null;
+    Entrypoint?: string[] | null;
+    WorkingDir?: string;
+    User?: string;
+    Labels?: Record<string, string> | null;
+  };
+  RootFS?: { Layers?: string[] };
+  GraphDriver?: { Name?: string };
+}
+
+/**
+ * HACK: podman's API never returns the manifest an image was pulled with, so it cannot tell
+ * the compressed layer digests and per-platform manifest digest that `skopeo inspect
+ * containers-storage:` prints (RootFS.Layers are uncompressed diff IDs, libpod's Digest is the
+ * index's). containers/storage keeps that manifest at <graphroot>/<driver>-images/<id>/manifest;
+ * we read it there when we can (the daemon runs as root beside podman) and fall back to the
+ * diff IDs when we cannot.
+ */
+async function storedManifest(
+  graphRoot: string | null,
+  driver: string | undefined,
+  id: string,
+): Promise<{ digest: string; layers: string[] } | null> {
+  if (!graphRoot || !driver) return null;
+  try {
+    const raw = await readFile(join(graphRoot, `${driver}-images`, id, 'manifest'));
+    const manifest = JSON.parse(raw.toString('utf8')) as { layers?: Array<{ digest: string }> };
+    if (!Array.isArray(manifest.layers)) return null;
+    return {
+      digest: `sha256:${createHash('sha256').update(raw).digest('hex')}`,
+      layers: manifest.layers.map((l) => l.digest),
+    };
+  } catch {
+    return null;
+  }
+}
+
+export async function inspectImage(
+  docker: Docker,
+  graphRoot: string | null,
+  id: string,
+): Promise<EngineImage> {
+  let data: CompatInspect;
+  try {
+    data = (await docker.getImage(id).inspect()) as unknown as CompatInspect;
+  } catch (err) {
+    throw engineError(err, `image ${id}`);
+  }
+  const bareId = data.Id.replace(/^sha256:/, '');
+  const [stored, history] = await Promise.all([
+    storedManifest(graphRoot, data.GraphDriver?.Name, bareId),
+    imageHistory(docker, bareId),
+  ]);
+  const c = data.Config ?? {};
+  return {
+    id: bareId,
+    repoTags: data.RepoTags ?? [],
+    repoDigests: data.RepoDigests ?? [],
+    architecture: data.Architecture ?? 'unknown',
+    os: data.Os ?? 'unknown',
+    variant: data.Variant || null,
+    size: data.Size ?? 0,
+    created: data.Created ?? '',
+    labels: c.Labels ?? {},
+    env: c.Env ?? [],
+    entrypoint: c.Entrypoint ?? null,
+    cmd: c.Cmd ?? null,
+    workingDir: c.WorkingDir ?? '',
+    user: c.User ?? '',
+    dockerVersion: data.DockerVersion ?? '',
+    manifestDigest: stored?.digest ?? null,
+    layers: stored?.layers ?? data.RootFS?.Layers ?? [],
+    history,
+  };
+}
+
+/** The image's build steps, newest first as Docker's history endpoint gives them. */
+async function imageHistory(docker: Docker, id: string): Promise<EngineImage['history']> {
+  const steps = (await docker
+    .getImage(id)
+    .history()
+    .catch(() => [])) as Array<{
+    Created?: number;
+    CreatedBy?: string;
+    Comment?: string;
+    Size?: number;
+  }>;
+  return steps.map((h) => ({
+    created: h.Created ? new Date(h.Created * 1000).toISOString() : null,
+    createdBy: h.CreatedBy ?? '',
+    comment: h.Comment ?? '',
+    emptyLayer: (h.Size ?? 0) === 0,
+  }));
+}
+
+/** Image ids and tags, cheap: the list endpoint has no architecture, inspect adds it. */
+export async function listImageIds(
+  docker: Docker,
+): Promise<Array<{ id: string; repoTags: string[] }>> {
+  const list = await docker.listImages({ all: false });
+  return list.map((i) => ({ id: i.Id.replace(/^sha256:/, ''), repoTags: i.RepoTags ?? [] }));
+}
+
+export async function removeImage(docker: Docker, id: string): Promise<void> {
+  try {
+    await docker.getImage(id).remove();
+  } catch (err) {
+    throw engineError(err, `image ${id}`);
+  }
+}
+
+export async function tagImage(
+  docker: Docker,
+  id: string,
+  repo: string,
+  tag: string,
+): Promise<void> {
+  await docker.getImage(id).tag({ repo, tag });
+}
+
+/** Podman's compat pull: newline-delimited JSON progress, errors inside the 200 stream. */
+export async function pullStream(
+  docker: Docker,
+  fromImage: string,
+  tag: string,
+  platform: string,
+): Promise<Readable> {
+  try {
+    return (await docker.createImage({ fromImage, tag, platform })) as Readable;
+  } catch (err) {
+    throw engineError(err, fromImage);
+  }
+}
+
+/** Turns dockerode's HTTP errors into ours; podman's message is kept, it is meant for users. */
+export function engineError(err: unknown, what: string): AppError {
+  const e = err as {
+    statusCode?: number;
+    json?: { message?: string; cause?: string };
+    message?: string;
+  };
+  const message = e.json?.message ?? e.message ?? String(err);
+  switch (e.statusCode) {
+    case 404:
+      return new AppError(404, 'not_found', `No such ${what}.`);
+    case 409:
+      return new AppError(409, 'conflict', `Podman refused: ${message}`);
+    case 400:
+      return new AppError(400, 'bad_request', `Podman refused: ${message}`);
+    default:
+      return new AppError(502, 'podman_error', `Podman failed on ${what}: ${message}`);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Local images with their architecture. Podman's list has no architecture, so each image is
+ * inspected once (an image id's config never changes) and the assembled list is cached until
+ * podman's event stream says an image changed.
+ */
+import type { ImageDetail, ImageSummary, RunBadge } from '@archdeck/shared';
+import type { Engine } from '../engine/engine.js';
+import type { EngineEvents } from '../engine/events.js';
+import { inspectImage, listImageIds, removeImage, type EngineImage } from '../engine/images.js';
+import type { EmulatorsService } from '../binfmt/emulators.js';
+import { archSuffix } from './arch-tag.js';
+
+/** Pulls record the platform they asked for; a config that disagrees is flagged. */
+export type RequestedPlatforms = Map<string, string>;
+
+export class ImagesService {
+  private readonly inspected = new Map<string, EngineImage>();
+  private list: EngineImage[] | null = null;
+  private loading: Promise<EngineImage[]> | null = null;
+  readonly requested: RequestedPlatforms = new Map();
+
+  constructor(
+    private readonly engine: Engine,
+    events: EngineEvents,
+    private readonly emulators: EmulatorsService,
+  ) {
+    events.subscribe((e) => {
+      if (e.kind === 'image' || e.kind === 'resync') this.list = null;
+    });
+  }
+
+  async summaries(): Promise<ImageSummary[]> {
+    const [images, badge] = await Promise.all([this.images(), this.emulators.runBadges()]);
+    return images.map((i) => this.summary(i, badge));
+  }
+
+  async detail(id: string): Promise<ImageDetail> {
+    const image = await inspectImage(this.engine.client(), this.engine.graphRoot, id);
+    const s = this.summary(image, await this.emulators.runBadges());
+    const name =
+      image.repoTags[0]?.replace(/:[^:/]+$/, '') ?? image.repoDigests[0]?.split('@')[0] ?? null;
+    return {
+      ...s,
+      name,
+      digest: image.manifestDigest,
+      dockerVersion: image.dockerVersion,
+      labels: image.labels,
+      layers: image.layers,
+      env: image.env,
+      entrypoint: image.entrypoint,
+      cmd: image.cmd,
+      workingDir: image.workingDir,
+      user: image.user,
+      history: image.history,
+    };
+  }
+
+  async remove(id: string): Promise<void> {
+    await removeImage(this.engine.client(), id);
+    this.list = null;
+  }
+
+  /** The cached list, rebuilt from podman when an event invalidated it. */
+  private async images(): Promise<EngineImage[]> {
+    if (this.list) return this.list;
+    this.loading ??= this.load().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  private async load(): Promise<EngineImage[]> {
+    const docker = this.engine.client();
+    const ids = await listImageIds(docker);
+    const images = await Promise.all(
+      ids.map(async ({ id, repoTags }) => {
+        let image = this.inspected.get(id);
+        if (!image) {
+          image = await inspectImage(docker, this.engine.graphRoot, id);
+          this.inspected.set(id, image);
+        }
+        // Tags move between images; the list's are current, the cached inspect's may not be.
+        return { ...image, repoTags };
+      }),
+    );
+    const live = new Set(ids.map((i) => i.id));
+    for (const id of this.inspected.keys()) if (!live.has(id)) this.inspected.delete(id);
+    this.list = images;
+    return images;
+  }
+
+  private summary(i: EngineImage, badge: (platform: string) => RunBadge): ImageSummary {
+    const platform = [i.os, i.architecture, i.variant].filter(Boolean).join('/');
+    const requested = this.requested.get(i.id);
+    return {
+      id: i.id,
+      shortId: i.id.slice(0, 12),
+      repoTags: i.repoTags,
+      repoDigests: i.repoDigests,
+      architecture: i.architecture,
+      os: i.os,
+      variant: i.variant,
+      platform,
+      size: i.size,
+      created: i.created,
+      badge: badge(platform),
+      archMismatch:
+        requested && archSuffix(requested) !== archSuffix(platform)
+          ? { requested, actual: platform }
+          : null,
+    };
+  }
+}

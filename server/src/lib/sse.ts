@@ -1,0 +1,57 @@
+/**
+ * The one Server-Sent Events helper. A stream is a resource: it sends the security headers
+ * every response carries, a heartbeat so proxies and dead peers are noticed, and tells its
+ * owner when the client goes away so the podman stream behind it is released at once.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+const HEARTBEAT_MS = 15_000;
+
+export interface SseStream {
+  send(event: string, data: unknown): boolean;
+  close(): void;
+  readonly closed: boolean;
+  /** Resolves when the client disconnects or close() is called. */
+  readonly done: Promise<void>;
+}
+
+export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  res.write(': archdeck\n\n');
+
+  let closed = false;
+  let resolveDone: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    resolveDone();
+  };
+  request.raw.on('close', finish);
+  res.on('close', finish);
+
+  return {
+    send(event, data) {
+      if (closed) return false;
+      return res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    close() {
+      if (!closed) res.end();
+      finish();
+    },
+    get closed() {
+      return closed;
+    },
+    done,
+  };
+}

@@ -1,0 +1,53 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { PullJob, PullParams, PullRequest, errorResponses } from '@archdeck/shared';
+import { openSse } from '../../lib/sse.js';
+
+const pulls: FastifyPluginAsyncTypebox = async (app) => {
+  const { 400: e400, 404: e404, 500: e500, 503: e503 } = errorResponses;
+
+  app.post(
+    '/api/pulls',
+    { schema: { body: PullRequest, response: { 202: PullJob, 400: e400, 500: e500, 503: e503 } } },
+    async (request, reply) =>
+      reply.code(202).send(app.pulls.start(request.body.ref, request.body.platform)),
+  );
+
+  app.get('/api/pulls', { schema: { response: { 200: Type.Array(PullJob), 500: e500 } } }, () =>
+    app.pulls.list(),
+  );
+
+  app.get(
+    '/api/pulls/:id',
+    { schema: { params: PullParams, response: { 200: PullJob, 404: e404, 500: e500 } } },
+    (request) => app.pulls.get(request.params.id),
+  );
+
+  app.delete(
+    '/api/pulls/:id',
+    { schema: { params: PullParams, response: { 204: Type.Null(), 404: e404, 500: e500 } } },
+    async (request, reply) => {
+      app.pulls.cancel(request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  /** `job` events while it runs, then one `end` with the final state; the job outlives the stream. */
+  app.get(
+    '/api/pulls/:id/events',
+    { schema: { params: PullParams, response: { 404: e404, 500: e500 } } },
+    async (request, reply) => {
+      app.pulls.get(request.params.id);
+      const sse = openSse(request, reply);
+      const unsubscribe = app.pulls.subscribe(request.params.id, (job, final) => {
+        sse.send(final ? 'end' : 'job', job);
+        if (final) sse.close();
+      });
+      if (!sse.closed) sse.send('job', app.pulls.get(request.params.id));
+      await sse.done;
+      unsubscribe();
+    },
+  );
+};
+
+export default pulls;
