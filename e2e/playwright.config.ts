@@ -35,7 +35,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf ${E2E_DATA_DIR} && node ../server/bin/archdeck.js --port ${E2E_PORT} --data-dir ${E2E_DATA_DIR} --podman-socket ${socket} --log-level warn`,
+    command: `rm -rf ${E2E_DATA_DIR} && node ../server/bin/archdeck.js --port ${E2E_PORT} --data-dir ${E2E_DATA_DIR} --podman-socket ${socket} --registries-conf ${process.env.ARCHDECK_TEST_REGISTRIES_CONF} --log-level warn`,
     url: `${E2E_BASE_URL}/api/health`,
     reuseExistingServer: false,
     timeout: 30_000,

@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import clsx from 'clsx';
 import { Boxes, Container, Cpu, Layers, Server } from 'lucide-react';
 import { NavLink, Outlet } from 'react-router';
+import { LiveEvents } from './live-events';
 
 interface NavEntry {
   label: string;
@@ -13,7 +14,7 @@ interface NavEntry {
 const nav: NavEntry[] = [
   { label: 'Host', icon: Server, to: '/' },
   { label: 'Emulators', icon: Cpu, to: '/emulators' },
-  { label: 'Images', icon: Layers },
+  { label: 'Images', icon: Layers, to: '/images' },
   { label: 'Containers', icon: Container },
 ];
 
@@ -23,6 +24,7 @@ const itemClass =
 export function Layout() {
   return (
     <div className="min-h-dvh md:flex">
+      <LiveEvents />
       <aside className="border-b border-line bg-surface md:sticky md:top-0 md:h-dvh md:w-56 md:shrink-0 md:border-r md:border-b-0">
         <div className="flex items-center gap-2 px-4 py-3 md:px-5 md:py-5">
           <Boxes aria-hidden className="size-5 text-emerald-600 dark:text-emerald-400" />

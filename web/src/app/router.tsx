@@ -4,6 +4,7 @@ import { EmptyState } from '@/components/empty-state';
 import { CanRunCard } from '@/features/emulators/components/can-run-card';
 import { EmulatorsPage } from '@/features/emulators/components/emulators-page';
 import { HostPage } from '@/features/host/components/host-page';
+import { ImagesPage } from '@/features/images/components/images-page';
 import { Layout } from './layout';
 
 function NotFound() {
@@ -30,6 +31,7 @@ export function AppRoutes() {
           }
         />
         <Route path="emulators" element={<EmulatorsPage />} />
+        <Route path="images" element={<ImagesPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

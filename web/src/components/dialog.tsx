@@ -1,21 +1,25 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import clsx from 'clsx';
 import { X } from 'lucide-react';
 
 /**
  * A modal dialog on the native `<dialog>`: `showModal()` makes the rest of the page inert (so
  * focus stays inside) and Esc asks to close. Render it only while open; on unmount focus goes
  * back to whatever opened it. Mark the field to start in with `data-autofocus`.
+ * `placement="side"` makes it a full-height panel on the right, for details of a list row.
  */
 export function Dialog({
   title,
   description,
   onClose,
+  placement = 'center',
   children,
   'data-testid': testId,
 }: {
   title: string;
   description?: ReactNode;
   onClose: () => void;
+  placement?: 'center' | 'side';
   children: ReactNode;
   'data-testid'?: string;
 }) {
@@ -46,11 +50,19 @@ export function Dialog({
         event.preventDefault();
         onClose();
       }}
-      className="m-auto max-h-[calc(100dvh-2rem)] w-[calc(100%-2rem)] max-w-2xl flex-col rounded-2xl border border-line bg-surface p-0 text-fg shadow-xl backdrop:bg-zinc-950/50 open:flex"
+      className={clsx(
+        'flex-col border-line bg-surface p-0 text-fg shadow-xl backdrop:bg-zinc-950/50 open:flex',
+        placement === 'center'
+          ? 'm-auto max-h-[calc(100dvh-2rem)] w-[calc(100%-2rem)] max-w-2xl rounded-2xl border'
+          : 'my-0 mr-0 ml-auto h-dvh max-h-dvh w-full max-w-2xl border-l',
+      )}
     >
       <header className="flex shrink-0 items-start justify-between gap-4 border-b border-line px-6 py-4">
         <div>
-          <h2 id={titleId} className="text-base font-semibold tracking-tight">
+          <h2
+            id={titleId}
+            className="text-base font-semibold tracking-tight [overflow-wrap:anywhere]"
+          >
             {title}
           </h2>
           {description && (

@@ -16,8 +16,15 @@ export class ApiRequestError extends Error {
   }
 }
 
+/**
+ * Whether the daemon says our session is gone. Not every 401 means that: a registry refusing
+ * to show a private image comes back as 401 `registry_unauthorized`, and signing the user out
+ * of archdeck for it would be wrong.
+ */
 export function isUnauthorized(error: unknown): boolean {
-  return error instanceof ApiRequestError && error.status === 401;
+  return (
+    error instanceof ApiRequestError && error.status === 401 && error.body.code === 'unauthorized'
+  );
 }
 
 function isApiError(value: unknown): value is ApiError {

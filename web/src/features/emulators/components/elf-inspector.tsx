@@ -7,14 +7,9 @@ import { Card } from '@/components/card';
 import { Detail, DetailList } from '@/components/detail-list';
 import { ErrorNotice } from '@/components/error-notice';
 import { Spinner } from '@/components/spinner';
+import { formatBytes } from '@/lib/format';
 import { ELF_HEAD_BYTES, useInspectElf } from '../api/inspect-elf';
 import { verdictBadge } from './labels';
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
 
 /** "dynamic aarch64 binary, needs /lib/ld-linux-aarch64.so.1; the kernel hands it to qemu-aarch64" */
 function headline(report: ElfReport): string {
@@ -75,7 +70,7 @@ function Report({
         <Detail term="File">
           <span className="font-mono text-[13px] break-all">{file.name}</span>{' '}
           <span className="text-muted">
-            ({formatSize(file.size)}
+            ({formatBytes(file.size)}
             {file.size > ELF_HEAD_BYTES && ', first 1 MiB read'})
           </span>
         </Detail>

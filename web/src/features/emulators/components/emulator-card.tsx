@@ -11,7 +11,7 @@ import { EmulatorActions } from './emulator-actions';
 import { FlagChips } from './flag-chips';
 import { InterpreterHealth } from './interpreter-health';
 import { driftBadge, spacedHex, verdictBadge } from './labels';
-import { PlatformChip } from './platform-chip';
+import { PlatformChip } from '@/components/platform-chip';
 
 const verdictEdge: Record<EmulatorEntry['verdict'], string> = {
   'container-ready': 'border-l-emerald-500',

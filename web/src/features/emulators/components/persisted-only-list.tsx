@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import type { PersistedOnlyEntry } from '@archdeck/shared';
-import { PlatformChip } from './platform-chip';
+import { PlatformChip } from '@/components/platform-chip';
 
 /** Distributions ship a binfmt.d file per qemu target; a long list is folded after these. */
 const FOLDED_ROWS = 5;

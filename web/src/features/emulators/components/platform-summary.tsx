@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import clsx from 'clsx';
 import type { Emulators } from '@archdeck/shared';
-import { PlatformChips } from './platform-chip';
+import { PlatformChips } from '@/components/platform-chip';
 
 function Group({
   term,

@@ -1,6 +1,6 @@
 import type { RegisterAllResult as Result } from '@archdeck/shared';
 import { CircleCheck, X } from 'lucide-react';
-import { PlatformChip } from './platform-chip';
+import { PlatformChip } from '@/components/platform-chip';
 
 /** What "Register all available" did: what it registered and why it left the rest. */
 export function RegisterAllResult({

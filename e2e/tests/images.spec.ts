@@ -1,0 +1,92 @@
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import type { PullJob } from '@archdeck/shared';
+import { daemonToken } from '../fixtures/daemon';
+import { startSlowRegistry } from '../fixtures/slow-registry';
+
+const auth = () => ({ authorization: `Bearer ${daemonToken()}` });
+
+/** Removes local copies so the pulls below are real. */
+function removeImages(ref: string) {
+  const env = {
+    ...process.env,
+    CONTAINERS_CONF: process.env.ARCHDECK_TEST_CONTAINERS_CONF,
+    CONTAINERS_STORAGE_CONF: process.env.ARCHDECK_TEST_STORAGE_CONF,
+  };
+  const args = [
+    '--root',
+    process.env.ARCHDECK_TEST_PODMAN_ROOT!,
+    '--runroot',
+    process.env.ARCHDECK_TEST_PODMAN_RUNROOT!,
+  ];
+  for (const suffix of ['', '-arm64', '-ppc64le']) {
+    try {
+      execFileSync('podman', [...args, 'rmi', '--force', `${ref}${suffix}`], {
+        env,
+        stdio: 'ignore',
+      });
+    } catch {
+      // not there
+    }
+  }
+}
+
+test('pull dialog: reference → platforms with badges → progress → the image is listed with its arch', async ({
+  page,
+}) => {
+  const image = process.env.ARCHDECK_TEST_IMAGE!;
+  removeImages(image);
+  await page.goto(`/images?token=${daemonToken()}`);
+  await page.getByTestId('pull-open').click();
+  await page.getByTestId('pull-ref').fill(image);
+  await page.getByTestId('pull-ref').press('Enter');
+  // Each platform is a radio in a label that carries its run badge.
+  const option = (id: string) => page.locator('label').filter({ has: page.getByTestId(id) });
+  await expect(option('pull-platform-linux-amd64')).toContainText(/native/i);
+  await expect(option('pull-platform-linux-arm64')).toContainText(/qemu-aarch64/i);
+  await expect(option('pull-platform-linux-s390x')).toContainText(/qemu-s390x/i);
+  await page.getByTestId('pull-platform-linux-arm64').click();
+  await page.getByTestId('pull-submit').click();
+  await expect(page.getByTestId('pull-state')).toContainText(/succeeded/i, { timeout: 60_000 });
+  await page.keyboard.press('Escape');
+  const list = page.getByTestId('images-list');
+  await expect(list).toContainText(`${image}-arm64`);
+  await expect(list).toContainText('arm64');
+});
+
+test('closing the tab mid-pull does not cancel the pull', async ({ browser, request }) => {
+  const slow = await startSlowRegistry();
+  try {
+    removeImages(slow.ref);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`/images?token=${daemonToken()}`);
+    await page.getByTestId('pull-open').click();
+    await page.getByTestId('pull-ref').fill(slow.ref);
+    await page.getByTestId('pull-ref').press('Enter');
+    await page.getByTestId('pull-platform-linux-ppc64le').click();
+    await page.getByTestId('pull-submit').click();
+    await expect(page.getByTestId('pull-state')).toContainText(/running/i);
+    await context.close();
+
+    const jobs = (await (await request.get('/api/pulls', { headers: auth() })).json()) as PullJob[];
+    const job = jobs.find((j) => j.ref === slow.ref && j.platform === 'linux/ppc64le')!;
+    expect(job.state).toBe('running');
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (
+              await request.get(`/api/pulls/${job.id}`, { headers: auth() })
+            ).json()) as PullJob
+          ).state,
+        {
+          timeout: 90_000,
+          intervals: [500],
+        },
+      )
+      .toBe('succeeded');
+  } finally {
+    slow.close();
+  }
+});

@@ -1,0 +1,170 @@
+import { useId, useRef, useState, type MouseEvent } from 'react';
+import clsx from 'clsx';
+import type { ImageSummary } from '@archdeck/shared';
+import { Trash2, TriangleAlert } from 'lucide-react';
+import { Badge } from '@/components/badge';
+import { Button } from '@/components/button';
+import { ErrorNotice } from '@/components/error-notice';
+import { PlatformChip } from '@/components/platform-chip';
+import { formatBytes, formatDateTime, formatRelativeTime } from '@/lib/format';
+import { useDeleteImage } from '../api/delete-image';
+import { imageName } from './labels';
+import { ReferenceText } from './reference-text';
+import { RunBadge } from './run-badge';
+
+/** Image, platform, runs, size, created, actions: the confirm step spans them all. */
+const COLUMNS = 6;
+
+/** One image: click (or Enter on its name) opens the details; delete asks first. */
+export function ImageRow({ image, onOpen }: { image: ImageSummary; onOpen: () => void }) {
+  const remove = useDeleteImage();
+  const [confirming, setConfirming] = useState(false);
+  const deleteButton = useRef<HTMLButtonElement>(null);
+  const nameButton = useRef<HTMLButtonElement>(null);
+  const confirmId = useId();
+  const name = imageName(image);
+  const [primary, ...otherTags] = image.repoTags;
+
+  const cancelDelete = () => {
+    setConfirming(false);
+    remove.reset();
+    deleteButton.current?.focus();
+  };
+  // The whole row opens the details for a pointer; its buttons keep their own meaning. The
+  // name button takes focus first, so closing the details returns focus to this row.
+  const onRowClick = (event: MouseEvent<HTMLTableRowElement>) => {
+    if ((event.target as Element).closest('button, a, input')) return;
+    nameButton.current?.focus();
+    onOpen();
+  };
+
+  return (
+    <>
+      <tr
+        data-testid={`image-row-${image.shortId}`}
+        onClick={onRowClick}
+        className={clsx('cursor-pointer align-top hover:bg-sunken/60', confirming && 'border-b-0')}
+      >
+        <th scope="row" className="min-w-48 px-4 py-3 text-left font-normal">
+          <button
+            ref={nameButton}
+            type="button"
+            onClick={onOpen}
+            aria-haspopup="dialog"
+            className="max-w-full rounded text-left font-mono text-[13px] font-medium hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-500"
+          >
+            {primary ? (
+              <ReferenceText value={primary} />
+            ) : (
+              <>
+                <span className="font-sans text-subtle italic">&lt;untagged&gt;</span>{' '}
+                {image.shortId}
+              </>
+            )}
+          </button>
+          {otherTags.length > 0 && (
+            <ul className="mt-0.5 space-y-0.5">
+              {otherTags.map((tag) => (
+                <li key={tag} className="font-mono text-xs text-muted">
+                  <ReferenceText value={tag} />
+                </li>
+              ))}
+            </ul>
+          )}
+          {primary && <p className="mt-0.5 font-mono text-xs text-subtle">{image.shortId}</p>}
+        </th>
+        <td className="px-4 py-3">
+          <div className="flex flex-wrap items-center gap-1.5">
+            <span data-testid={`image-arch-${image.shortId}`}>
+              <PlatformChip platform={image.platform} />
+            </span>
+            {image.archMismatch && (
+              <Badge
+                tone="warning"
+                title={`Pulled for ${image.archMismatch.requested}, but its config says ${image.archMismatch.actual}: the publisher may have mislabelled it.`}
+                data-testid={`image-mismatch-${image.shortId}`}
+              >
+                <TriangleAlert aria-hidden className="-ml-0.5 size-3" />
+                arch mismatch
+              </Badge>
+            )}
+          </div>
+        </td>
+        <td className="px-4 py-3 whitespace-nowrap">
+          <RunBadge
+            badge={image.badge}
+            platform={image.platform}
+            data-testid={`image-badge-${image.shortId}`}
+          />
+        </td>
+        <td className="hidden px-4 py-3 text-right whitespace-nowrap tabular-nums md:table-cell">
+          {formatBytes(image.size)}
+        </td>
+        <td className="hidden px-4 py-3 whitespace-nowrap text-muted md:table-cell">
+          <time dateTime={image.created} title={formatDateTime(image.created)}>
+            {formatRelativeTime(image.created)}
+          </time>
+        </td>
+        <td className="px-2 py-2 text-right">
+          <Button
+            ref={deleteButton}
+            size="sm"
+            variant="ghost"
+            icon={<Trash2 aria-hidden />}
+            aria-label={`Delete ${name}`}
+            title={`Delete ${name}`}
+            aria-expanded={confirming}
+            aria-controls={confirming ? confirmId : undefined}
+            onClick={() => (confirming ? cancelDelete() : setConfirming(true))}
+            className="text-subtle hover:bg-red-500/10 hover:text-red-700 dark:hover:text-red-400"
+            data-testid={`image-delete-${image.shortId}`}
+          />
+        </td>
+      </tr>
+      {confirming && (
+        <tr>
+          <td colSpan={COLUMNS} className="px-4 pb-3">
+            <div
+              id={confirmId}
+              role="group"
+              aria-label={`Confirm deleting ${name}`}
+              onKeyDown={(event) => {
+                if (event.key === 'Escape') cancelDelete();
+              }}
+              className="space-y-3 rounded-lg border border-red-500/30 bg-red-500/5 px-4 py-3 text-sm"
+            >
+              <div className="flex flex-wrap items-center gap-3">
+                <p className="min-w-0 flex-1">
+                  Delete <span className="font-mono font-medium break-all">{name}</span>{' '}
+                  <span className="text-muted">
+                    ({image.platform}, {formatBytes(image.size)})
+                  </span>
+                  ? Pulling it again downloads it again.
+                </p>
+                <div className="flex gap-2">
+                  <Button size="sm" onClick={cancelDelete} autoFocus>
+                    Keep
+                  </Button>
+                  <Button
+                    size="sm"
+                    variant="danger"
+                    busy={remove.isPending}
+                    onClick={() => remove.mutate(image.id)}
+                    data-testid={`image-delete-confirm-${image.shortId}`}
+                  >
+                    Delete
+                  </Button>
+                </div>
+              </div>
+              {remove.isError && (
+                <div data-testid={`image-delete-error-${image.shortId}`}>
+                  <ErrorNotice title={`Could not delete ${name}`} error={remove.error} />
+                </div>
+              )}
+            </div>
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,170 @@
+import { useMemo, useState } from 'react';
+import type { ImageSummary } from '@archdeck/shared';
+import { Download, Layers, SearchX } from 'lucide-react';
+import { Button } from '@/components/button';
+import { EmptyState } from '@/components/empty-state';
+import { ErrorNotice } from '@/components/error-notice';
+import { Skeleton } from '@/components/spinner';
+import { useImages } from '../api/get-images';
+import { ImageDetailDrawer } from './image-detail-drawer';
+import { ImageFilters } from './image-filters';
+import { ImageTable } from './image-table';
+import { compareImages } from './labels';
+import { PullDialog } from './pull-dialog';
+import { PullsPanel } from './pulls-panel';
+
+function ImagesSkeleton() {
+  return (
+    <div role="status" aria-label="Loading images" className="space-y-3">
+      <Skeleton className="h-9 w-72" />
+      <Skeleton className="h-64" />
+    </div>
+  );
+}
+
+function matches(image: ImageSummary, needle: string): boolean {
+  if (!needle) return true;
+  return [...image.repoTags, ...image.repoDigests, image.id, image.platform].some((text) =>
+    text.toLowerCase().includes(needle),
+  );
+}
+
+/** Each architecture present, most common first, with how many images have it. */
+function architecturesOf(images: ImageSummary[]): { name: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const image of images) {
+    counts.set(image.architecture, (counts.get(image.architecture) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([name, count]) => ({ name, count }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+}
+
+export function ImagesPage() {
+  const images = useImages();
+  const [pulling, setPulling] = useState(false);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [arches, setArches] = useState<ReadonlySet<string>>(new Set());
+
+  const all = images.data;
+  const sorted = useMemo(() => (all ? [...all].sort(compareImages) : []), [all]);
+  const architectures = useMemo(() => architecturesOf(sorted), [sorted]);
+  // A chosen architecture whose last image went away stops filtering rather than hiding all.
+  const activeArches = new Set(
+    [...arches].filter((arch) => architectures.some((a) => a.name === arch)),
+  );
+  const needle = query.trim().toLowerCase();
+  const shown = sorted.filter(
+    (image) =>
+      (activeArches.size === 0 || activeArches.has(image.architecture)) && matches(image, needle),
+  );
+
+  const toggleArch = (arch: string) => {
+    const next = new Set(activeArches);
+    if (next.has(arch)) next.delete(arch);
+    else next.add(arch);
+    setArches(next);
+  };
+  const clearFilters = () => {
+    setQuery('');
+    setArches(new Set());
+  };
+  const pullButton = (
+    <Button
+      variant="primary"
+      icon={<Download aria-hidden />}
+      onClick={() => setPulling(true)}
+      data-testid="pull-open"
+    >
+      Pull image
+    </Button>
+  );
+
+  return (
+    <div className="space-y-8">
+      <title>Images · archdeck</title>
+      <header className="flex flex-wrap items-start justify-between gap-x-8 gap-y-4">
+        <div className="max-w-xl min-w-0">
+          <div className="flex items-center gap-3">
+            <h1 className="text-2xl font-semibold tracking-tight">Images</h1>
+            {all && (
+              <span className="rounded-full bg-sunken px-2 py-0.5 text-xs font-medium text-muted ring-1 ring-line">
+                {all.length}
+              </span>
+            )}
+          </div>
+          <p className="mt-2 text-sm text-muted">
+            Images in podman’s storage, one row per architecture. Each says whether this host runs
+            it natively, through a qemu-user emulator, or not at all.
+          </p>
+        </div>
+        {pullButton}
+      </header>
+
+      <PullsPanel live={!pulling} />
+
+      {images.isPending ? (
+        <ImagesSkeleton />
+      ) : !all ? (
+        <ErrorNotice
+          title="Could not load the images"
+          error={images.error}
+          onRetry={() => void images.refetch()}
+        />
+      ) : all.length === 0 ? (
+        <EmptyState icon={<Layers />} title="No images yet">
+          <p>
+            Pull one for any architecture the registry offers; foreign ones run through the
+            emulators registered on this host.
+          </p>
+          <div className="mt-4 flex justify-center">{pullButton}</div>
+        </EmptyState>
+      ) : (
+        <section aria-label="Local images" className="space-y-3">
+          {images.isError && (
+            <ErrorNotice
+              title="Could not refresh; showing the last known images"
+              error={images.error}
+              onRetry={() => void images.refetch()}
+            />
+          )}
+          <ImageFilters
+            query={query}
+            onQuery={setQuery}
+            architectures={architectures}
+            selected={activeArches}
+            onToggle={toggleArch}
+          />
+          {shown.length === 0 ? (
+            <EmptyState icon={<SearchX />} title="No image matches">
+              <button
+                type="button"
+                onClick={clearFilters}
+                className="font-medium text-fg underline underline-offset-4"
+              >
+                Clear the filters
+              </button>
+            </EmptyState>
+          ) : (
+            <ImageTable images={shown} onOpen={setOpenId} />
+          )}
+          {shown.length > 0 && shown.length < all.length && (
+            <p role="status" className="text-xs text-subtle">
+              Showing {shown.length} of {all.length} images.
+            </p>
+          )}
+        </section>
+      )}
+
+      {openId && (
+        <ImageDetailDrawer
+          id={openId}
+          summary={all?.find((image) => image.id === openId) ?? null}
+          onClose={() => setOpenId(null)}
+        />
+      )}
+      {pulling && <PullDialog onClose={() => setPulling(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+import type { KeyboardEvent } from 'react';
+import clsx from 'clsx';
+import type { RemotePlatform, RemotePlatforms } from '@archdeck/shared';
+import { Layers3, TriangleAlert } from 'lucide-react';
+import { shortDigest } from './labels';
+import { RunBadge } from './run-badge';
+
+/** What to preselect: this host's own platform, else one an emulator runs, else the first. */
+export function defaultPlatform(platforms: RemotePlatform[]): string | null {
+  const pick =
+    platforms.find((p) => p.run === 'native') ??
+    platforms.find((p) => p.run === 'emulated') ??
+    platforms[0];
+  return pick?.platform ?? null;
+}
+
+/**
+ * `pull-platform-linux-arm64`; the variant is added only when two entries share os and arch
+ * (linux/arm/v6 and linux/arm/v7), so the common ids stay short and stable.
+ */
+function testIdFor(platform: RemotePlatform, all: RemotePlatform[]): string {
+  const base = `pull-platform-${platform.os}-${platform.architecture}`;
+  const shared = all.filter(
+    (p) => p.os === platform.os && p.architecture === platform.architecture,
+  ).length;
+  return shared > 1 && platform.variant ? `${base}-${platform.variant}` : base;
+}
+
+/**
+ * The platforms a reference offers, as radio buttons (arrow keys move between them, Enter
+ * pulls). Ones this host cannot run stay selectable: the image can be pulled to export or
+ * inspect, but the warning says its containers will not start.
+ */
+export function PlatformPicker({
+  remote,
+  selected,
+  onSelect,
+  onSubmit,
+  stale,
+}: {
+  remote: RemotePlatforms;
+  selected: string | null;
+  onSelect: (platform: string) => void;
+  /** Enter on an option: native radios do not submit their form in every browser. */
+  onSubmit: () => void;
+  /** The reference was edited since: these are the previous reference's platforms. */
+  stale: boolean;
+}) {
+  const chosen = remote.platforms.find((p) => p.platform === selected);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      onSubmit();
+    }
+  };
+  return (
+    <fieldset className={clsx('space-y-2 transition-opacity', stale && 'opacity-50')}>
+      <legend className="text-sm font-medium">Platform</legend>
+      <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-muted">
+        <Layers3 aria-hidden className="size-3.5" />
+        <span className="font-mono break-all text-fg">{remote.reference}</span>
+        <span>
+          {remote.multiArch
+            ? `multi-arch, ${remote.platforms.length} platform${remote.platforms.length === 1 ? '' : 's'}`
+            : 'single platform'}
+        </span>
+        <span className="font-mono" title={remote.digest}>
+          {shortDigest(remote.digest)}
+        </span>
+      </p>
+      {remote.platforms.length === 0 ? (
+        <p className="text-sm text-muted">The registry lists no platforms for this reference.</p>
+      ) : (
+        <div
+          onKeyDown={onKeyDown}
+          className="grid max-h-72 gap-1 overflow-y-auto rounded-lg border border-line bg-canvas p-1.5"
+        >
+          {remote.platforms.map((p) => (
+            <label
+              key={p.platform}
+              className={clsx(
+                'flex cursor-pointer items-center gap-2.5 rounded-md px-2.5 py-2 text-sm ring-1 ring-transparent hover:bg-sunken',
+                selected === p.platform && 'bg-surface ring-zinc-400 dark:ring-zinc-500',
+                'has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-zinc-500',
+              )}
+            >
+              <input
+                type="radio"
+                name="pull-platform"
+                value={p.platform}
+                checked={selected === p.platform}
+                onChange={() => onSelect(p.platform)}
+                data-testid={testIdFor(p, remote.platforms)}
+                className="accent-zinc-900 dark:accent-zinc-100"
+              />
+              <span className="min-w-0 flex-1">
+                <span className="block font-mono text-[13px]">{p.platform}</span>
+                {/* `size` is the manifest's, not the image's: the digest says more. */}
+                <span className="block font-mono text-xs text-subtle" title={p.digest}>
+                  {shortDigest(p.digest)}
+                </span>
+              </span>
+              <RunBadge badge={p} platform={p.platform} />
+            </label>
+          ))}
+        </div>
+      )}
+      {chosen?.run === 'unavailable' && (
+        <p
+          data-testid="pull-platform-warning"
+          className="flex gap-2 text-sm text-amber-800 dark:text-amber-300"
+        >
+          <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
+          <span>
+            No container-ready emulator for {chosen.platform} is registered: the image can be
+            pulled, but its containers fail with “exec format error” until one is (Emulators page).
+          </span>
+        </p>
+      )}
+    </fieldset>
+  );
+}
