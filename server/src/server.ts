@@ -21,6 +21,8 @@ export async function buildServer(config: Config): Promise<FastifyInstance> {
     // Requests with a malformed Host still reach our hook, which answers 421.
     requestTimeout: 0,
     trustProxy: false,
+    // Event streams stay open indefinitely; on shutdown they must be cut, not waited for.
+    forceCloseConnections: true,
     // Unknown body fields are an error the client must hear about, not something to drop.
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();

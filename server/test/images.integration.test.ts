@@ -162,6 +162,16 @@ describe('pulls', () => {
     expect(detail.history.length).toBeGreaterThan(0);
   });
 
+  it('deletes an image that has several tags (its ref and its arch tag)', async () => {
+    const before = (await images()).find((i) => i.id === s390x.imageId)!;
+    expect(before.repoTags.length).toBeGreaterThan(1);
+    const res = await t.api({ method: 'DELETE', url: `/api/images/${s390x.imageId}` });
+    expect(res.statusCode).toBe(204);
+    expect((await images()).some((i) => i.id === s390x.imageId)).toBe(false);
+    const missing = await t.api({ method: 'DELETE', url: `/api/images/${s390x.imageId}` });
+    expect(missing.statusCode).toBe(404);
+  });
+
   it('fails a pull of a missing tag with the registry message', async () => {
     const job = await pull(`${env.registry}/library/busybox:does-not-exist`, 'linux/arm64');
     expect(job.state).toBe('failed');

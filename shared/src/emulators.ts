@@ -1,7 +1,5 @@
 import { Type, type Static } from 'typebox';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
-  Type.Union([t, Type.Null()]);
+import { Nullable } from './nullable.js';
 
 /** An OCI platform string, `os/arch[/variant]`, e.g. `linux/arm64`. */
 export const PlatformString = Type.String({

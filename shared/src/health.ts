@@ -1,7 +1,5 @@
 import { Type, type Static } from 'typebox';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
-  Type.Union([t, Type.Null()]);
+import { Nullable } from './nullable.js';
 
 /** A condition the user should know about, with the command or step that fixes it. */
 export const Problem = Type.Object({

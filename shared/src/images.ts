@@ -1,7 +1,5 @@
 import { Type, type Static } from 'typebox';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
-  Type.Union([t, Type.Null()]);
+import { Nullable } from './nullable.js';
 
 /** Whether this host can run an image of a platform: natively, through a handler, or not. */
 export const RunBadge = Type.Object({
@@ -130,3 +128,11 @@ export const PullJob = Type.Object({
 export type PullJob = Static<typeof PullJob>;
 
 export const PullParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }) });
+
+/** `event: change` on GET /api/events: something changed; the UI refetches what shows it. */
+export const ChangeEvent = Type.Object({
+  kind: Type.Union([Type.Literal('image'), Type.Literal('container'), Type.Literal('pull')]),
+  action: Type.String(),
+  id: Nullable(Type.String()),
+});
+export type ChangeEvent = Static<typeof ChangeEvent>;

@@ -9,7 +9,8 @@ import { JsonLines } from '../lib/json-lines.js';
 import type { Engine } from './engine.js';
 
 export interface EngineEvent {
-  kind: 'image' | 'container' | 'resync';
+  /** image/container come from podman; pull from the daemon's own jobs. */
+  kind: 'image' | 'container' | 'pull' | 'resync';
   action: string;
   id: string | null;
 }
@@ -42,6 +43,11 @@ export class EngineEvents {
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Events the daemon itself causes (pull jobs starting and ending). */
+  publish(event: EngineEvent): void {
+    this.emit(event);
   }
 
   close(): void {

@@ -86,6 +86,13 @@ async function storedManifest(
   }
 }
 
+/**
+ * HACK: podman's compat API answers a full 64-hex id it does not know with a 500 ("cannot
+ * specify 64-byte hexadecimal strings") instead of 404, because it tries it as a name; with
+ * the `sha256:` prefix it answers 404 as Docker does.
+ */
+const byId = (id: string) => (/^[a-f0-9]{64}$/.test(id) ? `sha256:${id}` : id);
+
 export async function inspectImage(
   docker: Docker,
   graphRoot: string | null,
@@ -93,7 +100,7 @@ export async function inspectImage(
 ): Promise<EngineImage> {
   let data: CompatInspect;
   try {
-    data = (await docker.getImage(id).inspect()) as unknown as CompatInspect;
+    data = (await docker.getImage(byId(id)).inspect()) as unknown as CompatInspect;
   } catch (err) {
     throw engineError(err, `image ${id}`);
   }
@@ -128,7 +135,7 @@ export async function inspectImage(
 /** The image's build steps, newest first as Docker's history endpoint gives them. */
 async function imageHistory(docker: Docker, id: string): Promise<EngineImage['history']> {
   const steps = (await docker
-    .getImage(id)
+    .getImage(byId(id))
     .history()
     .catch(() => [])) as Array<{
     Created?: number;
@@ -152,9 +159,23 @@ export async function listImageIds(
   return list.map((i) => ({ id: i.Id.replace(/^sha256:/, ''), repoTags: i.RepoTags ?? [] }));
 }
 
+/**
+ * Removes an image by untagging each of its tags, then the id: podman refuses an id with
+ * several tags (archdeck's arch tags make that common) unless forced, and force would also
+ * delete containers using it. A container in use still makes the last step answer 409.
+ */
 export async function removeImage(docker: Docker, id: string): Promise<void> {
   try {
-    await docker.getImage(id).remove();
+    const info = (await docker.getImage(byId(id)).inspect()) as unknown as CompatInspect;
+    for (const tag of info.RepoTags ?? []) await docker.getImage(tag).remove();
+    const stillThere = await docker
+      .getImage(byId(id))
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
+    if (stillThere) await docker.getImage(byId(id)).remove();
   } catch (err) {
     throw engineError(err, `image ${id}`);
   }
@@ -166,7 +187,7 @@ export async function tagImage(
   repo: string,
   tag: string,
 ): Promise<void> {
-  await docker.getImage(id).tag({ repo, tag });
+  await docker.getImage(byId(id)).tag({ repo, tag });
 }
 
 /** Podman's compat pull: newline-delimited JSON progress, errors inside the 200 stream. */

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import type { PullJob, PullLayer } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
+import type { EngineEvents } from '../engine/events.js';
 import { inspectImage, pullStream, tagImage } from '../engine/images.js';
 import { JsonLines } from '../lib/json-lines.js';
 import { AppError, badRequest, notFound } from '../lib/errors.js';
@@ -108,6 +109,7 @@ export class PullManager {
   constructor(
     private readonly engine: Engine,
     private readonly images: ImagesService,
+    private readonly events: EngineEvents,
     private readonly log: FastifyBaseLogger,
   ) {}
 
@@ -142,6 +144,10 @@ export class PullManager {
     });
     this.jobs.set(job.state.id, job);
     this.prune();
+    this.events.publish({ kind: 'pull', action: 'start', id: job.state.id });
+    job.listeners.add((snap, final) => {
+      if (final) this.events.publish({ kind: 'pull', action: snap.state, id: snap.id });
+    });
     void this.run(job, ref, platform, docker).catch((err: unknown) => {
       this.log.warn({ err, ref: canonical }, 'pull failed');
       job.finish(

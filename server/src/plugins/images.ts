@@ -13,7 +13,12 @@ export default fp(
   async (app) => {
     const images = new ImagesService(app.engine, app.engineEvents, app.emulators);
     app.decorate('images', images);
-    const pulls = new PullManager(app.engine, images, app.log.child({ module: 'pulls' }));
+    const pulls = new PullManager(
+      app.engine,
+      images,
+      app.engineEvents,
+      app.log.child({ module: 'pulls' }),
+    );
     app.decorate('pulls', pulls);
     app.addHook('onClose', async () => pulls.close());
   },

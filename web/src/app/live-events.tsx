@@ -1,18 +1,12 @@
 import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
+import type { ChangeEvent } from '@archdeck/shared';
 import { authKeys } from '@/features/auth/api/query-keys';
 import { imageKeys } from '@/features/images/api/query-keys';
 import { useEventSource } from '@/lib/use-event-source';
 
 /** Containers have no feature yet; their queries will live under this prefix. */
 const containerKeys = { all: ['containers'] as const };
-
-// What /api/events sends as `change` data; to be imported from shared/ once it is there.
-interface ChangeEvent {
-  kind: 'image' | 'container' | 'pull';
-  action: string;
-  id: string | null;
-}
 
 function parseChange(data: string): ChangeEvent | null {
   try {
