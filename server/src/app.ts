@@ -19,6 +19,9 @@ import images from './routes/images/index.js';
 import pulls from './routes/pulls/index.js';
 import registry from './routes/registry/index.js';
 import events from './routes/events/index.js';
+import containersPlugin from './plugins/containers.js';
+import containers from './routes/containers/index.js';
+import presets from './routes/presets/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -45,6 +48,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(engine);
   await instance.register(binfmt);
   await instance.register(imagesPlugin);
+  await instance.register(containersPlugin);
   await instance.register(web);
   await instance.register(health);
   await instance.register(session);
@@ -53,6 +57,8 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(pulls);
   await instance.register(registry);
   await instance.register(events);
+  await instance.register(containers);
+  await instance.register(presets);
 };
 
 export default fp(app, { name: 'archdeck' });

@@ -6,6 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadPresets, type PresetDef } from './containers/presets.js';
 
 export interface Config {
   host: string;
@@ -16,6 +17,8 @@ export interface Config {
   /** Where handlers are persisted (systemd-binfmt format), the first directory is ours to write. */
   binfmtConfDirs: string[];
   dataDir: string;
+  /** One-click presets, from --presets or the built-in list. */
+  presets: PresetDef[];
   /** registries.conf, for which registries may be reached over plain HTTP. */
   registriesConf: string;
   /** The built UI (web/dist). */
@@ -51,6 +54,7 @@ export const USAGE = `Usage: archdeck [options]
                          as root, $XDG_STATE_HOME/archdeck otherwise)
   --registries-conf <f>  registries.conf marking insecure registries (env
                          CONTAINERS_REGISTRIES_CONF, default /etc/containers/registries.conf)
+  --presets <file>       JSON list of one-click presets (env ARCHDECK_PRESETS)
   --web-dir <dir>        the built UI (env ARCHDECK_WEB_DIR, default web/dist of this checkout)
   --log-level <level>    ${LOG_LEVELS.join(', ')} (env ARCHDECK_LOG_LEVEL, default info)
   -h, --help             show this help
@@ -81,6 +85,7 @@ export function loadConfig(
         'data-dir': { type: 'string' },
         'web-dir': { type: 'string' },
         'registries-conf': { type: 'string' },
+        presets: { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -161,6 +166,13 @@ export function loadConfig(
         env.ARCHDECK_DATA_DIR ??
         (isRoot ? '/var/lib/archdeck' : join(xdgState, 'archdeck')),
     ),
+    presets: (() => {
+      try {
+        return loadPresets(v.presets ?? env.ARCHDECK_PRESETS ?? null);
+      } catch (err) {
+        throw new ConfigError((err as Error).message);
+      }
+    })(),
     registriesConf: absolute(
       '--registries-conf',
       v['registries-conf'] ?? env.CONTAINERS_REGISTRIES_CONF ?? '/etc/containers/registries.conf',

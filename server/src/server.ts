@@ -24,7 +24,8 @@ export async function buildServer(config: Config): Promise<FastifyInstance> {
     // Event streams stay open indefinitely; on shutdown they must be cut, not waited for.
     forceCloseConnections: true,
     // Unknown body fields are an error the client must hear about, not something to drop.
-    ajv: { customOptions: { removeAdditional: false } },
+    // coerceTypes true (not Fastify's 'array'): a string must not turn into a one-item argv.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   await server.register(archdeck, { config });
   return server;

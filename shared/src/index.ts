@@ -3,3 +3,4 @@ export * from './health.js';
 export * from './session.js';
 export * from './emulators.js';
 export * from './images.js';
+export * from './containers.js';

@@ -8,7 +8,11 @@ import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
 import { inspectImage, listImageIds, removeImage, type EngineImage } from '../engine/images.js';
 import type { EmulatorsService } from '../binfmt/emulators.js';
-import { archSuffix } from './arch-tag.js';
+import { archSuffix, archTagFor } from './arch-tag.js';
+import { formatReference, type ImageReference } from './reference.js';
+
+const platformString = (i: EngineImage) =>
+  [i.os, i.architecture, i.variant].filter(Boolean).join('/');
 
 /** Pulls record the platform they asked for; a config that disagrees is flagged. */
 export type RequestedPlatforms = Map<string, string>;
@@ -55,6 +59,35 @@ export class ImagesService {
     };
   }
 
+  /** os/arch[/variant] of a local image. */
+  async platformOf(id: string): Promise<string> {
+    let image = this.inspected.get(id);
+    if (!image) {
+      image = await inspectImage(this.engine.client(), this.engine.graphRoot, id);
+      this.inspected.set(id, image);
+    }
+    return platformString(image);
+  }
+
+  /**
+   * The local image for "ref as platform": its arch tag first (the plain tag may have moved
+   * to another architecture), then the plain reference if its architecture is right.
+   */
+  async findLocal(ref: ImageReference, platform: string): Promise<string | null> {
+    const candidates = [archTagFor(ref, platform)?.full, formatReference(ref)].filter(
+      (c): c is string => !!c,
+    );
+    for (const candidate of candidates) {
+      const image = await inspectImage(
+        this.engine.client(),
+        this.engine.graphRoot,
+        candidate,
+      ).catch(() => null);
+      if (image && archSuffix(platformString(image)) === archSuffix(platform)) return image.id;
+    }
+    return null;
+  }
+
   async remove(id: string): Promise<void> {
     await removeImage(this.engine.client(), id);
     this.list = null;
@@ -90,7 +123,7 @@ export class ImagesService {
   }
 
   private summary(i: EngineImage, badge: (platform: string) => RunBadge): ImageSummary {
-    const platform = [i.os, i.architecture, i.variant].filter(Boolean).join('/');
+    const platform = platformString(i);
     const requested = this.requested.get(i.id);
     return {
       id: i.id,

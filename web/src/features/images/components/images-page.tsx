@@ -70,12 +70,12 @@ export function ImagesPage() {
     setQuery('');
     setArches(new Set());
   };
-  const pullButton = (
+  const pullButton = (testId: string) => (
     <Button
       variant="primary"
       icon={<Download aria-hidden />}
       onClick={() => setPulling(true)}
-      data-testid="pull-open"
+      data-testid={testId}
     >
       Pull image
     </Button>
@@ -99,7 +99,7 @@ export function ImagesPage() {
             it natively, through a qemu-user emulator, or not at all.
           </p>
         </div>
-        {pullButton}
+        {pullButton('pull-open')}
       </header>
 
       <PullsPanel live={!pulling} />
@@ -118,7 +118,7 @@ export function ImagesPage() {
             Pull one for any architecture the registry offers; foreign ones run through the
             emulators registered on this host.
           </p>
-          <div className="mt-4 flex justify-center">{pullButton}</div>
+          <div className="mt-4 flex justify-center">{pullButton('pull-open-empty')}</div>
         </EmptyState>
       ) : (
         <section aria-label="Local images" className="space-y-3">

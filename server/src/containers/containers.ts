@@ -1,0 +1,179 @@
+/**
+ * Running images as a chosen platform, and the container list with how each is executed
+ * (natively or through which emulator).
+ */
+import type {
+  ContainerState,
+  ContainerSummary,
+  Preset,
+  RunBadge,
+  RunRequest,
+} from '@archdeck/shared';
+import type { Engine } from '../engine/engine.js';
+import {
+  containerAction,
+  createAndStart,
+  inspectContainer,
+  listContainers,
+  removeContainer,
+  PLATFORM_LABEL,
+  type EngineContainer,
+} from '../engine/containers.js';
+import type { EmulatorsService } from '../binfmt/emulators.js';
+import type { ImagesService } from '../images/images.js';
+import { normalizePlatform, parseRef, type PullManager } from '../images/pulls.js';
+import { archSuffix } from '../images/arch-tag.js';
+import { AppError, notFound } from '../lib/errors.js';
+import type { PresetDef } from './presets.js';
+
+const STATES = new Set<ContainerState>([
+  'created',
+  'running',
+  'paused',
+  'restarting',
+  'exited',
+  'stopping',
+  'removing',
+]);
+
+export class ContainersService {
+  constructor(
+    private readonly engine: Engine,
+    private readonly images: ImagesService,
+    private readonly pulls: PullManager,
+    private readonly emulators: EmulatorsService,
+    private readonly presetDefs: PresetDef[],
+  ) {}
+
+  async list(): Promise<ContainerSummary[]> {
+    const [all, badge] = await Promise.all([
+      listContainers(this.engine.client()),
+      this.emulators.runBadges(),
+    ]);
+    return Promise.all(all.map((c) => this.summary(c, badge)));
+  }
+
+  async get(id: string): Promise<ContainerSummary> {
+    const [c, badge] = await Promise.all([
+      inspectContainer(this.engine.client(), id),
+      this.emulators.runBadges(),
+    ]);
+    return this.summary(c, badge);
+  }
+
+  /** Pulls the image for the platform when it is not local, checks its architecture, runs it. */
+  async run(req: RunRequest): Promise<ContainerSummary> {
+    const ref = parseRef(req.image);
+    if (!ref.tag && !ref.digest) ref.tag = 'latest';
+    const platform = normalizePlatform(req.platform);
+    let imageId = await this.images.findLocal(ref, platform);
+    if (!imageId) {
+      const job = await this.pulls.wait(this.pulls.start(req.image, platform).id);
+      if (job.state !== 'succeeded' || !job.imageId) {
+        throw new AppError(
+          502,
+          'pull_failed',
+          `Pulling ${req.image} for ${platform} ${job.state}: ${job.error ?? 'no image'}`,
+        );
+      }
+      imageId = job.imageId;
+    }
+    const actual = await this.images.platformOf(imageId);
+    if (archSuffix(actual) !== archSuffix(platform)) {
+      throw new AppError(
+        409,
+        'wrong_arch',
+        `${req.image} for ${platform} resolved to an image whose config says ${actual}; refusing to run it as ${platform}.`,
+      );
+    }
+    const id = await createAndStart(this.engine.client(), {
+      imageId,
+      imageRef: req.image,
+      platform,
+      cmd: req.cmd,
+      env: req.env,
+      name: req.name,
+      tty: req.tty ?? false,
+      autoRemove: req.autoRemove ?? false,
+    });
+    // An auto-removed container may already be gone; the list and events tell the rest.
+    return this.get(id).catch(() => this.placeholder(id, req, platform, imageId));
+  }
+
+  async action(id: string, action: 'start' | 'stop' | 'restart' | 'kill'): Promise<void> {
+    await containerAction(this.engine.client(), id, action);
+  }
+
+  async remove(id: string): Promise<void> {
+    await removeContainer(this.engine.client(), id);
+  }
+
+  async presets(): Promise<Preset[]> {
+    const state = await this.emulators.read();
+    const badge = await this.emulators.runBadges();
+    const emulated = state.summary.containers.map((platform) => ({ platform, ...badge(platform) }));
+    const native = { platform: state.hostPlatform, ...badge(state.hostPlatform) };
+    return this.presetDefs.map((p) => ({ ...p, platforms: [...emulated, native] }));
+  }
+
+  async runPreset(id: string, platform: string): Promise<ContainerSummary> {
+    const preset = this.presetDefs.find((p) => p.id === id);
+    if (!preset) throw notFound(`No preset ${id}.`);
+    return this.run({
+      image: preset.image,
+      platform,
+      cmd: preset.cmd ?? undefined,
+      tty: preset.tty,
+    });
+  }
+
+  private async summary(
+    c: EngineContainer,
+    badge: (platform: string) => RunBadge,
+  ): Promise<ContainerSummary> {
+    const platform =
+      c.labels[PLATFORM_LABEL] ?? (await this.images.platformOf(c.imageId).catch(() => 'unknown'));
+    return {
+      id: c.id,
+      shortId: c.id.slice(0, 12),
+      name: c.name,
+      image: c.image,
+      imageId: c.imageId,
+      platform,
+      badge: badge(platform),
+      state: STATES.has(c.state as ContainerState)
+        ? (c.state as ContainerState)
+        : c.state === 'stopped'
+          ? 'exited'
+          : 'unknown',
+      status: c.status,
+      exitCode: c.exitCode,
+      created: c.created,
+      tty: c.tty,
+      command: c.command,
+    };
+  }
+
+  private placeholder(
+    id: string,
+    req: RunRequest,
+    platform: string,
+    imageId: string,
+  ): ContainerSummary {
+    return {
+      id,
+      shortId: id.slice(0, 12),
+      name: req.name ?? id.slice(0, 12),
+      image: req.image,
+      imageId,
+      platform,
+      badge: { run: 'unavailable', emulatedBy: null },
+      state: 'exited',
+      status: 'Removed after it exited',
+      exitCode: null,
+      created: new Date().toISOString(),
+      tty: req.tty ?? false,
+      command: req.cmd ?? [],
+    };
+  }
+}

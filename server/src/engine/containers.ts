@@ -1,0 +1,159 @@
+/**
+ * Podman's container endpoints, mapped to our own types. The create request is built here
+ * from an allowlist of our own fields; nothing a client sends is passed through.
+ */
+import type Docker from 'dockerode';
+import { AppError } from '../lib/errors.js';
+import { engineError } from './images.js';
+
+/** Labels recording the platform a container was asked to run as and the reference used. */
+export const PLATFORM_LABEL = 'io.archdeck.platform';
+export const IMAGE_LABEL = 'io.archdeck.image';
+
+export interface EngineContainer {
+  id: string;
+  name: string;
+  image: string;
+  imageId: string;
+  state: string;
+  status: string;
+  exitCode: number | null;
+  created: string;
+  tty: boolean;
+  command: string[];
+  labels: Record<string, string>;
+}
+
+export interface CreateSpec {
+  imageId: string;
+  /** The reference the user asked for, kept as a label for display. */
+  imageRef: string;
+  platform: string;
+  cmd?: string[];
+  env?: string[];
+  name?: string;
+  tty: boolean;
+  autoRemove: boolean;
+}
+
+interface CompatContainerInspect {
+  Id: string;
+  Name?: string;
+  Created?: string;
+  Image?: string;
+  ImageName?: string;
+  State?: { Status?: string; ExitCode?: number; Running?: boolean };
+  Config?: {
+    Tty?: boolean;
+    Cmd?: string[] | null;
+    Entrypoint?: string[] | string | null;
+    Labels?: Record<string, string> | null;
+    Image?: string;
+  };
+}
+
+export async function listContainers(docker: Docker): Promise<EngineContainer[]> {
+  const list = await docker.listContainers({ all: true });
+  // The list lacks Tty and the exit code is only in Status text; inspect gives both.
+  return Promise.all(list.map((c) => inspectContainer(docker, c.Id).catch(() => null))).then(
+    (all) => all.filter((c): c is EngineContainer => c !== null),
+  );
+}
+
+export async function inspectContainer(docker: Docker, id: string): Promise<EngineContainer> {
+  let c: CompatContainerInspect;
+  try {
+    c = (await docker.getContainer(id).inspect()) as unknown as CompatContainerInspect;
+  } catch (err) {
+    throw engineError(err, `container ${id}`);
+  }
+  const state = c.State?.Status ?? 'unknown';
+  const entrypoint = Array.isArray(c.Config?.Entrypoint)
+    ? c.Config.Entrypoint
+    : c.Config?.Entrypoint
+      ? [c.Config.Entrypoint]
+      : [];
+  return {
+    id: c.Id,
+    name: (c.Name ?? '').replace(/^\//, ''),
+    image: c.Config?.Labels?.[IMAGE_LABEL] ?? c.ImageName ?? c.Config?.Image ?? '',
+    imageId: (c.Image ?? '').replace(/^sha256:/, ''),
+    state,
+    status: statusText(state, c.State?.ExitCode),
+    exitCode: state === 'exited' || state === 'stopped' ? (c.State?.ExitCode ?? null) : null,
+    created: c.Created ?? '',
+    tty: c.Config?.Tty === true,
+    command: [...entrypoint, ...(c.Config?.Cmd ?? [])],
+    labels: c.Config?.Labels ?? {},
+  };
+}
+
+function statusText(state: string, exitCode: number | undefined): string {
+  if (state === 'exited' || state === 'stopped') return `Exited (${exitCode ?? '?'})`;
+  return state.charAt(0).toUpperCase() + state.slice(1);
+}
+
+export async function createAndStart(docker: Docker, spec: CreateSpec): Promise<string> {
+  let container;
+  try {
+    container = await docker.createContainer({
+      name: spec.name,
+      Image: spec.imageId,
+      Cmd: spec.cmd,
+      Env: spec.env,
+      Tty: spec.tty,
+      // A TTY container gets stdin so a terminal can attach to it later.
+      OpenStdin: spec.tty,
+      AttachStdout: true,
+      AttachStderr: true,
+      Labels: { [PLATFORM_LABEL]: spec.platform, [IMAGE_LABEL]: spec.imageRef },
+      HostConfig: { AutoRemove: spec.autoRemove },
+    });
+  } catch (err) {
+    throw engineError(err, `container ${spec.name ?? ''}`.trim());
+  }
+  try {
+    await container.start();
+  } catch (err) {
+    throw new AppError(
+      500 <= ((err as { statusCode?: number }).statusCode ?? 500) ? 502 : 400,
+      'start_failed',
+      `The container was created but did not start: ${(err as { json?: { message?: string } }).json?.message ?? (err as Error).message}`,
+      { id: container.id },
+    );
+  }
+  return container.id;
+}
+
+/** Podman answers 304 for start-on-running and stop-on-stopped; that is success here. */
+const notModified = (err: unknown) => (err as { statusCode?: number }).statusCode === 304;
+
+export async function containerAction(
+  docker: Docker,
+  id: string,
+  action: 'start' | 'stop' | 'restart' | 'kill',
+): Promise<void> {
+  const c = docker.getContainer(id);
+  try {
+    if (action === 'start') await c.start();
+    else if (action === 'stop') await c.stop({ t: 10 });
+    else if (action === 'restart') await c.restart({ t: 10 });
+    else await c.kill();
+  } catch (err) {
+    if (notModified(err)) return;
+    // Killing a container that is not running is what the user wanted already. HACK: podman
+    // says so with a 500 "container state improper" where Docker answers 409.
+    const e = err as { statusCode?: number; json?: { cause?: string } };
+    if (action === 'kill' && (e.statusCode === 409 || e.json?.cause === 'container state improper'))
+      return;
+    throw engineError(err, `container ${id}`);
+  }
+}
+
+export async function removeContainer(docker: Docker, id: string): Promise<void> {
+  try {
+    await docker.getContainer(id).remove({ force: true, v: true });
+  } catch (err) {
+    throw engineError(err, `container ${id}`);
+  }
+}

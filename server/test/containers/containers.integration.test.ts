@@ -1,0 +1,205 @@
+/**
+ * Running images as foreign architectures through the daemon, against the real private podman
+ * service, the loopback registry and the registered qemu handlers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ContainerSummary, Preset } from '@archdeck/shared';
+import { loadPresets } from '../../src/containers/presets.js';
+import { buildTestApp, testEnv, type TestApp } from '../helper.js';
+
+const env = testEnv();
+let t: TestApp;
+const created: string[] = [];
+
+async function logsOf(id: string): Promise<string> {
+  // The full history of a stopped container, straight from podman through the engine.
+  const docker = t.app.engine.client();
+  const buf = (await docker
+    .getContainer(id)
+    .logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+  return buf.toString('latin1');
+}
+
+async function runToEnd(body: Record<string, unknown>): Promise<ContainerSummary> {
+  const res = await t.api({ method: 'POST', url: '/api/containers', payload: body });
+  expect(res.statusCode, res.body).toBe(201);
+  const c = res.json() as ContainerSummary;
+  created.push(c.id);
+  await expect
+    .poll(
+      async () =>
+        ((await t.api({ url: `/api/containers/${c.id}` })).json() as ContainerSummary).state,
+      { timeout: 60_000 },
+    )
+    .toBe('exited');
+  return (await t.api({ url: `/api/containers/${c.id}` })).json() as ContainerSummary;
+}
+
+beforeAll(async () => {
+  const presetsFile = join(tmpdir(), `archdeck-presets-${process.pid}.json`);
+  await writeFile(
+    presetsFile,
+    JSON.stringify([
+      {
+        id: 'busybox',
+        title: 'BusyBox',
+        image: env.image,
+        description: 'loopback busybox',
+        cmd: ['uname', '-m'],
+      },
+    ]),
+  );
+  t = await buildTestApp({
+    podmanSocket: env.socket,
+    registriesConf: env.registriesConf,
+    presets: loadPresets(presetsFile),
+  });
+});
+
+afterAll(async () => {
+  for (const id of created) await t.api({ method: 'DELETE', url: `/api/containers/${id}` });
+  await t.app.close();
+});
+
+describe('POST /api/containers', () => {
+  it.each([
+    ['linux/s390x', 's390x', 'qemu-s390x'],
+    ['linux/arm64', 'aarch64', 'qemu-aarch64'],
+    ['linux/amd64', 'x86_64', null],
+  ])(
+    'runs the busybox index as %s (pulling it when needed)',
+    async (platform, machine, handler) => {
+      const c = await runToEnd({ image: env.image, platform, cmd: ['uname', '-m'] });
+      expect(c).toMatchObject({
+        platform,
+        exitCode: 0,
+        badge: { run: handler ? 'emulated' : 'native', emulatedBy: handler },
+      });
+      expect(await logsOf(c.id)).toContain(machine);
+    },
+  );
+
+  it('lists containers with their arch badge, and acts idempotently', async () => {
+    const res = await t.api({
+      method: 'POST',
+      url: '/api/containers',
+      payload: {
+        image: env.image,
+        platform: 'linux/ppc64le',
+        cmd: ['sleep', '30'],
+        name: `archdeck-test-${process.pid}`,
+      },
+    });
+    expect(res.statusCode).toBe(201);
+    const c = res.json() as ContainerSummary;
+    created.push(c.id);
+    const listed = ((await t.api({ url: '/api/containers' })).json() as ContainerSummary[]).find(
+      (x) => x.id === c.id,
+    )!;
+    expect(listed).toMatchObject({
+      name: `archdeck-test-${process.pid}`,
+      state: 'running',
+      platform: 'linux/ppc64le',
+      badge: { run: 'emulated', emulatedBy: 'qemu-ppc64le' },
+    });
+
+    expect((await t.api({ method: 'POST', url: `/api/containers/${c.id}/start` })).statusCode).toBe(
+      204,
+    );
+    expect((await t.api({ method: 'POST', url: `/api/containers/${c.id}/kill` })).statusCode).toBe(
+      204,
+    );
+    await expect
+      .poll(
+        async () =>
+          ((await t.api({ url: `/api/containers/${c.id}` })).json() as ContainerSummary).state,
+      )
+      .toBe('exited');
+    expect((await t.api({ method: 'POST', url: `/api/containers/${c.id}/stop` })).statusCode).toBe(
+      204,
+    );
+    expect((await t.api({ method: 'POST', url: `/api/containers/${c.id}/kill` })).statusCode).toBe(
+      204,
+    );
+    expect((await t.api({ method: 'DELETE', url: `/api/containers/${c.id}` })).statusCode).toBe(
+      204,
+    );
+    expect((await t.api({ url: `/api/containers/${c.id}` })).statusCode).toBe(404);
+  });
+
+  it.each([
+    ['privileged mode', { Privileged: true }],
+    ['host mounts', { HostConfig: { Binds: ['/:/host'] } }],
+    ['Mounts', { Mounts: [{ Source: '/', Target: '/host' }] }],
+    ['host namespaces', { NetworkMode: 'host' }],
+    ['capabilities', { CapAdd: ['SYS_ADMIN'] }],
+    ['devices', { Devices: ['/dev/sda'] }],
+    ['a bad name', { name: '../etc' }],
+    ['a bad env entry', { env: ['no equals sign'] }],
+    ['a non-array cmd', { cmd: 'sh -c id' }],
+    ['a bad reference', { image: 'UPPER/case' }],
+    ['an unknown platform', { platform: 'linux/vax' }],
+  ])('refuses %s with 400 and creates nothing', async (_what, patch) => {
+    const before = ((await t.api({ url: '/api/containers' })).json() as ContainerSummary[]).length;
+    const res = await t.api({
+      method: 'POST',
+      url: '/api/containers',
+      payload: { image: env.image, platform: 'linux/arm64', ...patch },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('bad_request');
+    expect(((await t.api({ url: '/api/containers' })).json() as ContainerSummary[]).length).toBe(
+      before,
+    );
+  });
+
+  it('validates ids before they reach podman', async () => {
+    for (const id of ['a;b', '.hidden', '-rf']) {
+      const res = await t.api({ url: `/api/containers/${id}` });
+      expect(res.statusCode).toBe(400);
+    }
+    // An encoded slash or an over-long id is refused by the router or the schema.
+    for (const url of ['/api/containers/..%2F..%2Fx', `/api/containers/${'x'.repeat(300)}`]) {
+      const res = await t.api({ url });
+      expect([400, 404]).toContain(res.statusCode);
+      expect(res.json().message).not.toMatch(/podman/i);
+    }
+    expect((await t.api({ url: '/api/containers/doesnotexist' })).statusCode).toBe(404);
+  });
+});
+
+describe('presets', () => {
+  it('offers each preset for every container-ready platform and the native one', async () => {
+    const presets = (await t.api({ url: '/api/presets' })).json() as Preset[];
+    expect(presets).toHaveLength(1);
+    const platforms = presets[0]!.platforms.map((p) => p.platform);
+    expect(platforms).toEqual(
+      expect.arrayContaining(['linux/arm64', 'linux/ppc64le', 'linux/s390x', 'linux/amd64']),
+    );
+    expect(platforms.at(-1)).toBe('linux/amd64');
+  });
+
+  it('runs a preset as a foreign arch in one call', async () => {
+    const res = await t.api({
+      method: 'POST',
+      url: '/api/presets/busybox/run',
+      payload: { platform: 'linux/arm64' },
+    });
+    expect(res.statusCode).toBe(201);
+    const c = res.json() as ContainerSummary;
+    created.push(c.id);
+    await expect.poll(async () => logsOf(c.id), { timeout: 30_000 }).toContain('aarch64');
+    expect(
+      (
+        await t.api({
+          method: 'POST',
+          url: '/api/presets/nope/run',
+          payload: { platform: 'linux/arm64' },
+        })
+      ).statusCode,
+    ).toBe(404);
+  });
+});

@@ -1,0 +1,119 @@
+import { Type, type Static } from 'typebox';
+import { Nullable } from './nullable.js';
+import { RunBadge } from './images.js';
+
+export const ContainerState = Type.Union([
+  Type.Literal('created'),
+  Type.Literal('running'),
+  Type.Literal('paused'),
+  Type.Literal('restarting'),
+  Type.Literal('exited'),
+  Type.Literal('stopping'),
+  Type.Literal('removing'),
+  Type.Literal('unknown'),
+]);
+export type ContainerState = Static<typeof ContainerState>;
+
+export const ContainerSummary = Type.Object({
+  id: Type.String(),
+  shortId: Type.String(),
+  name: Type.String(),
+  image: Type.String(),
+  imageId: Type.String(),
+  /** os/arch[/variant] of the container's image. */
+  platform: Type.String(),
+  badge: RunBadge,
+  state: ContainerState,
+  /** podman's human status, e.g. "Exited (0) 3 seconds ago". */
+  status: Type.String(),
+  exitCode: Nullable(Type.Integer()),
+  created: Type.String(),
+  tty: Type.Boolean(),
+  command: Type.Array(Type.String()),
+});
+export type ContainerSummary = Static<typeof ContainerSummary>;
+
+export const ContainerId = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[a-zA-Z0-9][a-zA-Z0-9_.-]*$',
+});
+export const ContainerParams = Type.Object({ id: ContainerId });
+
+export const ContainerAction = Type.Union([
+  Type.Literal('start'),
+  Type.Literal('stop'),
+  Type.Literal('restart'),
+  Type.Literal('kill'),
+]);
+export const ContainerActionParams = Type.Object({ id: ContainerId, action: ContainerAction });
+
+/**
+ * What a run may ask for: our own fields only. Nothing privileged (no privileged mode, mounts,
+ * host namespaces, devices or capabilities) can be expressed; unknown fields are a 400.
+ */
+export const RunRequest = Type.Object(
+  {
+    image: Type.String({ minLength: 1, maxLength: 512 }),
+    platform: Type.String({ minLength: 3, maxLength: 64 }),
+    cmd: Type.Optional(Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 256 })),
+    env: Type.Optional(
+      Type.Array(Type.String({ maxLength: 8192, pattern: '^[A-Za-z_][A-Za-z0-9_]*=' }), {
+        maxItems: 128,
+      }),
+    ),
+    name: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, pattern: '^[a-zA-Z0-9][a-zA-Z0-9_.-]*$' }),
+    ),
+    tty: Type.Optional(Type.Boolean()),
+    autoRemove: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type RunRequest = Static<typeof RunRequest>;
+
+export const Preset = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  image: Type.String(),
+  description: Type.String(),
+  cmd: Nullable(Type.Array(Type.String())),
+  tty: Type.Boolean(),
+  /** The platforms this host can run it as, each with its badge; native last. */
+  platforms: Type.Array(Type.Object({ platform: Type.String(), ...RunBadge.properties })),
+});
+export type Preset = Static<typeof Preset>;
+
+export const PresetParams = Type.Object({
+  id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' }),
+});
+export const PresetRunRequest = Type.Object(
+  { platform: Type.String({ minLength: 3, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+
+export const LogsQuery = Type.Object({
+  follow: Type.Optional(Type.Boolean()),
+  tail: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+  since: Type.Optional(Type.Integer({ minimum: 0 })),
+  timestamps: Type.Optional(Type.Boolean()),
+});
+export type LogsQuery = Static<typeof LogsQuery>;
+
+/** One log line; `s` is the stream (stdout or stderr; a TTY has only stdout). */
+export const LogLine = Type.Object({
+  s: Type.Union([Type.Literal('out'), Type.Literal('err')]),
+  t: Type.String(),
+});
+export type LogLine = Static<typeof LogLine>;
+
+/**
+ * SSE on GET /api/containers/:id/logs:
+ * - `lines` {lines: LogLine[]}: a batch;
+ * - `skipped` {count}: lines dropped because the client read too slowly;
+ * - `end` {exitCode}: the container stopped (or, without follow, the history is complete).
+ */
+export const LogBatch = Type.Object({ lines: Type.Array(LogLine) });
+export type LogBatch = Static<typeof LogBatch>;
+export const LogEnd = Type.Object({ exitCode: Nullable(Type.Integer()), running: Type.Boolean() });
+export type LogEnd = Static<typeof LogEnd>;
