@@ -13,6 +13,7 @@ export default tseslint.config(
       '**/playwright-report/**',
       '.cache/**',
       '.testenv/**',
+      'bench-results/**',
     ],
   },
   js.configs.recommended,

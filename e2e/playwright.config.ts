@@ -1,4 +1,7 @@
 import { defineConfig } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { E2E_BASE_URL, E2E_DATA_DIR, E2E_PORT } from './fixtures/daemon';
 
 const socket = process.env.ARCHDECK_TEST_PODMAN_SOCKET;
@@ -7,6 +10,21 @@ if (!socket) {
     'The test environment is not up: run `npm test` (or scripts/testenv.sh up and source its env).',
   );
 }
+
+// The presets point at the loopback registry: no public registry is reachable here.
+const presets = join(tmpdir(), 'archdeck-e2e-presets.json');
+writeFileSync(
+  presets,
+  JSON.stringify([
+    {
+      id: 'busybox',
+      title: 'BusyBox',
+      image: process.env.ARCHDECK_TEST_IMAGE,
+      description: 'loopback busybox',
+      cmd: ['sh', '-c', 'echo "running on $(uname -m)"; sleep 600'],
+    },
+  ]),
+);
 
 export default defineConfig({
   testDir: './tests',
@@ -35,7 +53,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf ${E2E_DATA_DIR} && node ../server/bin/archdeck.js --port ${E2E_PORT} --data-dir ${E2E_DATA_DIR} --podman-socket ${socket} --registries-conf ${process.env.ARCHDECK_TEST_REGISTRIES_CONF} --log-level warn`,
+    command: `rm -rf ${E2E_DATA_DIR} && node ../server/bin/archdeck.js --port ${E2E_PORT} --data-dir ${E2E_DATA_DIR} --podman-socket ${socket} --registries-conf ${process.env.ARCHDECK_TEST_REGISTRIES_CONF} --presets ${presets} --log-level warn`,
     url: `${E2E_BASE_URL}/api/health`,
     reuseExistingServer: false,
     timeout: 30_000,

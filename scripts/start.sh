@@ -10,12 +10,15 @@ source scripts/lib/workspace.sh
 
 # Host packages: the daemon starts and reports what is missing even when this fails (not
 # root, no apt), so a failure here is a warning, not the end.
-ensure_packages podman runc qemu-user-static uidmap ||
+# catatonit: containers get an init, so a crashing emulated program ends its container.
+ensure_packages podman runc qemu-user-static uidmap catatonit ||
   log_step "continuing without some host packages; the Host page shows what is missing"
 ensure_binfmt_mounted || log_step "continuing without binfmt_misc; foreign binaries will not run"
 
 ensure_pnpm
 install_workspace
+bash scripts/build-probes.sh ||
+  log_step "continuing without some smoke-test probes; the Emulators page cannot test those platforms"
 
 log_step "start the daemon"
 exec node server/bin/archdeck.js "$@"

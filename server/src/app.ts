@@ -20,8 +20,10 @@ import pulls from './routes/pulls/index.js';
 import registry from './routes/registry/index.js';
 import events from './routes/events/index.js';
 import containersPlugin from './plugins/containers.js';
+import smokeTests from './plugins/smoke-tests.js';
 import containers from './routes/containers/index.js';
 import presets from './routes/presets/index.js';
+import containerLogs from './routes/containers/logs.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -49,6 +51,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(binfmt);
   await instance.register(imagesPlugin);
   await instance.register(containersPlugin);
+  await instance.register(smokeTests);
   await instance.register(web);
   await instance.register(health);
   await instance.register(session);
@@ -59,6 +62,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(events);
   await instance.register(containers);
   await instance.register(presets);
+  await instance.register(containerLogs);
 };
 
 export default fp(app, { name: 'archdeck' });

@@ -23,6 +23,8 @@ export interface Config {
   registriesConf: string;
   /** The built UI (web/dist). */
   webDir: string;
+  /** The smoke-test probes, probe-<arch>, that scripts/build-probes.sh builds. */
+  probesDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where to look for podman's API socket when none is given, in order. */
   podmanCandidates: string[];
@@ -56,6 +58,8 @@ export const USAGE = `Usage: archdeck [options]
                          CONTAINERS_REGISTRIES_CONF, default /etc/containers/registries.conf)
   --presets <file>       JSON list of one-click presets (env ARCHDECK_PRESETS)
   --web-dir <dir>        the built UI (env ARCHDECK_WEB_DIR, default web/dist of this checkout)
+  --probes-dir <dir>     smoke-test probes built by scripts/build-probes.sh (env
+                         ARCHDECK_PROBES_DIR, default server/probes/dist of this checkout)
   --log-level <level>    ${LOG_LEVELS.join(', ')} (env ARCHDECK_LOG_LEVEL, default info)
   -h, --help             show this help
 `;
@@ -84,6 +88,7 @@ export function loadConfig(
         'binfmt-d': { type: 'string' },
         'data-dir': { type: 'string' },
         'web-dir': { type: 'string' },
+        'probes-dir': { type: 'string' },
         'registries-conf': { type: 'string' },
         presets: { type: 'string' },
         'log-level': { type: 'string' },
@@ -146,6 +151,8 @@ export function loadConfig(
   }
 
   const defaultWebDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
+  // This file runs from server/src (tests) or server/dist (built): either way, one level up.
+  const defaultProbesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../probes/dist');
   return {
     host,
     port: Number(portText),
@@ -178,6 +185,10 @@ export function loadConfig(
       v['registries-conf'] ?? env.CONTAINERS_REGISTRIES_CONF ?? '/etc/containers/registries.conf',
     ),
     webDir: absolute('--web-dir', v['web-dir'] ?? env.ARCHDECK_WEB_DIR ?? defaultWebDir),
+    probesDir: absolute(
+      '--probes-dir',
+      v['probes-dir'] ?? env.ARCHDECK_PROBES_DIR ?? defaultProbesDir,
+    ),
     logLevel,
     podmanCandidates: [...new Set(candidates)],
     isRoot,

@@ -14,6 +14,24 @@ export const ContainerState = Type.Union([
 ]);
 export type ContainerState = Static<typeof ContainerState>;
 
+/** A plain-language explanation of a failed container, with the fix. */
+export const Diagnosis = Type.Object({
+  kind: Type.Union([
+    Type.Literal('no-handler'),
+    Type.Literal('handler-without-f'),
+    Type.Literal('missing-loader'),
+    Type.Literal('cpu-level'),
+    Type.Literal('qemu-crash'),
+    Type.Literal('arch-mismatch'),
+  ]),
+  title: Type.String(),
+  cause: Type.String(),
+  fix: Type.String(),
+  /** Where in the UI the fix is made, e.g. /emulators. */
+  link: Type.Optional(Type.String()),
+});
+export type Diagnosis = Static<typeof Diagnosis>;
+
 export const ContainerSummary = Type.Object({
   id: Type.String(),
   shortId: Type.String(),
@@ -30,6 +48,8 @@ export const ContainerSummary = Type.Object({
   created: Type.String(),
   tty: Type.Boolean(),
   command: Type.Array(Type.String()),
+  /** Why it failed and how to fix it; only for a failed container, and only from GET /api/containers/:id. */
+  diagnosis: Nullable(Diagnosis),
 });
 export type ContainerSummary = Static<typeof ContainerSummary>;
 

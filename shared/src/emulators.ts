@@ -130,6 +130,37 @@ export const PlatformSummary = Type.Object({
 });
 export type PlatformSummary = Static<typeof PlatformSummary>;
 
+/** One smoke test: the probe run FROM scratch as a platform (POST /api/emulators/:arch/test). */
+export const SmokeTestResult = Type.Object({
+  /** The OCI architecture, e.g. `arm64`. */
+  arch: Type.String(),
+  platform: Type.String(),
+  passed: Type.Boolean(),
+  /** From creating the probe's container to its exit. */
+  durationMs: Type.Integer({ minimum: 0 }),
+  /** What the probe (or the kernel, on its behalf) printed, stdout and stderr together. */
+  output: Type.String(),
+  /** Why it failed, in plain language with the fix; null when it passed. */
+  failure: Nullable(Type.String()),
+  /** ISO 8601. */
+  testedAt: Type.String(),
+});
+export type SmokeTestResult = Static<typeof SmokeTestResult>;
+
+export const SmokeTests = Type.Object({
+  /** Architectures with a probe built (scripts/build-probes.sh); only these can be tested. */
+  probes: Type.Array(Type.String()),
+  /** The last result per architecture, kept in memory until its next test or a restart. */
+  results: Type.Record(Type.String(), SmokeTestResult),
+});
+export type SmokeTests = Static<typeof SmokeTests>;
+
+export const SmokeTestParams = Type.Object({
+  /** An OCI architecture (`arm64`, `ppc64le`, ...), not a whole platform string. */
+  arch: Type.String({ minLength: 1, maxLength: 16, pattern: '^[a-z0-9_]+$' }),
+});
+export type SmokeTestParams = Static<typeof SmokeTestParams>;
+
 export const Emulators = Type.Object({
   root: Type.String(),
   mounted: Type.Boolean(),
@@ -147,6 +178,8 @@ export const Emulators = Type.Object({
     hostOnly: Type.Array(Type.String()),
     none: Type.Array(Type.String()),
   }),
+  /** Probes available and the last smoke test per architecture. */
+  smokeTests: Type.Optional(SmokeTests),
 });
 export type Emulators = Static<typeof Emulators>;
 

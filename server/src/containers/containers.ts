@@ -25,6 +25,13 @@ import { normalizePlatform, parseRef, type PullManager } from '../images/pulls.j
 import { archSuffix } from '../images/arch-tag.js';
 import { AppError, notFound } from '../lib/errors.js';
 import type { PresetDef } from './presets.js';
+import { diagnose } from './diagnosis.js';
+import { openLogs } from '../engine/container-logs.js';
+import { LogDemuxer } from '../engine/log-frames.js';
+import type { LogLine } from '@archdeck/shared';
+
+/** How many of the last log lines the diagnosis looks at. */
+const DIAGNOSIS_LINES = 50;
 
 const STATES = new Set<ContainerState>([
   'created',
@@ -58,7 +65,62 @@ export class ContainersService {
       inspectContainer(this.engine.client(), id),
       this.emulators.runBadges(),
     ]);
-    return this.summary(c, badge);
+    const summary = await this.summary(c, badge);
+    if (summary.state === 'exited' && summary.exitCode !== null && summary.exitCode !== 0) {
+      summary.diagnosis = await this.diagnosis(c, summary);
+    }
+    return summary;
+  }
+
+  private async diagnosis(
+    c: EngineContainer,
+    s: ContainerSummary,
+  ): Promise<ContainerSummary['diagnosis']> {
+    const [lastLines, imagePlatform, emulators] = await Promise.all([
+      this.lastLines(c),
+      this.images.platformOf(c.imageId).catch(() => s.platform),
+      this.emulators.read(),
+    ]);
+    const handlersWithoutF = emulators.entries
+      .filter((e) => e.platform === imagePlatform && e.enabled && !e.flags.includes('F'))
+      .map((e) => e.name);
+    return diagnose({
+      exitCode: s.exitCode,
+      lastLines,
+      imagePlatform,
+      requestedPlatform: c.labels[PLATFORM_LABEL] ?? null,
+      badge: s.badge,
+      handlersWithoutF,
+    });
+  }
+
+  /** The tail of a stopped container's log, read as a stream and kept in a small ring. */
+  private async lastLines(c: EngineContainer): Promise<string[]> {
+    const signal = AbortSignal.timeout(10_000);
+    const stream = await openLogs(this.engine.client(), c.id, {
+      follow: false,
+      timestamps: false,
+      signal,
+    });
+    const demux = new LogDemuxer({ tty: c.tty });
+    const ring: string[] = [];
+    const keep = (lines: LogLine[]) => {
+      for (const l of lines) ring.push(l.t);
+      if (ring.length > DIAGNOSIS_LINES) ring.splice(0, ring.length - DIAGNOSIS_LINES);
+    };
+    try {
+      for await (const chunk of stream) {
+        const out: LogLine[] = [];
+        demux.push(chunk as Buffer, out);
+        keep(out);
+      }
+      const rest: LogLine[] = [];
+      demux.end(rest);
+      keep(rest);
+    } catch {
+      // A cut or malformed stream still leaves the lines read so far to judge by.
+    }
+    return ring;
   }
 
   /** Pulls the image for the platform when it is not local, checks its architecture, runs it. */
@@ -151,6 +213,7 @@ export class ContainersService {
       created: c.created,
       tty: c.tty,
       command: c.command,
+      diagnosis: null,
     };
   }
 
@@ -174,6 +237,7 @@ export class ContainersService {
       created: new Date().toISOString(),
       tty: req.tty ?? false,
       command: req.cmd ?? [],
+      diagnosis: null,
     };
   }
 }

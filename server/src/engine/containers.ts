@@ -107,7 +107,12 @@ export async function createAndStart(docker: Docker, spec: CreateSpec): Promise<
       AttachStdout: true,
       AttachStderr: true,
       Labels: { [PLATFORM_LABEL]: spec.platform, [IMAGE_LABEL]: spec.imageRef },
-      HostConfig: { AutoRemove: spec.autoRemove },
+      // No Ulimits here: setting any replaces containers.conf's default_ulimits, which hosts
+      // without CAP_SYS_RESOURCE need ("error setting rlimit type 7").
+      // An init as PID 1: when an emulated program crashes, qemu kills itself with the
+      // guest's signal, which the kernel drops for a namespace's PID 1, so without it the
+      // container hangs after "qemu: uncaught target signal" instead of exiting.
+      HostConfig: { AutoRemove: spec.autoRemove, Init: true },
     });
   } catch (err) {
     throw engineError(err, `container ${spec.name ?? ''}`.trim());

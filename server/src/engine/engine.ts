@@ -122,6 +122,11 @@ export class Engine {
     this.connectListeners.push(listener);
   }
 
+  /** Resolves once a connection attempt in flight has ended (at once when none is). */
+  async settled(): Promise<void> {
+    await this.connecting;
+  }
+
   /** The dockerode client, or a 503 whose message says how to get podman back. */
   client(): Docker {
     if (this.docker) return this.docker;

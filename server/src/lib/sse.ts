@@ -8,7 +8,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 const HEARTBEAT_MS = 15_000;
 
 export interface SseStream {
+  /** false once the socket's buffer is full: the caller should wait for drained(). */
   send(event: string, data: unknown): boolean;
+  /** Resolves when the socket can take more (at once if it can), or when the stream closes. */
+  drained(): Promise<void>;
   close(): void;
   readonly closed: boolean;
   /** Resolves when the client disconnects or close() is called. */
@@ -44,6 +47,10 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
     send(event, data) {
       if (closed) return false;
       return res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    drained() {
+      if (closed || !res.writableNeedDrain) return Promise.resolve();
+      return Promise.race([new Promise<void>((r) => res.once('drain', r)), done]);
     },
     close() {
       if (!closed) res.end();

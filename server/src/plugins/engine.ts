@@ -27,6 +27,9 @@ export default fp(
     app.addHook('onReady', async () => {
       void engine.start();
     });
+    // A request arriving while the first connection is still being made waits for it,
+    // rather than being told podman is unreachable.
+    app.addHook('preHandler', () => engine.settled());
     app.addHook('onClose', async () => {
       events.close();
       await engine.close();

@@ -15,7 +15,7 @@ const nav: NavEntry[] = [
   { label: 'Host', icon: Server, to: '/' },
   { label: 'Emulators', icon: Cpu, to: '/emulators' },
   { label: 'Images', icon: Layers, to: '/images' },
-  { label: 'Containers', icon: Container },
+  { label: 'Containers', icon: Container, to: '/containers' },
 ];
 
 const itemClass =
@@ -37,7 +37,9 @@ export function Layout() {
                 {to ? (
                   <NavLink
                     to={to}
-                    end
+                    // Host is `/`, which every path starts with; the others stay lit on their
+                    // sub-pages (a container's page is under Containers).
+                    end={to === '/'}
                     className={({ isActive }) =>
                       clsx(
                         itemClass,

@@ -2,11 +2,9 @@ import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { ChangeEvent } from '@archdeck/shared';
 import { authKeys } from '@/features/auth/api/query-keys';
+import { containerKeys } from '@/features/containers/api/query-keys';
 import { imageKeys } from '@/features/images/api/query-keys';
 import { useEventSource } from '@/lib/use-event-source';
-
-/** Containers have no feature yet; their queries will live under this prefix. */
-const containerKeys = { all: ['containers'] as const };
 
 function parseChange(data: string): ChangeEvent | null {
   try {

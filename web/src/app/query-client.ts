@@ -1,10 +1,12 @@
 import { MutationCache, QueryCache, QueryClient, matchMutation } from '@tanstack/react-query';
 import type { Session } from '@archdeck/shared';
 import { authKeys } from '@/features/auth/api/query-keys';
+import { containerKeys } from '@/features/containers/api/query-keys';
 import { emulatorKeys } from '@/features/emulators/api/query-keys';
 import { hostKeys } from '@/features/host/api/query-keys';
 import { imageKeys } from '@/features/images/api/query-keys';
 import { ApiRequestError, isUnauthorized } from '@/lib/api-client';
+import { remotePlatformKeys } from '@/lib/remote-platforms';
 
 export function createQueryClient(): QueryClient {
   // Any request can find the session gone (cookie expired, daemon restarted with a new
@@ -20,12 +22,15 @@ export function createQueryClient(): QueryClient {
     mutationCache: new MutationCache({
       onError: signOutOn401,
       // Features do not know each other: a change to binfmt_misc made on the Emulators page
-      // also changes what the Host page reports (entry count, problems) and which images can
-      // run (their native/emulated/unavailable badges), so they are told here.
+      // also changes what the Host page reports (entry count, problems) and which images and
+      // containers can run (their native/emulated/unavailable badges, the registry's platforms,
+      // the presets' platforms), so they are told here.
       onSuccess: (_data, _variables, _context, mutation) => {
         if (matchMutation({ mutationKey: emulatorKeys.changes() }, mutation)) {
           void client.invalidateQueries({ queryKey: hostKeys.all });
           void client.invalidateQueries({ queryKey: imageKeys.all });
+          void client.invalidateQueries({ queryKey: remotePlatformKeys.all });
+          void client.invalidateQueries({ queryKey: containerKeys.all });
         }
       },
     }),

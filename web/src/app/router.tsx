@@ -1,6 +1,8 @@
 import { Compass } from 'lucide-react';
 import { Link, Route, Routes } from 'react-router';
 import { EmptyState } from '@/components/empty-state';
+import { ContainerPage } from '@/features/containers/components/container-page';
+import { ContainersPage } from '@/features/containers/components/containers-page';
 import { CanRunCard } from '@/features/emulators/components/can-run-card';
 import { EmulatorsPage } from '@/features/emulators/components/emulators-page';
 import { HostPage } from '@/features/host/components/host-page';
@@ -32,6 +34,8 @@ export function AppRoutes() {
         />
         <Route path="emulators" element={<EmulatorsPage />} />
         <Route path="images" element={<ImagesPage />} />
+        <Route path="containers" element={<ContainersPage />} />
+        <Route path="containers/:id" element={<ContainerPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

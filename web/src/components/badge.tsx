@@ -75,3 +75,12 @@ export function StatusDot({
     />
   );
 }
+
+/** How many there are, next to a heading. */
+export function Count({ children }: { children: ReactNode }) {
+  return (
+    <span className="rounded-full bg-sunken px-2 py-0.5 text-xs font-medium text-muted ring-1 ring-line">
+      {children}
+    </span>
+  );
+}

@@ -43,3 +43,6 @@ export function formatDateTime(iso: string): string {
   if (Number.isNaN(time)) return iso;
   return new Date(time).toLocaleString();
 }
+
+/** `sha256:9f2c…` → `9f2c3a1b4d5e`: the id podman prints. */
+export const shortDigest = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);

@@ -5,9 +5,20 @@ export type EventSourceHandlers = Record<string, (data: string) => void>;
 
 /**
  * `connecting`: opening, or lost and being retried by the browser. `closed`: not subscribed,
- * or the browser gave up (the server answered with an error status, e.g. 401 or 404).
+ * ended by its `closeOn` event, or the browser gave up (the server answered with an error
+ * status, e.g. 401 or 404).
  */
 export type EventSourceState = 'connecting' | 'open' | 'closed';
+
+export interface EventSourceOptions {
+  /**
+   * The events after which the server ends the stream, e.g. `['end']`. EventSource would take
+   * the server closing as a dropped connection and reconnect by itself, replaying the stream;
+   * so the source is closed as soon as one of these has been handled, and the state says
+   * `closed`.
+   */
+  closeOn?: readonly string[];
+}
 
 /**
  * The one stream hook: subscribes to a same-origin Server-Sent Events stream while mounted and
@@ -21,17 +32,27 @@ export type EventSourceState = 'connecting' | 'open' | 'closed';
 export function useEventSource(
   url: string | null,
   handlers: EventSourceHandlers,
+  { closeOn }: EventSourceOptions = {},
 ): EventSourceState {
   const [status, setStatus] = useState<{ url: string; state: EventSourceState } | null>(null);
   const dispatch = useEffectEvent((name: string, data: string) => handlers[name]?.(data));
   // Event names cannot contain a newline (SSE is line-based), so this joins them safely.
   const names = Object.keys(handlers).sort().join('\n');
+  const closing = closeOn?.join('\n') ?? '';
 
   useEffect(() => {
     if (url === null) return;
     const source = new EventSource(url);
+    const last = new Set(closing.split('\n'));
     for (const name of names.split('\n')) {
-      if (name) source.addEventListener(name, (event) => dispatch(name, event.data as string));
+      if (!name) continue;
+      source.addEventListener(name, (event) => {
+        dispatch(name, event.data as string);
+        if (last.has(name)) {
+          source.close();
+          setStatus({ url, state: 'closed' });
+        }
+      });
     }
     source.onopen = () => setStatus({ url, state: 'open' });
     source.onerror = () =>
@@ -40,7 +61,7 @@ export function useEventSource(
         state: source.readyState === EventSource.CLOSED ? 'closed' : 'connecting',
       });
     return () => source.close();
-  }, [url, names]);
+  }, [url, names, closing]);
 
   if (url === null) return 'closed';
   return status?.url === url ? status.state : 'connecting';

@@ -11,6 +11,7 @@ import {
 } from '@archdeck/shared';
 import { AppError } from '../../lib/errors.js';
 import { ElfError } from '../../binfmt/elf.js';
+import smokeTest from './smoke-test.js';
 
 /** The inspector needs the headers only; the UI sends the first MiB of a file. */
 const ELF_BODY_LIMIT = 16 * 1024 * 1024;
@@ -19,9 +20,15 @@ const emulators: FastifyPluginAsyncTypebox = async (app) => {
   const { 400: e400, 403: e403, 404: e404, 409: e409, 415: e415, 500: e500 } = errorResponses;
   const changed = { 204: Type.Null(), 400: e400, 403: e403, 404: e404, 409: e409, 500: e500 };
 
-  app.get('/api/emulators', { schema: { response: { 200: Emulators, 500: e500 } } }, () =>
-    app.emulators.read(),
-  );
+  app.get('/api/emulators', { schema: { response: { 200: Emulators, 500: e500 } } }, async () => {
+    const [state, smokeTests] = await Promise.all([
+      app.emulators.read(),
+      app.smokeTests.snapshot(),
+    ]);
+    return { ...state, smokeTests };
+  });
+
+  await app.register(smokeTest);
 
   app.post(
     '/api/emulators',

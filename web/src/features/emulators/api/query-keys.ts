@@ -6,4 +6,6 @@ export const emulatorKeys = {
    * it to refresh what other features show about the kernel (the Host page's health).
    */
   changes: () => [...emulatorKeys.all, 'change'] as const,
+  /** The mutation key of smoke tests, so every Test button knows one is running. */
+  smokeTests: () => [...emulatorKeys.all, 'smoke-test'] as const,
 };

@@ -1,7 +1,7 @@
-import { useId, useRef, useState } from 'react';
 import type { EmulatorEntry } from '@archdeck/shared';
 import { HardDriveDownload, Trash2, Undo2 } from 'lucide-react';
 import { Button } from '@/components/button';
+import { ConfirmPanel, useConfirmStep } from '@/components/confirm-step';
 import { usePersistEmulator } from '../api/persist-emulator';
 import { useRemoveEmulator } from '../api/remove-emulator';
 import { useUnpersistEmulator } from '../api/unpersist-emulator';
@@ -18,15 +18,9 @@ export function EmulatorActions({
   const persist = usePersistEmulator();
   const unpersist = useUnpersistEmulator();
   const remove = useRemoveEmulator();
-  const [confirming, setConfirming] = useState(false);
-  const removeButton = useRef<HTMLButtonElement>(null);
-  const confirmId = useId();
+  const step = useConfirmStep();
 
   const persisted = entry.drift === 'both' || entry.drift === 'different';
-  const cancelRemove = () => {
-    setConfirming(false);
-    removeButton.current?.focus();
-  };
 
   return (
     <div className="space-y-3 border-t border-line px-5 py-3">
@@ -74,61 +68,45 @@ export function EmulatorActions({
           </Button>
         )}
         <Button
-          ref={removeButton}
+          {...step.triggerProps}
           size="sm"
           variant="ghost"
           className="ml-auto text-red-700 hover:bg-red-500/10 hover:text-red-800 dark:text-red-400 dark:hover:text-red-300"
           icon={<Trash2 aria-hidden />}
           disabledReason={lockReason}
-          aria-expanded={confirming}
-          aria-controls={confirming ? confirmId : undefined}
-          onClick={() => (confirming ? cancelRemove() : setConfirming(true))}
           data-testid={`emulator-remove-${entry.name}`}
         >
           Remove
         </Button>
       </div>
 
-      {confirming && (
-        <div
-          id={confirmId}
-          role="group"
-          aria-label={`Confirm removing ${entry.name}`}
-          onKeyDown={(event) => {
-            if (event.key === 'Escape') cancelRemove();
-          }}
-          className="flex flex-wrap items-center gap-3 rounded-lg border border-red-500/30 bg-red-500/5 px-4 py-3 text-sm"
-        >
-          <p className="min-w-0 flex-1">
-            Unregister <span className="font-mono font-medium">{entry.name}</span> from the kernel?
-            {entry.platform && (
-              <> Binaries for {entry.platform} will fail with “exec format error”.</>
-            )}
-            {persisted && entry.persistedIn && (
-              <span className="text-muted">
-                {' '}
-                It comes back at boot from <span className="font-mono">
-                  {entry.persistedIn}
-                </span>{' '}
-                unless you unpersist it.
-              </span>
-            )}
-          </p>
-          <div className="flex gap-2">
-            <Button size="sm" onClick={cancelRemove} autoFocus>
-              Keep
-            </Button>
-            <Button
-              size="sm"
-              variant="danger"
-              busy={remove.isPending}
-              onClick={() => remove.mutate(entry.name)}
-              data-testid={`emulator-remove-confirm-${entry.name}`}
-            >
-              Remove {entry.name}
-            </Button>
-          </div>
-        </div>
+      {step.confirming && (
+        <ConfirmPanel
+          step={step}
+          label={`Confirm removing ${entry.name}`}
+          message={
+            <>
+              Unregister <span className="font-mono font-medium">{entry.name}</span> from the
+              kernel?
+              {entry.platform && (
+                <> Binaries for {entry.platform} will fail with “exec format error”.</>
+              )}
+              {persisted && entry.persistedIn && (
+                <span className="text-muted">
+                  {' '}
+                  It comes back at boot from <span className="font-mono">
+                    {entry.persistedIn}
+                  </span>{' '}
+                  unless you unpersist it.
+                </span>
+              )}
+            </>
+          }
+          confirmLabel={`Remove ${entry.name}`}
+          onConfirm={() => remove.mutate(entry.name)}
+          busy={remove.isPending}
+          data-testid={`emulator-remove-confirm-${entry.name}`}
+        />
       )}
 
       {persist.isError && (

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { CircleCheck, Cpu, ListPlus, Plus } from 'lucide-react';
+import { Count } from '@/components/badge';
 import { Button } from '@/components/button';
 import { Card } from '@/components/card';
 import { EmptyState } from '@/components/empty-state';
@@ -16,6 +17,7 @@ import { PersistedOnlyList } from './persisted-only-list';
 import { PlatformSummary } from './platform-summary';
 import { RegisterAllResult } from './register-all-result';
 import { RegisterDialog } from './register-dialog';
+import { SmokeTests } from './smoke-tests';
 
 function EmulatorsSkeleton() {
   return (
@@ -136,12 +138,12 @@ export function EmulatorsPage() {
         <PlatformSummary summary={data.summary} />
       </Card>
 
+      <SmokeTests emulators={data} />
+
       <section aria-labelledby={entriesHeadingId} className="space-y-3">
         <h2 id={entriesHeadingId} className="flex items-center gap-2 text-sm font-semibold">
           Registered in the kernel
-          <span className="rounded-full bg-sunken px-2 py-0.5 text-xs font-medium text-muted ring-1 ring-line">
-            {data.entries.length}
-          </span>
+          <Count>{data.entries.length}</Count>
         </h2>
         {data.entries.length === 0 ? (
           <EmptyState icon={<Cpu />} title="No emulators registered">

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import type { PersistedOnlyEntry } from '@archdeck/shared';
+import { Count } from '@/components/badge';
 import { PlatformChip } from '@/components/platform-chip';
 
 /** Distributions ship a binfmt.d file per qemu target; a long list is folded after these. */
@@ -16,9 +17,7 @@ export function PersistedOnlyList({ entries }: { entries: PersistedOnlyEntry[] }
     <section aria-labelledby={headingId} data-testid="emulators-persisted-only">
       <h2 id={headingId} className="flex items-center gap-2 text-sm font-semibold">
         Persisted only
-        <span className="rounded-full bg-sunken px-2 py-0.5 text-xs font-medium text-muted ring-1 ring-line">
-          {entries.length}
-        </span>
+        <Count>{entries.length}</Count>
       </h2>
       <p className="mt-1 text-sm text-muted">
         In binfmt.d but not registered in the kernel now: systemd-binfmt registers them at the next

@@ -2,7 +2,7 @@ import { useId } from 'react';
 import clsx from 'clsx';
 import type { Problem } from '@archdeck/shared';
 import { CircleCheck } from 'lucide-react';
-import { Badge } from '@/components/badge';
+import { Badge, Count } from '@/components/badge';
 import { CodeBlock } from '@/components/code-block';
 
 const severityRank: Record<Problem['severity'], number> = { error: 0, warning: 1 };
@@ -15,11 +15,7 @@ export function ProblemList({ problems }: { problems: Problem[] }) {
     <section aria-labelledby={headingId} className="space-y-3">
       <h2 id={headingId} className="flex items-center gap-2 text-sm font-semibold">
         Problems
-        {problems.length > 0 && (
-          <span className="rounded-full bg-sunken px-2 py-0.5 text-xs font-medium text-muted ring-1 ring-line">
-            {problems.length}
-          </span>
-        )}
+        {problems.length > 0 && <Count>{problems.length}</Count>}
       </h2>
 
       {sorted.length === 0 ? (

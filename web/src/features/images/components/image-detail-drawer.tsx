@@ -1,16 +1,17 @@
 import { useId, type ReactNode } from 'react';
 import type { ImageDetail, ImageSummary } from '@archdeck/shared';
 import { TriangleAlert } from 'lucide-react';
+import { Count } from '@/components/badge';
 import { CopyButton } from '@/components/copy-button';
 import { Detail, DetailList } from '@/components/detail-list';
 import { Dialog } from '@/components/dialog';
 import { ErrorNotice } from '@/components/error-notice';
 import { PlatformChip } from '@/components/platform-chip';
+import { RunBadge } from '@/components/run-badge';
 import { Skeleton } from '@/components/spinner';
-import { formatBytes, formatDateTime, formatRelativeTime } from '@/lib/format';
+import { formatBytes, formatDateTime, formatRelativeTime, shortDigest } from '@/lib/format';
 import { useImage } from '../api/get-image';
-import { imageName, shortDigest } from './labels';
-import { RunBadge } from './run-badge';
+import { imageName } from './labels';
 
 function Section({
   title,
@@ -26,11 +27,7 @@ function Section({
     <section aria-labelledby={headingId} className="space-y-2">
       <h3 id={headingId} className="flex items-center gap-2 text-sm font-semibold">
         {title}
-        {count !== undefined && (
-          <span className="rounded-full bg-sunken px-2 py-0.5 text-xs font-medium text-muted ring-1 ring-line">
-            {count}
-          </span>
-        )}
+        {count !== undefined && <Count>{count}</Count>}
       </h3>
       {children}
     </section>
@@ -52,6 +49,34 @@ function Copyable({ value, label, testId }: { value: string; label: string; test
 }
 
 /** Entrypoint and Cmd as the JSON arrays podman stores: each argument exactly as it is. */
+/** A small table of details: a header cell per column, the rows as children. */
+function DetailTable({
+  columns,
+  bodyClassName,
+  children,
+}: {
+  columns: string[];
+  bodyClassName: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-line">
+      <table className="w-full text-left text-xs">
+        <thead className="border-b border-line text-subtle">
+          <tr>
+            {columns.map((column) => (
+              <th key={column} scope="col" className="px-3 py-1.5 font-medium">
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className={bodyClassName}>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 const argv = (args: string[] | null) => (args === null ? null : JSON.stringify(args));
 
 function Body({ image }: { image: ImageDetail }) {
@@ -164,30 +189,16 @@ function Body({ image }: { image: ImageDetail }) {
         {labels.length === 0 ? (
           <None />
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-line">
-            <table className="w-full text-left text-xs">
-              <thead className="border-b border-line text-subtle">
-                <tr>
-                  <th scope="col" className="px-3 py-1.5 font-medium">
-                    Key
-                  </th>
-                  <th scope="col" className="px-3 py-1.5 font-medium">
-                    Value
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-line font-mono">
-                {labels.map(([key, value]) => (
-                  <tr key={key} className="align-top">
-                    <th scope="row" className="px-3 py-1.5 font-medium break-all">
-                      {key}
-                    </th>
-                    <td className="px-3 py-1.5 break-all">{value}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DetailTable columns={['Key', 'Value']} bodyClassName="divide-y divide-line font-mono">
+            {labels.map(([key, value]) => (
+              <tr key={key} className="align-top">
+                <th scope="row" className="px-3 py-1.5 font-medium break-all">
+                  {key}
+                </th>
+                <td className="px-3 py-1.5 break-all">{value}</td>
+              </tr>
+            ))}
+          </DetailTable>
         )}
       </Section>
 
@@ -214,47 +225,31 @@ function Body({ image }: { image: ImageDetail }) {
         {image.history.length === 0 ? (
           <None />
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-line">
-            <table className="w-full text-left text-xs">
-              <thead className="border-b border-line text-subtle">
-                <tr>
-                  <th scope="col" className="px-3 py-1.5 font-medium">
-                    Created
-                  </th>
-                  <th scope="col" className="px-3 py-1.5 font-medium">
-                    Created by
-                  </th>
-                  <th scope="col" className="px-3 py-1.5 font-medium">
-                    Layer
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {image.history.map((entry, index) => (
-                  <tr key={index} className="align-top">
-                    <td className="px-3 py-1.5 whitespace-nowrap text-muted">
-                      {entry.created ? (
-                        <time dateTime={entry.created} title={formatDateTime(entry.created)}>
-                          {formatRelativeTime(entry.created)}
-                        </time>
-                      ) : (
-                        <span className="italic">unknown</span>
-                      )}
-                    </td>
-                    <td className="px-3 py-1.5">
-                      <code className="font-mono break-all whitespace-pre-wrap">
-                        {entry.createdBy}
-                      </code>
-                      {entry.comment && <p className="mt-0.5 text-muted">{entry.comment}</p>}
-                    </td>
-                    <td className="px-3 py-1.5 whitespace-nowrap text-muted">
-                      {entry.emptyLayer ? 'empty' : 'layer'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DetailTable
+            columns={['Created', 'Created by', 'Layer']}
+            bodyClassName="divide-y divide-line"
+          >
+            {image.history.map((entry, index) => (
+              <tr key={index} className="align-top">
+                <td className="px-3 py-1.5 whitespace-nowrap text-muted">
+                  {entry.created ? (
+                    <time dateTime={entry.created} title={formatDateTime(entry.created)}>
+                      {formatRelativeTime(entry.created)}
+                    </time>
+                  ) : (
+                    <span className="italic">unknown</span>
+                  )}
+                </td>
+                <td className="px-3 py-1.5">
+                  <code className="font-mono break-all whitespace-pre-wrap">{entry.createdBy}</code>
+                  {entry.comment && <p className="mt-0.5 text-muted">{entry.comment}</p>}
+                </td>
+                <td className="px-3 py-1.5 whitespace-nowrap text-muted">
+                  {entry.emptyLayer ? 'empty' : 'layer'}
+                </td>
+              </tr>
+            ))}
+          </DetailTable>
         )}
       </Section>
     </div>

@@ -1,16 +1,17 @@
-import { useId, useRef, useState, type MouseEvent } from 'react';
+import { useRef, type MouseEvent } from 'react';
 import clsx from 'clsx';
 import type { ImageSummary } from '@archdeck/shared';
 import { Trash2, TriangleAlert } from 'lucide-react';
 import { Badge } from '@/components/badge';
 import { Button } from '@/components/button';
+import { ConfirmPanel, useConfirmStep } from '@/components/confirm-step';
 import { ErrorNotice } from '@/components/error-notice';
 import { PlatformChip } from '@/components/platform-chip';
+import { RunBadge } from '@/components/run-badge';
 import { formatBytes, formatDateTime, formatRelativeTime } from '@/lib/format';
 import { useDeleteImage } from '../api/delete-image';
 import { imageName } from './labels';
 import { ReferenceText } from './reference-text';
-import { RunBadge } from './run-badge';
 
 /** Image, platform, runs, size, created, actions: the confirm step spans them all. */
 const COLUMNS = 6;
@@ -18,18 +19,11 @@ const COLUMNS = 6;
 /** One image: click (or Enter on its name) opens the details; delete asks first. */
 export function ImageRow({ image, onOpen }: { image: ImageSummary; onOpen: () => void }) {
   const remove = useDeleteImage();
-  const [confirming, setConfirming] = useState(false);
-  const deleteButton = useRef<HTMLButtonElement>(null);
+  const step = useConfirmStep(() => remove.reset());
   const nameButton = useRef<HTMLButtonElement>(null);
-  const confirmId = useId();
   const name = imageName(image);
   const [primary, ...otherTags] = image.repoTags;
 
-  const cancelDelete = () => {
-    setConfirming(false);
-    remove.reset();
-    deleteButton.current?.focus();
-  };
   // The whole row opens the details for a pointer; its buttons keep their own meaning. The
   // name button takes focus first, so closing the details returns focus to this row.
   const onRowClick = (event: MouseEvent<HTMLTableRowElement>) => {
@@ -43,7 +37,10 @@ export function ImageRow({ image, onOpen }: { image: ImageSummary; onOpen: () =>
       <tr
         data-testid={`image-row-${image.shortId}`}
         onClick={onRowClick}
-        className={clsx('cursor-pointer align-top hover:bg-sunken/60', confirming && 'border-b-0')}
+        className={clsx(
+          'cursor-pointer align-top hover:bg-sunken/60',
+          step.confirming && 'border-b-0',
+        )}
       >
         <th scope="row" className="min-w-48 px-4 py-3 text-left font-normal">
           <button
@@ -107,61 +104,43 @@ export function ImageRow({ image, onOpen }: { image: ImageSummary; onOpen: () =>
         </td>
         <td className="px-2 py-2 text-right">
           <Button
-            ref={deleteButton}
+            {...step.triggerProps}
             size="sm"
             variant="ghost"
             icon={<Trash2 aria-hidden />}
             aria-label={`Delete ${name}`}
             title={`Delete ${name}`}
-            aria-expanded={confirming}
-            aria-controls={confirming ? confirmId : undefined}
-            onClick={() => (confirming ? cancelDelete() : setConfirming(true))}
             className="text-subtle hover:bg-red-500/10 hover:text-red-700 dark:hover:text-red-400"
             data-testid={`image-delete-${image.shortId}`}
           />
         </td>
       </tr>
-      {confirming && (
+      {step.confirming && (
         <tr>
           <td colSpan={COLUMNS} className="px-4 pb-3">
-            <div
-              id={confirmId}
-              role="group"
-              aria-label={`Confirm deleting ${name}`}
-              onKeyDown={(event) => {
-                if (event.key === 'Escape') cancelDelete();
-              }}
-              className="space-y-3 rounded-lg border border-red-500/30 bg-red-500/5 px-4 py-3 text-sm"
-            >
-              <div className="flex flex-wrap items-center gap-3">
-                <p className="min-w-0 flex-1">
+            <ConfirmPanel
+              step={step}
+              label={`Confirm deleting ${name}`}
+              message={
+                <>
                   Delete <span className="font-mono font-medium break-all">{name}</span>{' '}
                   <span className="text-muted">
                     ({image.platform}, {formatBytes(image.size)})
                   </span>
                   ? Pulling it again downloads it again.
-                </p>
-                <div className="flex gap-2">
-                  <Button size="sm" onClick={cancelDelete} autoFocus>
-                    Keep
-                  </Button>
-                  <Button
-                    size="sm"
-                    variant="danger"
-                    busy={remove.isPending}
-                    onClick={() => remove.mutate(image.id)}
-                    data-testid={`image-delete-confirm-${image.shortId}`}
-                  >
-                    Delete
-                  </Button>
-                </div>
-              </div>
+                </>
+              }
+              confirmLabel="Delete"
+              onConfirm={() => remove.mutate(image.id)}
+              busy={remove.isPending}
+              data-testid={`image-delete-confirm-${image.shortId}`}
+            >
               {remove.isError && (
                 <div data-testid={`image-delete-error-${image.shortId}`}>
                   <ErrorNotice title={`Could not delete ${name}`} error={remove.error} />
                 </div>
               )}
-            </div>
+            </ConfirmPanel>
           </td>
         </tr>
       )}

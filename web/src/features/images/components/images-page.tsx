@@ -4,6 +4,7 @@ import { Download, Layers, SearchX } from 'lucide-react';
 import { Button } from '@/components/button';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorNotice } from '@/components/error-notice';
+import { PageHeader } from '@/components/page-header';
 import { Skeleton } from '@/components/spinner';
 import { useImages } from '../api/get-images';
 import { ImageDetailDrawer } from './image-detail-drawer';
@@ -84,23 +85,12 @@ export function ImagesPage() {
   return (
     <div className="space-y-8">
       <title>Images · archdeck</title>
-      <header className="flex flex-wrap items-start justify-between gap-x-8 gap-y-4">
-        <div className="max-w-xl min-w-0">
-          <div className="flex items-center gap-3">
-            <h1 className="text-2xl font-semibold tracking-tight">Images</h1>
-            {all && (
-              <span className="rounded-full bg-sunken px-2 py-0.5 text-xs font-medium text-muted ring-1 ring-line">
-                {all.length}
-              </span>
-            )}
-          </div>
-          <p className="mt-2 text-sm text-muted">
-            Images in podman’s storage, one row per architecture. Each says whether this host runs
-            it natively, through a qemu-user emulator, or not at all.
-          </p>
-        </div>
-        {pullButton('pull-open')}
-      </header>
+      <PageHeader
+        title="Images"
+        count={all?.length}
+        description="Images in podman’s storage, one row per architecture. Each says whether this host runs it natively, through a qemu-user emulator, or not at all."
+        action={pullButton('pull-open')}
+      />
 
       <PullsPanel live={!pulling} />
 

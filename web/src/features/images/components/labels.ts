@@ -1,35 +1,5 @@
-import type { ImageSummary, PullState, RunBadge } from '@archdeck/shared';
+import type { ImageSummary, PullState } from '@archdeck/shared';
 import type { Tone } from '@/components/badge';
-
-/**
- * How this host runs a platform. Emulated is green like native: it works, only slower. The
- * wording is lowercase on purpose: it reads as the answer "runs: native" and matches the API.
- */
-export function runLabel(
-  badge: RunBadge,
-  platform: string,
-): { tone: Tone; label: string; explanation: string } {
-  switch (badge.run) {
-    case 'native':
-      return {
-        tone: 'ok',
-        label: 'native',
-        explanation: `This host’s CPU runs ${platform} itself.`,
-      };
-    case 'emulated':
-      return {
-        tone: 'ok',
-        label: `emulated via ${badge.emulatedBy ?? 'qemu-user'}`,
-        explanation: `The kernel hands ${platform} binaries to ${badge.emulatedBy ?? 'a qemu-user emulator'}: it runs, more slowly than natively.`,
-      };
-    case 'unavailable':
-      return {
-        tone: 'error',
-        label: 'unavailable',
-        explanation: `No container-ready emulator for ${platform} is registered: its containers fail with “exec format error”. Register one on the Emulators page.`,
-      };
-  }
-}
 
 export const pullStateTone: Record<PullState, Tone> = {
   running: 'neutral',
@@ -61,6 +31,3 @@ export function compareImages(a: ImageSummary, b: ImageSummary): number {
   };
   return key(a).localeCompare(key(b)) || a.platform.localeCompare(b.platform);
 }
-
-/** `sha256:9f2c…` → `9f2c3a1b4d5e`: the id podman prints. */
-export const shortDigest = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);

@@ -1,28 +1,19 @@
-import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { PullJob } from '@archdeck/shared';
 import { CircleCheck, Download, TriangleAlert } from 'lucide-react';
 import { Button } from '@/components/button';
 import { Dialog } from '@/components/dialog';
 import { ErrorNotice } from '@/components/error-notice';
+import { dialogFooterClass } from '@/components/form';
 import { PlatformChip } from '@/components/platform-chip';
-import { Spinner } from '@/components/spinner';
+import { ReferenceLookupFields } from '@/components/reference-lookup-fields';
+import { useReferenceLookup } from '@/lib/use-reference-lookup';
 import { useCancelPull } from '../api/cancel-pull';
 import { useCreatePull } from '../api/create-pull';
 import { usePullProgress } from '../api/get-pull-events';
 import { usePulls } from '../api/get-pulls';
-import { useRemotePlatforms } from '../api/get-remote-platforms';
-import { defaultPlatform, PlatformPicker } from './platform-picker';
 import { PullLayers, PullOverall, PullStateBadge } from './pull-progress';
 import { ReferenceText } from './reference-text';
-
-/** Long enough not to ask the registry about every prefix typed; short enough to feel live. */
-const LOOKUP_DELAY_MS = 400;
-
-const inputClass =
-  'mt-1.5 block w-full rounded-lg border border-line bg-canvas px-3 py-2 font-mono text-sm outline-none placeholder:font-sans placeholder:text-subtle focus:border-zinc-500 focus:ring-2 focus:ring-zinc-500/30';
-
-const footerClass =
-  'sticky -bottom-5 -mx-6 -mb-5 flex flex-wrap justify-end gap-2 border-t border-line bg-surface px-6 py-4';
 
 function PullForm({
   onStarted,
@@ -31,61 +22,14 @@ function PullForm({
   onStarted: (job: PullJob) => void;
   onClose: () => void;
 }) {
-  const [reference, setReference] = useState('');
-  const [lookup, setLookup] = useState('');
-  const [choice, setChoice] = useState<string | null>(null);
-  const platforms = useRemotePlatforms(lookup);
+  const field = useReferenceLookup();
   const create = useCreatePull();
-  const ids = { input: useId(), hint: useId() };
-
-  const typed = reference.trim();
-  // The registry is asked once typing pauses; Enter and leaving the field ask at once.
-  useEffect(() => {
-    if (typed === lookup) return;
-    const timer = setTimeout(() => setLookup(typed), LOOKUP_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [typed, lookup]);
-
-  const stale = typed !== lookup;
-  const remote = platforms.data;
-  const selected =
-    remote && remote.platforms.some((p) => p.platform === choice)
-      ? choice
-      : remote
-        ? defaultPlatform(remote.platforms)
-        : null;
-
-  const blocked = !typed
-    ? 'Type an image reference first'
-    : stale
-      ? null // submitting looks it up
-      : platforms.isFetching && !remote
-        ? 'Asking the registry for its platforms…'
-        : platforms.isError
-          ? 'The registry lookup failed; press Enter in the reference to ask again'
-          : !selected
-            ? 'Choose a platform'
-            : null;
+  const blocked = field.blockedReason();
 
   const submit = () => {
-    if (!typed) return;
-    if (stale) {
-      setLookup(typed);
-      return;
-    }
-    if (platforms.isError) {
-      void platforms.refetch();
-      return;
-    }
-    if (!remote || !selected || create.isPending) return;
-    create.mutate({ ref: lookup, platform: selected }, { onSuccess: onStarted });
-  };
-  // Enter is handled here rather than left to implicit submission: that clicks the submit
-  // button, which refuses while it is blocked, and Enter must still look the reference up.
-  const submitOnEnter = (event: KeyboardEvent) => {
-    if (event.key !== 'Enter') return;
-    event.preventDefault();
-    submit();
+    const target = field.resolve();
+    if (!target || create.isPending) return;
+    create.mutate(target, { onSuccess: onStarted });
   };
 
   return (
@@ -96,58 +40,16 @@ function PullForm({
       }}
       className="space-y-5"
     >
-      <div>
-        <label htmlFor={ids.input} className="block text-sm font-medium">
-          Image reference
-        </label>
-        <input
-          id={ids.input}
-          value={reference}
-          onChange={(event) => setReference(event.target.value)}
-          onKeyDown={submitOnEnter}
-          onBlur={() => {
-            if (typed) setLookup(typed);
-          }}
-          placeholder="e.g. busybox:1.36 or quay.io/podman/hello:latest"
-          maxLength={512}
-          spellCheck={false}
-          autoCapitalize="off"
-          autoComplete="off"
-          aria-describedby={ids.hint}
-          data-autofocus
-          autoFocus
-          data-testid="pull-ref"
-          className={inputClass}
-        />
-        <p id={ids.hint} className="mt-1.5 text-xs text-muted">
-          A name with an optional tag or digest. The registry is asked which platforms it offers
-          before anything is downloaded.
-        </p>
-      </div>
-
-      {lookup !== '' &&
-        (remote ? (
-          <PlatformPicker
-            remote={remote}
-            selected={selected}
-            onSelect={setChoice}
-            onSubmit={submit}
-            stale={stale}
-          />
-        ) : platforms.isError ? (
-          <div data-testid="pull-lookup-error">
-            <ErrorNotice
-              title={`Could not look up ${lookup}`}
-              error={platforms.error}
-              onRetry={() => void platforms.refetch()}
-            />
-          </div>
-        ) : (
-          <p role="status" className="flex items-center gap-2 text-sm text-muted">
-            <Spinner label="Asking the registry" />
-            Asking the registry which platforms <span className="font-mono">{lookup}</span> has…
-          </p>
-        ))}
+      <ReferenceLookupFields
+        field={field}
+        onSubmit={submit}
+        hint="A name with an optional tag or digest. The registry is asked which platforms it offers before anything is downloaded."
+        unavailableNote={(platform) =>
+          `No container-ready emulator for ${platform} is registered: the image can be pulled, but its containers fail with “exec format error” until one is (Emulators page).`
+        }
+        testIdPrefix="pull"
+        testIds={{ input: 'ref', error: 'lookup-error' }}
+      />
 
       {create.isError && (
         <div data-testid="pull-start-error">
@@ -155,7 +57,7 @@ function PullForm({
         </div>
       )}
 
-      <div className={footerClass}>
+      <div className={dialogFooterClass}>
         <Button onClick={onClose}>Cancel</Button>
         <Button
           type="submit"
@@ -165,7 +67,10 @@ function PullForm({
           disabledReason={blocked}
           data-testid="pull-submit"
         >
-          Pull{selected && !stale && <span className="font-mono opacity-70">{selected}</span>}
+          Pull
+          {field.selected && !field.stale && (
+            <span className="font-mono opacity-70">{field.selected}</span>
+          )}
         </Button>
       </div>
     </form>
@@ -270,7 +175,7 @@ function PullJobView({
         <PullLayers job={job} />
       </section>
 
-      <div className={footerClass}>
+      <div className={dialogFooterClass}>
         {running ? (
           <>
             <Button

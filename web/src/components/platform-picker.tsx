@@ -1,8 +1,9 @@
-import type { KeyboardEvent } from 'react';
+import type { ReactNode } from 'react';
 import clsx from 'clsx';
 import type { RemotePlatform, RemotePlatforms } from '@archdeck/shared';
 import { Layers3, TriangleAlert } from 'lucide-react';
-import { shortDigest } from './labels';
+import { shortDigest } from '@/lib/format';
+import { submitOnEnter } from './form';
 import { RunBadge } from './run-badge';
 
 /** What to preselect: this host's own platform, else one an emulator runs, else the first. */
@@ -15,11 +16,11 @@ export function defaultPlatform(platforms: RemotePlatform[]): string | null {
 }
 
 /**
- * `pull-platform-linux-arm64`; the variant is added only when two entries share os and arch
+ * `<prefix>-linux-arm64`; the variant is added only when two entries share os and arch
  * (linux/arm/v6 and linux/arm/v7), so the common ids stay short and stable.
  */
-function testIdFor(platform: RemotePlatform, all: RemotePlatform[]): string {
-  const base = `pull-platform-${platform.os}-${platform.architecture}`;
+function testIdFor(prefix: string, platform: RemotePlatform, all: RemotePlatform[]): string {
+  const base = `${prefix}-${platform.os}-${platform.architecture}`;
   const shared = all.filter(
     (p) => p.os === platform.os && p.architecture === platform.architecture,
   ).length;
@@ -28,8 +29,8 @@ function testIdFor(platform: RemotePlatform, all: RemotePlatform[]): string {
 
 /**
  * The platforms a reference offers, as radio buttons (arrow keys move between them, Enter
- * pulls). Ones this host cannot run stay selectable: the image can be pulled to export or
- * inspect, but the warning says its containers will not start.
+ * submits). Ones this host cannot run stay selectable; `unavailableNote` says what choosing
+ * one means where the picker is used (pulled to inspect, or a container that will not start).
  */
 export function PlatformPicker({
   remote,
@@ -37,6 +38,8 @@ export function PlatformPicker({
   onSelect,
   onSubmit,
   stale,
+  idPrefix,
+  unavailableNote,
 }: {
   remote: RemotePlatforms;
   selected: string | null;
@@ -45,14 +48,11 @@ export function PlatformPicker({
   onSubmit: () => void;
   /** The reference was edited since: these are the previous reference's platforms. */
   stale: boolean;
+  /** The radio group's name and the start of each test id: `pull-platform-linux-arm64`. */
+  idPrefix: string;
+  unavailableNote: (platform: string) => ReactNode;
 }) {
   const chosen = remote.platforms.find((p) => p.platform === selected);
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      onSubmit();
-    }
-  };
   return (
     <fieldset className={clsx('space-y-2 transition-opacity', stale && 'opacity-50')}>
       <legend className="text-sm font-medium">Platform</legend>
@@ -72,7 +72,7 @@ export function PlatformPicker({
         <p className="text-sm text-muted">The registry lists no platforms for this reference.</p>
       ) : (
         <div
-          onKeyDown={onKeyDown}
+          onKeyDown={submitOnEnter(onSubmit)}
           className="grid max-h-72 gap-1 overflow-y-auto rounded-lg border border-line bg-canvas p-1.5"
         >
           {remote.platforms.map((p) => (
@@ -86,11 +86,11 @@ export function PlatformPicker({
             >
               <input
                 type="radio"
-                name="pull-platform"
+                name={idPrefix}
                 value={p.platform}
                 checked={selected === p.platform}
                 onChange={() => onSelect(p.platform)}
-                data-testid={testIdFor(p, remote.platforms)}
+                data-testid={testIdFor(idPrefix, p, remote.platforms)}
                 className="accent-zinc-900 dark:accent-zinc-100"
               />
               <span className="min-w-0 flex-1">
@@ -107,14 +107,11 @@ export function PlatformPicker({
       )}
       {chosen?.run === 'unavailable' && (
         <p
-          data-testid="pull-platform-warning"
+          data-testid={`${idPrefix}-warning`}
           className="flex gap-2 text-sm text-amber-800 dark:text-amber-300"
         >
           <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
-          <span>
-            No container-ready emulator for {chosen.platform} is registered: the image can be
-            pulled, but its containers fail with “exec format error” until one is (Emulators page).
-          </span>
+          <span>{unavailableNote(chosen.platform)}</span>
         </p>
       )}
     </fieldset>

@@ -1,7 +1,17 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { RemotePlatforms } from '@archdeck/shared';
-import { api } from '@/lib/api-client';
-import { imageKeys } from './query-keys';
+import { api } from './api-client';
+
+/*
+ * The registry lookup that precedes a pull (Images) and a run (Containers), so it lives here
+ * rather than in either feature. Its key is its own: the answer changes only when someone
+ * pushes, or when an emulator change alters the run badges (see app/query-client.ts), and a
+ * container event must not send the dialog back to the registry.
+ */
+export const remotePlatformKeys = {
+  all: ['remote-platforms'] as const,
+  detail: (ref: string) => [...remotePlatformKeys.all, ref] as const,
+};
 
 /** The platforms a registry offers for a reference, each with whether this host can run it. */
 export const getRemotePlatforms = (ref: string, signal?: AbortSignal) =>
@@ -9,7 +19,7 @@ export const getRemotePlatforms = (ref: string, signal?: AbortSignal) =>
 
 export const getRemotePlatformsQueryOptions = (ref: string) =>
   queryOptions({
-    queryKey: imageKeys.remotePlatforms(ref),
+    queryKey: remotePlatformKeys.detail(ref),
     queryFn: ({ signal }) => getRemotePlatforms(ref, signal),
     // Typing back to a reference asked a moment ago should not ask the registry again.
     staleTime: 60_000,

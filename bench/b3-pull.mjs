@@ -1,0 +1,117 @@
+/**
+ * B3: pulling through the daemon (POST /api/pulls, then its SSE until `end`) / `podman pull
+ * --arch` of the same reference from the loopback registry with the test environment's
+ * storage and configuration; for the small busybox and a ~200 MB image of 20 layers. The
+ * image is removed before every pull, so each one downloads and unpacks every layer.
+ * B3-cpu: the daemon's CPU time during its pull / the podman service's in the same interval.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import {
+  cpuSeconds,
+  fmt,
+  interleave,
+  log,
+  median,
+  now,
+  podmanArgs,
+  ratios,
+  removeImages,
+  startDaemon,
+} from './lib.mjs';
+import {
+  BIG_LAYERS,
+  BIG_LAYER_MIB,
+  bigRef,
+  ensureBigImage,
+  ensureBusyboxCopies,
+  pullBusyboxRef,
+  pullViaDaemon,
+} from './images.mjs';
+
+const PLATFORM = 'linux/arm64';
+
+function podmanPull(env, ref) {
+  const p = podmanArgs(env, ['pull', '--arch', 'arm64', ref]);
+  const t0 = now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(p.cmd, p.args, {
+      env: { ...process.env, ...p.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (err = (err + d).slice(-2000)));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(now() - t0)
+        : reject(new Error(`podman pull ${ref}: exit ${code}: ${err}`)),
+    );
+  });
+}
+
+export async function run({ results, env }) {
+  await ensureBusyboxCopies(env);
+  await ensureBigImage(env);
+  const podmanPid = Number(readFileSync(env.podmanPidFile, 'utf8').trim());
+  const daemon = await startDaemon({
+    podmanSocket: env.socket,
+    registriesConf: env.registriesConf,
+  });
+  const images = [
+    ['B3a', 'busybox', pullBusyboxRef(env)],
+    ['B3b', `${BIG_LAYERS}×${BIG_LAYER_MIB} MiB image`, bigRef(env)],
+  ];
+  try {
+    for (const [id, label, ref] of images) {
+      const repo = ref.slice(0, ref.lastIndexOf(':'));
+      const out = await interleave({
+        log: (m) => log(`${id} ${m}`),
+        arms: {
+          a: async () => {
+            await removeImages(env.socket, repo);
+            const d0 = cpuSeconds(daemon.pid);
+            const p0 = cpuSeconds(podmanPid);
+            const { ms, job } = await pullViaDaemon(daemon, ref, PLATFORM);
+            const d = cpuSeconds(daemon.pid) - d0;
+            const p = cpuSeconds(podmanPid) - p0;
+            return { value: ms, daemonCpu: d, podmanCpu: p, bytes: job.total };
+          },
+          b: async () => {
+            await removeImages(env.socket, repo);
+            return podmanPull(env, ref);
+          },
+        },
+      });
+      const r = ratios(out.values.a, out.values.b);
+      results.add({
+        id,
+        title: `pull ${label}: daemon / podman pull --arch`,
+        goal: { op: '<=', value: 1.05 },
+        ...r,
+        note: `${fmt(median(out.values.a) / 1000)} vs ${fmt(median(out.values.b) / 1000)} s`,
+        arms: {
+          a: `daemon POST /api/pulls + SSE to end, ${ref} ${PLATFORM}`,
+          b: `podman pull --arch arm64 ${ref}`,
+        },
+        values: out.values,
+      });
+      // The warm-up round's CPU readings are dropped like its times.
+      const rounds = out.details.a.map((d) => d.daemonCpu / d.podmanCpu);
+      results.add({
+        id: `${id}-cpu`,
+        title: `CPU during the ${label} pull: daemon / podman service`,
+        // A busybox pull lasts a few 10 ms clock ticks: too coarse to gate on.
+        goal: id === 'B3b' ? { op: '<=', value: 0.05 } : undefined,
+        median: median(rounds),
+        min: Math.min(...rounds),
+        max: Math.max(...rounds),
+        rounds,
+        note: `${fmt(median(out.details.a.map((d) => d.daemonCpu)))} vs ${fmt(median(out.details.a.map((d) => d.podmanCpu)))} CPU s (10 ms ticks; podman's includes other clients')`,
+        values: out.details.a,
+      });
+      await removeImages(env.socket, repo);
+    }
+  } finally {
+    await daemon.stop();
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Explains why a container on a foreign architecture failed, from what we can see: its exit
+ * code, its last log lines, its image's architecture and the emulator state. Each class
+ * matches the words the kernel, runc, qemu or glibc really print (see the tests).
+ */
+import type { Diagnosis, RunBadge } from '@archdeck/shared';
+
+export interface DiagnosisInput {
+  exitCode: number | null;
+  /** The last lines of stdout and stderr together. */
+  lastLines: string[];
+  /** os/arch[/variant] from the image config. */
+  imagePlatform: string;
+  /** The platform the container was asked to run as (our label), when known. */
+  requestedPlatform: string | null;
+  /** How this host runs the image's platform now. */
+  badge: RunBadge;
+  /** Handlers for the image's platform that lack the F flag. */
+  handlersWithoutF: string[];
+}
+
+const LOADER = /Could not open '([^']+)': No such file or directory/;
+const ISA_LEVEL = /CPU (?:ISA level is lower than required|does not support (x86-64-v\d))/;
+const QEMU_SIGNAL = /qemu: uncaught target signal (\d+) \(([^)]+)\)/;
+const EXEC_FORMAT = /exec format error/i;
+const NO_SUCH_FILE_EXEC = /exec [^:]+: no such file or directory/i;
+
+export function diagnose(d: DiagnosisInput): Diagnosis | null {
+  const text = d.lastLines.join('\n');
+  const platform = d.imagePlatform;
+
+  if (d.requestedPlatform && archOf(d.requestedPlatform) !== archOf(platform)) {
+    return {
+      kind: 'arch-mismatch',
+      title: 'The image is not for the platform asked for',
+      cause: `The container was asked to run as ${d.requestedPlatform}, but its image's config says ${platform}.`,
+      fix: `Pull the ${d.requestedPlatform} variant of the image, or run it as ${platform}.`,
+    };
+  }
+  const loader = LOADER.exec(text);
+  if (loader) {
+    return {
+      kind: 'missing-loader',
+      title: 'A dynamic binary without its loader',
+      cause: `The program is dynamically linked and needs the loader ${loader[1]}, which the image does not contain (typical for a FROM scratch image).`,
+      fix: `Build the program statically (e.g. gcc -static, CGO_ENABLED=0), or use a base image for ${platform} that ships ${loader[1]} (debian, ubuntu, alpine with gcompat).`,
+    };
+  }
+  const isa = ISA_LEVEL.exec(text);
+  if (isa) {
+    return {
+      kind: 'cpu-level',
+      title: 'The emulated CPU is too old for this binary',
+      cause: `The binary needs ${isa[1] ?? 'a newer x86-64 micro-architecture level'}, which qemu's default CPU model does not offer.`,
+      fix: 'Run it with a fuller CPU model: add the environment variable QEMU_CPU=max (or a named model such as Haswell).',
+    };
+  }
+  const signal = QEMU_SIGNAL.exec(text);
+  if (signal) {
+    return {
+      kind: 'qemu-crash',
+      title: 'The program crashed under emulation',
+      cause: `qemu reported an uncaught signal ${signal[1]} (${signal[2]}) in the emulated program. This is often an emulator limitation or bug rather than a bug in the image.`,
+      fix: `Try a native ${platform} host (or a CI runner of that architecture), a newer qemu-user-static, or another base image.`,
+    };
+  }
+  if ((NO_SUCH_FILE_EXEC.test(text) || EXEC_FORMAT.test(text)) && d.handlersWithoutF.length > 0) {
+    return {
+      kind: 'handler-without-f',
+      title: 'The emulator is not visible inside containers',
+      cause: `The handler ${d.handlersWithoutF.join(', ')} for ${platform} is registered without the F flag, so the kernel looks for its interpreter inside the container, where it does not exist.`,
+      fix: 'Re-register the handler with the F (fix binary) flag on the Emulators page.',
+      link: '/emulators',
+    };
+  }
+  if (EXEC_FORMAT.test(text) || (d.badge.run === 'unavailable' && d.exitCode !== 0)) {
+    return {
+      kind: 'no-handler',
+      title: `No emulator for ${platform}`,
+      cause: `The kernel does not know how to run ${platform} binaries: no enabled binfmt_misc handler matches them ("exec format error").`,
+      fix: `Register an emulator for ${platform} on the Emulators page (needs qemu-user-static), then run the container again.`,
+      link: '/emulators',
+    };
+  }
+  return null;
+}
+
+function archOf(platform: string): string {
+  const [, arch = '', variant] = platform.split('/');
+  return variant && !(arch === 'arm64' && variant === 'v8') ? `${arch}/${variant}` : arch;
+}

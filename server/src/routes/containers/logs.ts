@@ -1,0 +1,501 @@
+/**
+ * GET /api/containers/:id/logs as Server-Sent Events:
+ * - `lines` {lines: LogLine[]}: a batch, sent every 50 ms or 1000 lines (or 256 KiB);
+ * - `end` {exitCode, running}: the container stopped, or (without follow) the history is
+ *   complete; the stream closes after it;
+ * - `failed` {code, message}: podman failed mid-stream (not `error`, which EventSource uses
+ *   for its own connection errors); the stream closes after it.
+ * An unknown container is a 404 before the stream opens.
+ *
+ * A slow client gets backpressure, not dropped lines: while the socket's buffer is full the
+ * podman stream is not read, so podman stops too, and reading resumes on drain. Memory is
+ * bounded by one chunk from podman, one batch and the follow hold (below). Logs are history the
+ * user asked for and podman keeps them anyway, so nothing is gained by dropping (no `skipped`).
+ *
+ * Lines are counted by the daemon, never by podman (its tail mixes streams, see
+ * container-logs.ts): the history is read keeping its last `tail` lines, or, when they would
+ * take more than RING_BYTES, read again skipping all but those. A follow then starts from the
+ * top of the log and skips the lines already counted. podman's follow loses lines after the
+ * container exits, so followed lines are held for HOLD_MS; when the container dies, the ones
+ * received too late to be trusted are dropped and the rest of the log is read from the
+ * history, skipping what was already sent.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  ContainerParams,
+  LogsQuery,
+  errorResponses,
+  type ApiError,
+  type LogEnd,
+  type LogLine,
+} from '@archdeck/shared';
+import {
+  FOLLOW_TRUSTED_MS,
+  inspectForLogs,
+  openLogs,
+  waitExit,
+  type LogsTarget,
+} from '../../engine/container-logs.js';
+import { LogDemuxer, LogFrameError } from '../../engine/log-frames.js';
+import { AppError } from '../../lib/errors.js';
+import { openSse, type SseStream } from '../../lib/sse.js';
+
+const DEFAULT_TAIL = 500;
+const BATCH_MS = 50;
+const BATCH_LINES = 1000;
+const BATCH_BYTES = 256 * 1024;
+/**
+ * How long a followed line waits before it is sent. The container's `die` event reaches us
+ * 20-250 ms after it exits (podman polls its event file), and lines read until 250 ms after the
+ * exit are trustworthy: holding them this long means we know of the exit before sending any
+ * line that came too late, with room for a slow event.
+ */
+const HOLD_MS = 300;
+/** Past this many held bytes, podman is not read until the hold releases some. */
+const HOLD_BYTES = 8 * 1024 * 1024;
+/** The most a tail keeps in memory; a longer tail is read in two passes instead. */
+const RING_BYTES = 16 * 1024 * 1024;
+
+/** What a held line costs in memory, roughly: its text and the object around it. */
+const lineCost = (line: LogLine) => line.t.length + 64;
+
+/** Collects lines into `lines` events and holds the reader back while the socket is full. */
+class Batcher {
+  private lines: LogLine[] = [];
+  private bytes = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private full = false;
+
+  constructor(private readonly sse: SseStream) {}
+
+  add(line: LogLine): void {
+    this.lines.push(line);
+    this.bytes += lineCost(line);
+    if (this.lines.length >= BATCH_LINES || this.bytes >= BATCH_BYTES) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.lines.length === 0) return;
+    const lines = this.lines;
+    this.lines = [];
+    this.bytes = 0;
+    if (!this.sse.send('lines', { lines })) this.full = true;
+  }
+
+  /** The socket is full: nothing more should be read or released until ready(). */
+  get busy(): boolean {
+    return this.full;
+  }
+
+  /** Resolves when more may be read from podman. */
+  async ready(): Promise<void> {
+    if (!this.full) return;
+    await this.sse.drained();
+    this.full = false;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+interface LineSink {
+  /** How many lines it was given, sent or not: a position in the log. */
+  readonly given: number;
+  put(line: LogLine): void;
+  ready(): Promise<void>;
+}
+
+/** Hands lines to the batcher, after the first `skip`. */
+class Sink implements LineSink {
+  given = 0;
+
+  constructor(
+    private readonly batcher: Batcher | null,
+    private readonly skip: number,
+  ) {}
+
+  put(line: LogLine): void {
+    if (this.given++ >= this.skip) this.batcher?.add(line);
+  }
+
+  get busy(): boolean {
+    return this.batcher?.busy ?? false;
+  }
+
+  ready(): Promise<void> {
+    return this.batcher?.ready() ?? Promise.resolve();
+  }
+}
+
+/**
+ * Keeps the last `size` lines it is given, so a tail takes one read of the history. Past
+ * RING_BYTES it drops lines early and is no longer `exact`: the tail is then read a second time.
+ */
+class TailRing implements LineSink {
+  given = 0;
+  exact = true;
+  private lines: LogLine[] = [];
+  private head = 0;
+  private bytes = 0;
+
+  constructor(private readonly size: number) {}
+
+  put(line: LogLine): void {
+    this.given++;
+    if (this.size === 0) return;
+    this.lines.push(line);
+    this.bytes += lineCost(line);
+    while (this.lines.length - this.head > this.size) this.drop();
+    while (this.bytes > RING_BYTES) {
+      this.drop();
+      this.exact = false;
+    }
+    if (this.head > 4096 && this.head * 2 > this.lines.length) {
+      this.lines = this.lines.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Sends what it kept, pausing while the socket is full. */
+  async sendTo(batcher: Batcher): Promise<void> {
+    for (let i = this.head; i < this.lines.length; i++) {
+      batcher.add(this.lines[i]!);
+      if ((i - this.head) % BATCH_LINES === BATCH_LINES - 1) await batcher.ready();
+    }
+    this.lines = [];
+    this.head = 0;
+  }
+
+  private drop(): void {
+    this.bytes -= lineCost(this.lines[this.head++]!);
+  }
+}
+
+interface Reader {
+  docker: Parameters<typeof openLogs>[0];
+  id: string;
+  tty: boolean;
+  autoRemove: boolean;
+  since: number | undefined;
+  timestamps: boolean;
+  signal: AbortSignal;
+}
+
+const demuxer = (r: Reader) => new LogDemuxer({ tty: r.tty, timestamps: r.timestamps });
+const open = (r: Reader, follow: boolean) =>
+  openLogs(r.docker, r.id, { follow, since: r.since, timestamps: r.timestamps, signal: r.signal });
+
+/**
+ * The log as it is now, without follow. With `flush` its unterminated last lines count as
+ * lines; without, they are left for a follow to complete.
+ */
+async function readHistory(r: Reader, sink: LineSink, flush: boolean): Promise<void> {
+  const stream = await open(r, false);
+  const demux = demuxer(r);
+  const lines: LogLine[] = [];
+  const deliver = () => {
+    for (const line of lines) sink.put(line);
+    lines.length = 0;
+  };
+  try {
+    for await (const chunk of stream) {
+      try {
+        demux.push(chunk as Buffer, lines);
+      } finally {
+        deliver();
+      }
+      await sink.ready();
+    }
+    if (flush) {
+      demux.end(lines);
+      deliver();
+    }
+  } finally {
+    stream.destroy();
+  }
+}
+
+interface Followed {
+  state: 'running' | 'exited' | 'gone';
+  /** Lines received too late to trust, dropped in favour of the history. */
+  untrusted: LogLine[];
+}
+
+/** The container was removed, e.g. on exit (autoRemove), and its log with it. */
+const isGone = (err: unknown) => err instanceof AppError && err.statusCode === 404;
+
+/**
+ * Follows the log until the container exits (`exited`), podman ends the follow, or the client
+ * leaves. Lines are held for HOLD_MS before they reach the sink. Once the container is known
+ * to have exited, nothing more is released on time: the follow is read on until
+ * FOLLOW_TRUSTED_MS after the exit, the lines received by then are given to the sink and the
+ * later ones are returned as `untrusted`. The lines given are a faithful prefix of the log,
+ * `sink.given` long. A container removed on exit may leave no history to complete the follow
+ * from: its follow is read to the end, and if it is gone already, all of it given.
+ */
+async function follow(r: Reader, sink: Sink, exited: Promise<void>): Promise<Followed> {
+  const stream = await open(r, true);
+  console.log('DBG follow open', Date.now() % 100000);
+  const demux = demuxer(r);
+  const lines: LogLine[] = [];
+  const held: Array<{ line: LogLine; at: number }> = [];
+  let head = 0;
+  let heldBytes = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let deadline: NodeJS.Timeout | null = null;
+  let roomFor: (() => void) | null = null;
+  let state: Followed['state'] = 'exited';
+  /** null while the container runs; then the last receive time that is trusted. */
+  let trustedUntil: number | null = null;
+  let ending: Promise<void> | null = null;
+
+  /** Gives the sink the held lines received up to `until`; a timed release stops when busy. */
+  const release = (until: number, timed = false) => {
+    while (head < held.length && held[head]!.at <= until && !(timed && sink.busy)) {
+      const { line } = held[head++]!;
+      heldBytes -= lineCost(line);
+      sink.put(line);
+    }
+    if (head > 1024 && head * 2 > held.length) {
+      held.splice(0, head);
+      head = 0;
+    }
+    if (heldBytes < HOLD_BYTES) roomFor?.();
+  };
+  const tick = () => {
+    timer = null;
+    if (ending) return;
+    // A full socket holds the lines back too; the hold's cap then stops reading podman.
+    if (sink.busy) {
+      void sink.ready().then(() => {
+        if (!ending) timer ??= setTimeout(tick, 0);
+      });
+      return;
+    }
+    release(Date.now() - HOLD_MS, true);
+    schedule();
+  };
+  const schedule = () => {
+    if (timer || ending || head >= held.length) return;
+    timer = setTimeout(tick, Math.max(0, held[head]!.at + HOLD_MS - Date.now()));
+  };
+  const cut = () => {
+    stream.destroy();
+    roomFor?.();
+  };
+  /** The container stopped (or podman ended the follow): how far can the follow be trusted? */
+  const end = async () => {
+    console.log('DBG end start', Date.now() % 100000);
+    roomFor?.();
+    const now = await inspectForLogs(r.docker, r.id, r.signal).catch((err: unknown) => {
+      console.log('DBG inspect err', String(err));
+      if (isGone(err)) return null;
+      cut();
+      throw err;
+    });
+    console.log(
+      'DBG inspect',
+      Date.now() % 100000,
+      now && { running: now.running, fin: (now.finishedAt ?? 0) % 100000 },
+    );
+    if (!now) {
+      state = 'gone';
+      trustedUntil = Infinity;
+      release(Infinity);
+      return;
+    }
+    state = now.running ? 'running' : 'exited';
+    trustedUntil = now.finishedAt === null ? -Infinity : now.finishedAt + FOLLOW_TRUSTED_MS;
+    // The history will complete what comes later; unless podman removes it with the container,
+    // then the follow is read to its end, in case that is all there will be.
+    if (!r.autoRemove) deadline = setTimeout(cut, Math.max(0, trustedUntil - Date.now()));
+  };
+  void exited.then(() => {
+    ending ??= end();
+    ending.catch(() => undefined);
+  });
+  r.signal.addEventListener('abort', cut, { once: true });
+  try {
+    for await (const chunk of stream) {
+      const at = Date.now();
+      console.log('DBG chunk', at % 100000, (chunk as Buffer).length);
+      try {
+        demux.push(chunk as Buffer, lines);
+      } finally {
+        for (const line of lines) {
+          held.push({ line, at });
+          heldBytes += lineCost(line);
+        }
+        lines.length = 0;
+        if (trustedUntil === Infinity) release(Infinity);
+        schedule();
+      }
+      if (heldBytes >= HOLD_BYTES && !ending) await new Promise<void>((r) => (roomFor = r));
+      roomFor = null;
+      await sink.ready();
+    }
+  } catch (err) {
+    if (!ending) throw err;
+  } finally {
+    r.signal.removeEventListener('abort', cut);
+    stream.destroy();
+    if (timer) clearTimeout(timer);
+  }
+  console.log('DBG loop done', Date.now() % 100000, !!ending);
+  r.signal.throwIfAborted();
+  ending ??= end();
+  await ending;
+  if (deadline) clearTimeout(deadline);
+  release(trustedUntil ?? -Infinity);
+  return { state, untrusted: held.slice(head).map((h) => h.line) };
+}
+
+async function streamLogs(
+  r: Reader,
+  target: LogsTarget,
+  opts: { follow: boolean; tail: number; exited: Promise<void> },
+  sse: SseStream,
+): Promise<LogEnd> {
+  const batcher = new Batcher(sse);
+  try {
+    // Not a follow when asked for one of a stopped container: podman's would lose lines.
+    const following = opts.follow && target.running;
+    const ring = new TailRing(opts.tail);
+    await readHistory(r, ring, !following);
+    let position = ring.given;
+    if (ring.exact) {
+      await ring.sendTo(batcher);
+    } else {
+      const sink = new Sink(batcher, Math.max(0, ring.given - opts.tail));
+      await readHistory(r, sink, !following);
+      position = sink.given;
+    }
+    if (!following) {
+      batcher.flush();
+      return { exitCode: target.exitCode, running: target.running };
+    }
+    const followed = new Sink(batcher, position);
+    const result = await follow(r, followed, opts.exited);
+    if (result.state !== 'gone') {
+      try {
+        // The rest of the log, from the line after the last one the follow could vouch for.
+        await readHistory(r, new Sink(batcher, Math.max(position, followed.given)), true);
+      } catch (err) {
+        console.log('DBG catchup error', Date.now() % 100000, String(err), result.untrusted.length);
+        if (!isGone(err)) throw err;
+        // Removed just after the exit: what the follow got is all there is.
+        for (const line of result.untrusted) batcher.add(line);
+        result.state = 'gone';
+      }
+    }
+    batcher.flush();
+    const now =
+      result.state === 'gone'
+        ? null
+        : await inspectForLogs(r.docker, r.id, r.signal).catch((err: unknown) => {
+            if (isGone(err)) return null;
+            throw err;
+          });
+    if (!now) return { exitCode: null, running: false };
+    if (now.running) return { exitCode: null, running: true };
+    const exitCode = await waitExit(r.docker, r.id, r.signal).catch(() => now.exitCode);
+    return { exitCode, running: false };
+  } finally {
+    batcher.dispose();
+  }
+}
+
+function failure(err: unknown, log: FastifyBaseLogger): ApiError {
+  if (err instanceof AppError) return err.toBody();
+  if (err instanceof LogFrameError) {
+    log.warn({ err: err.message }, 'podman sent a log stream we cannot parse');
+    return {
+      code: 'log_stream_corrupt',
+      message: `Podman's log stream is corrupt: ${err.message}`,
+    };
+  }
+  log.error({ err }, 'log stream failed');
+  return { code: 'internal', message: 'Reading the logs failed; the daemon log has the details.' };
+}
+
+const containerLogs: FastifyPluginAsyncTypebox = async (app) => {
+  const { 400: e400, 404: e404, 500: e500, 502: e502, 503: e503 } = errorResponses;
+
+  app.get(
+    '/api/containers/:id/logs',
+    {
+      schema: {
+        params: ContainerParams,
+        querystring: LogsQuery,
+        response: { 400: e400, 404: e404, 500: e500, 502: e502, 503: e503 },
+      },
+    },
+    async (request, reply) => {
+      const docker = app.engine.client();
+      // Listening before the inspect, so a container that dies in between is not missed.
+      const died = new Set<string>();
+      let onDied: ((id: string) => void) | null = null;
+      const unsubscribe = app.engineEvents.subscribe((e) => {
+        if (e.kind !== 'container' || e.id === null || (e.action !== 'die' && e.action !== 'died'))
+          return;
+        if (onDied) onDied(e.id);
+        else died.add(e.id);
+      });
+      const abort = new AbortController();
+      try {
+        const target = await inspectForLogs(docker, request.params.id);
+        const exited = new Promise<void>((resolve) => {
+          onDied = (id) => {
+            if (id === target.id) resolve();
+          };
+          if (died.has(target.id)) resolve();
+        });
+        const sse = openSse(request, reply);
+        // The client left (or we closed): cut every podman request this stream still holds.
+        void sse.done.then(() => abort.abort());
+        const reader: Reader = {
+          docker,
+          id: target.id,
+          tty: target.tty,
+          autoRemove: target.autoRemove,
+          since: request.query.since,
+          timestamps: request.query.timestamps ?? false,
+          signal: abort.signal,
+        };
+        try {
+          const end = await streamLogs(
+            reader,
+            target,
+            {
+              follow: request.query.follow ?? true,
+              tail: request.query.tail ?? DEFAULT_TAIL,
+              exited,
+            },
+            sse,
+          );
+          sse.send('end', end);
+        } catch (err) {
+          console.log('DBG failed', String(err));
+          if (!abort.signal.aborted) sse.send('failed', failure(err, request.log));
+        } finally {
+          sse.close();
+        }
+      } finally {
+        unsubscribe();
+        abort.abort();
+      }
+    },
+  );
+};
+
+export default containerLogs;

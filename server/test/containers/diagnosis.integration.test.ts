@@ -1,0 +1,141 @@
+/**
+ * Each diagnosis from a real failing container: binaries built with Debian's cross compilers,
+ * put in FROM scratch images with `podman build --platform`, run through the daemon.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { ContainerSummary } from '@archdeck/shared';
+import { buildTestApp, testEnv, type TestApp } from '../helper.js';
+
+const run = promisify(execFile);
+const env = testEnv();
+const HELLO = fileURLToPath(new URL('../fixtures/elf/hello.c', import.meta.url));
+const PROC = '/proc/sys/fs/binfmt_misc';
+const NO_F = `archdeck-test-${randomBytes(4).toString('hex')}`;
+let t: TestApp;
+let dir: string;
+const created: string[] = [];
+
+const podman = (...args: string[]) =>
+  run('podman', ['--root', env.root, '--runroot', env.runroot, ...args], {
+    env: {
+      ...process.env,
+      CONTAINERS_CONF: env.containersConf,
+      CONTAINERS_STORAGE_CONF: process.env.ARCHDECK_TEST_STORAGE_CONF,
+      TMPDIR: join(process.env.ARCHDECK_TESTENV_DIR!, 'tmp'),
+    },
+  });
+
+/** Compiles `source` with `cc`, wraps it in a FROM scratch image for `platform`. */
+async function scratchImage(
+  name: string,
+  cc: string,
+  flags: string[],
+  source: string,
+  platform: string,
+): Promise<string> {
+  const ctx = join(dir, name);
+  await run('mkdir', ['-p', ctx]);
+  await run(cc, [...flags, '-o', join(ctx, 'app'), source]);
+  await writeFile(join(ctx, 'Containerfile'), 'FROM scratch\nCOPY app /app\nENTRYPOINT ["/app"]\n');
+  const tag = `localhost/archdeck-diag/${name}:latest`;
+  await podman('build', '--no-cache', '-q', '--platform', platform, '-t', tag, ctx);
+  return tag;
+}
+
+async function failedRun(image: string, platform: string): Promise<ContainerSummary> {
+  const res = await t.api({ method: 'POST', url: '/api/containers', payload: { image, platform } });
+  let id: string;
+  if (res.statusCode === 201) id = (res.json() as ContainerSummary).id;
+  else {
+    // A container that cannot even start still exists; the error names it.
+    expect(res.statusCode, res.body).toBeGreaterThanOrEqual(400);
+    id = (res.json() as { detail?: { id?: string } }).detail?.id ?? '';
+    expect(id).not.toBe('');
+  }
+  created.push(id);
+  await expect
+    .poll(
+      async () =>
+        ((await t.api({ url: `/api/containers/${id}` })).json() as ContainerSummary).state,
+      { timeout: 60_000 },
+    )
+    .toMatch(/exited|created/);
+  return (await t.api({ url: `/api/containers/${id}` })).json() as ContainerSummary;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'archdeck-diag-'));
+  t = await buildTestApp({ podmanSocket: env.socket, registriesConf: env.registriesConf });
+});
+
+afterAll(async () => {
+  for (const id of created) await t.api({ method: 'DELETE', url: `/api/containers/${id}` });
+  if ((await readdir(PROC)).includes(NO_F)) await writeFile(join(PROC, NO_F), '-1');
+  await t.app.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('diagnosis of real failures', () => {
+  it('a dynamic arm64 binary in a scratch image: names the missing loader', async () => {
+    const image = await scratchImage(
+      'dyn-arm64',
+      'aarch64-linux-gnu-gcc',
+      ['-O2'],
+      HELLO,
+      'linux/arm64',
+    );
+    const c = await failedRun(image, 'linux/arm64');
+    expect(c.exitCode).toBeGreaterThan(0);
+    expect(c.diagnosis).toMatchObject({ kind: 'missing-loader' });
+    expect(c.diagnosis!.cause).toContain('/lib/ld-linux-aarch64.so.1');
+  });
+
+  it('a riscv64 binary with no riscv64 handler: exec format error → Emulators', async () => {
+    const image = await scratchImage(
+      'static-riscv64',
+      'riscv64-linux-gnu-gcc',
+      ['-O2', '-static'],
+      HELLO,
+      'linux/riscv64',
+    );
+    const c = await failedRun(image, 'linux/riscv64');
+    expect(c.diagnosis).toMatchObject({ kind: 'no-handler', link: '/emulators' });
+  });
+
+  it('a riscv64 handler registered without F: the interpreter is missing inside the container', async () => {
+    await writeFile(
+      join(PROC, 'register'),
+      `:${NO_F}:M::\\x7f\\x45\\x4c\\x46\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xf3\\x00:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:/usr/libexec/qemu-binfmt/riscv64-binfmt-P:PO`,
+    );
+    const c = await failedRun('localhost/archdeck-diag/static-riscv64:latest', 'linux/riscv64');
+    expect(c.diagnosis).toMatchObject({ kind: 'handler-without-f' });
+    expect(c.diagnosis!.cause).toContain(NO_F);
+    await writeFile(join(PROC, NO_F), '-1');
+  });
+
+  it('a program that segfaults under qemu: an emulator crash', async () => {
+    const src = join(dir, 'crash.c');
+    // No core file: qemu would dump the emulated address space for minutes before exiting.
+    await writeFile(
+      src,
+      '#include <sys/resource.h>\nint main(void) { struct rlimit r = {0, 0}; setrlimit(RLIMIT_CORE, &r); volatile int *p = 0; *p = 1; return 0; }\n',
+    );
+    const image = await scratchImage(
+      'crash-arm64',
+      'aarch64-linux-gnu-gcc',
+      ['-O2', '-static'],
+      src,
+      'linux/arm64',
+    );
+    const c = await failedRun(image, 'linux/arm64');
+    expect(c.diagnosis).toMatchObject({ kind: 'qemu-crash' });
+    expect(c.diagnosis!.cause).toContain('Segmentation fault');
+  });
+});

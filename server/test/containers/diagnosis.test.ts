@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { diagnose, type DiagnosisInput } from '../../src/containers/diagnosis.js';
+
+/** What these failures really print on Debian 12 with qemu-user-static 7.2 and runc. */
+const REAL = {
+  execFormat: 'exec /app: exec format error',
+  loader:
+    "aarch64-binfmt-P: Could not open '/lib/ld-linux-aarch64.so.1': No such file or directory",
+  qemuSegv: 'qemu: uncaught target signal 11 (Segmentation fault) - core dumped',
+  noSuchFile: 'exec /app: no such file or directory',
+  // glibc 2.36 elf/dl-hwcaps / sysdeps/x86/dl-prop.h wording.
+  isaLevel: 'Fatal glibc error: CPU does not support x86-64-v2',
+};
+
+const base: DiagnosisInput = {
+  exitCode: 1,
+  lastLines: [],
+  imagePlatform: 'linux/arm64',
+  requestedPlatform: 'linux/arm64',
+  badge: { run: 'emulated', emulatedBy: 'qemu-aarch64' },
+  handlersWithoutF: [],
+};
+
+describe('diagnose', () => {
+  it('names the missing loader of a dynamic binary', () => {
+    const d = diagnose({ ...base, exitCode: 255, lastLines: ['hello', REAL.loader] });
+    expect(d).toMatchObject({ kind: 'missing-loader' });
+    expect(d!.cause).toContain('/lib/ld-linux-aarch64.so.1');
+    expect(d!.fix).toMatch(/static/);
+  });
+
+  it('sends an exec format error to the Emulators page', () => {
+    const d = diagnose({
+      ...base,
+      imagePlatform: 'linux/riscv64',
+      requestedPlatform: 'linux/riscv64',
+      badge: { run: 'unavailable', emulatedBy: null },
+      lastLines: [REAL.execFormat],
+    });
+    expect(d).toMatchObject({ kind: 'no-handler', link: '/emulators' });
+    expect(d!.title).toContain('linux/riscv64');
+  });
+
+  it('blames a handler without F for a missing interpreter inside the container', () => {
+    const d = diagnose({
+      ...base,
+      lastLines: [REAL.noSuchFile],
+      handlersWithoutF: ['qemu-aarch64'],
+    });
+    expect(d).toMatchObject({ kind: 'handler-without-f' });
+    expect(d!.fix).toMatch(/F/);
+  });
+
+  it('suggests QEMU_CPU for an x86-64 level the emulated CPU lacks', () => {
+    const d = diagnose({
+      ...base,
+      imagePlatform: 'linux/amd64',
+      requestedPlatform: 'linux/amd64',
+      lastLines: [REAL.isaLevel],
+    });
+    expect(d).toMatchObject({ kind: 'cpu-level' });
+    expect(d!.cause).toContain('x86-64-v2');
+    expect(d!.fix).toContain('QEMU_CPU=max');
+  });
+
+  it('calls an uncaught target signal an emulator problem', () => {
+    const d = diagnose({ ...base, exitCode: 139, lastLines: [REAL.qemuSegv] });
+    expect(d).toMatchObject({ kind: 'qemu-crash' });
+    expect(d!.cause).toContain('11 (Segmentation fault)');
+  });
+
+  it('flags an image whose config arch is not the one asked for', () => {
+    const d = diagnose({ ...base, imagePlatform: 'linux/s390x', requestedPlatform: 'linux/arm64' });
+    expect(d).toMatchObject({ kind: 'arch-mismatch' });
+  });
+
+  it('says nothing about an ordinary failure', () => {
+    expect(diagnose({ ...base, lastLines: ['grep: no match'] })).toBeNull();
+  });
+});

@@ -1,0 +1,20 @@
+import type { KeyboardEvent } from 'react';
+
+/** A text field of the Pull and Run dialogs: what is typed is a reference, argv or a name. */
+export const monoInputClass =
+  'mt-1.5 block w-full rounded-lg border border-line bg-canvas px-3 py-2 font-mono text-sm outline-none placeholder:font-sans placeholder:text-subtle focus:border-zinc-500 focus:ring-2 focus:ring-zinc-500/30';
+
+/** A dialog form's buttons, kept in view at the bottom while the form scrolls. */
+export const dialogFooterClass =
+  'sticky -bottom-5 -mx-6 -mb-5 flex flex-wrap items-center justify-end gap-2 border-t border-line bg-surface px-6 py-4';
+
+/**
+ * Enter submits, handled on the field rather than left to implicit submission: that clicks the
+ * submit button, which refuses while it is blocked, and Enter must still look a reference up.
+ * Native radios do not submit their form in every browser either.
+ */
+export const submitOnEnter = (submit: () => void) => (event: KeyboardEvent) => {
+  if (event.key !== 'Enter') return;
+  event.preventDefault();
+  submit();
+};

@@ -1,0 +1,87 @@
+import { useId, type ReactNode } from 'react';
+import type { ReferenceLookup } from '@/lib/use-reference-lookup';
+import { ErrorNotice } from './error-notice';
+import { monoInputClass, submitOnEnter } from './form';
+import { PlatformPicker } from './platform-picker';
+import { Spinner } from './spinner';
+
+/**
+ * The image reference field and, once it has been looked up, the platforms the registry offers
+ * for it (or why the lookup failed). Test ids: `<prefix>-<input>`, `<prefix>-<error>` and
+ * `<prefix>-platform-…` for the picker.
+ */
+export function ReferenceLookupFields({
+  field,
+  onSubmit,
+  hint,
+  unavailableNote,
+  testIdPrefix,
+  testIds,
+}: {
+  field: ReferenceLookup;
+  onSubmit: () => void;
+  hint: ReactNode;
+  unavailableNote: (platform: string) => ReactNode;
+  testIdPrefix: string;
+  /** The suffixes of the reference field's and the failed lookup's test ids. */
+  testIds: { input: string; error: string };
+}) {
+  const { lookup, remote, platforms } = field;
+  const inputId = useId();
+  const hintId = useId();
+  return (
+    <>
+      <div>
+        <label htmlFor={inputId} className="block text-sm font-medium">
+          Image reference
+        </label>
+        <input
+          id={inputId}
+          value={field.reference}
+          onChange={(event) => field.setReference(event.target.value)}
+          onKeyDown={submitOnEnter(onSubmit)}
+          onBlur={field.lookUpNow}
+          placeholder="e.g. busybox:1.36 or quay.io/podman/hello:latest"
+          maxLength={512}
+          spellCheck={false}
+          autoCapitalize="off"
+          autoComplete="off"
+          aria-describedby={hintId}
+          data-autofocus
+          autoFocus
+          data-testid={`${testIdPrefix}-${testIds.input}`}
+          className={monoInputClass}
+        />
+        <p id={hintId} className="mt-1.5 text-xs text-muted">
+          {hint}
+        </p>
+      </div>
+
+      {lookup !== '' &&
+        (remote ? (
+          <PlatformPicker
+            remote={remote}
+            selected={field.selected}
+            onSelect={field.setChoice}
+            onSubmit={onSubmit}
+            stale={field.stale}
+            idPrefix={`${testIdPrefix}-platform`}
+            unavailableNote={unavailableNote}
+          />
+        ) : platforms.isError ? (
+          <div data-testid={`${testIdPrefix}-${testIds.error}`}>
+            <ErrorNotice
+              title={`Could not look up ${lookup}`}
+              error={platforms.error}
+              onRetry={() => void platforms.refetch()}
+            />
+          </div>
+        ) : (
+          <p role="status" className="flex items-center gap-2 text-sm text-muted">
+            <Spinner label="Asking the registry" />
+            Asking the registry which platforms <span className="font-mono">{lookup}</span> has…
+          </p>
+        ))}
+    </>
+  );
+}

@@ -1,0 +1,13 @@
+/**
+ * Everything here starts with `['containers']`: the app's event stream invalidates that prefix
+ * whenever podman reports a container event, which refreshes the list, the open container and
+ * the presets (whose platforms follow the emulators) in one go.
+ */
+export const containerKeys = {
+  all: ['containers'] as const,
+  list: () => [...containerKeys.all, 'list'] as const,
+  details: () => [...containerKeys.all, 'detail'] as const,
+  detail: (id: string) => [...containerKeys.details(), id] as const,
+  /** Ready-made containers to try, with the platforms this host can run them as. */
+  presets: () => [...containerKeys.all, 'presets'] as const,
+};

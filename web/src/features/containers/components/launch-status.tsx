@@ -1,0 +1,59 @@
+import type { PullJob } from '@archdeck/shared';
+import { ErrorNotice } from '@/components/error-notice';
+import { ProgressBar } from '@/components/progress-bar';
+import { Spinner } from '@/components/spinner';
+import { formatBytes } from '@/lib/format';
+import type { useLaunch } from './use-launch';
+
+function pullText(job: PullJob | null): string {
+  if (!job) return 'Asking the daemon to pull…';
+  if (job.total > 0) return `${formatBytes(job.current)} of ${formatBytes(job.total)}`;
+  return job.layers.length > 0 ? 'Waiting for sizes…' : 'Resolving the image…';
+}
+
+/**
+ * Where a launch is: the pull's progress, then "starting", or what went wrong with the
+ * server's message. `errorTestId` marks the error, e.g. `run-error`.
+ */
+export function LaunchStatus({
+  launch,
+  errorTestId,
+}: {
+  launch: ReturnType<typeof useLaunch>;
+  errorTestId: string;
+}) {
+  const { phase, request, job, failure } = launch;
+  if (!request || phase === 'idle') return null;
+  if (failure) {
+    return (
+      <div data-testid={errorTestId}>
+        <ErrorNotice title={failure.title} error={failure.error} />
+      </div>
+    );
+  }
+  if (phase === 'pulling') {
+    const text = pullText(job);
+    return (
+      <div data-testid="launch-progress" className="space-y-1.5">
+        <ProgressBar
+          value={job && job.total > 0 ? job.current / job.total : null}
+          label={`Pulling ${request.image} for ${request.platform}`}
+          valueText={text}
+        />
+        <p className="flex justify-between gap-3 text-xs text-muted tabular-nums">
+          <span>
+            Pulling <span className="font-mono">{request.image}</span> for{' '}
+            <span className="font-mono">{request.platform}</span>
+          </span>
+          <span>{text}</span>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <p role="status" className="flex items-center gap-2 text-sm text-muted">
+      <Spinner label="Starting the container" />
+      {phase === 'started' ? 'Opening its logs…' : 'Creating and starting the container…'}
+    </p>
+  );
+}

@@ -1,0 +1,286 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { RunRequest } from '@archdeck/shared';
+import { Play, TriangleAlert } from 'lucide-react';
+import { Button } from '@/components/button';
+import { Dialog } from '@/components/dialog';
+import { dialogFooterClass, monoInputClass, submitOnEnter } from '@/components/form';
+import { ReferenceLookupFields } from '@/components/reference-lookup-fields';
+import { useReferenceLookup } from '@/lib/use-reference-lookup';
+import { splitCommand } from '../split-command';
+import { archLabel } from './labels';
+import { LaunchStatus } from './launch-status';
+import { useLaunch } from './use-launch';
+
+const ENV_LINE = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/** KEY=VALUE lines; blank lines are skipped, and so are leading blanks of a line. */
+function parseEnv(text: string): { env: string[]; bad: number[] } {
+  const env: string[] = [];
+  const bad: number[] = [];
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.replace(/\r$/, '').trimStart();
+    if (!line) return;
+    env.push(line);
+    if (!ENV_LINE.test(line)) bad.push(index + 1);
+  });
+  return { env, bad };
+}
+
+/** The argv the command field splits into, each argument exactly as it will be passed. */
+function ArgvPreview({ argv, id }: { argv: string[]; id: string }) {
+  if (argv.length === 0) {
+    return (
+      <p id={id} data-testid="run-argv" className="mt-1.5 text-xs text-muted">
+        Empty: the image’s own command runs.
+      </p>
+    );
+  }
+  return (
+    <div id={id} className="mt-1.5 flex flex-wrap items-center gap-1 text-xs">
+      <span className="mr-1 text-muted">argv</span>
+      <ol data-testid="run-argv" aria-label="Arguments" className="flex flex-wrap gap-1">
+        {argv.map((arg, index) => (
+          <li
+            key={index}
+            className="rounded bg-sunken px-1.5 py-0.5 font-mono whitespace-pre-wrap ring-1 ring-line [overflow-wrap:anywhere]"
+          >
+            {arg === '' ? <span className="text-subtle italic">(empty)</span> : arg}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function Checkbox({
+  checked,
+  onChange,
+  label,
+  hint,
+  testId,
+}: {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  label: string;
+  hint: string;
+  testId: string;
+}) {
+  const hintId = useId();
+  return (
+    <label className="flex cursor-pointer gap-2.5 text-sm">
+      <input
+        type="checkbox"
+        checked={checked}
+        onChange={(event) => onChange(event.target.checked)}
+        aria-describedby={hintId}
+        data-testid={testId}
+        className="mt-0.5 size-4 accent-zinc-900 dark:accent-zinc-100"
+      />
+      <span>
+        <span className="font-medium">{label}</span>
+        <span id={hintId} className="block text-xs text-muted">
+          {hint}
+        </span>
+      </span>
+    </label>
+  );
+}
+
+/**
+ * Run an image as a container: a reference, one of the platforms the registry offers (this
+ * host's own or one an emulator runs), and optionally a command, environment and name. The
+ * image is pulled for that platform first, with progress; then the container's page opens.
+ */
+export function RunDialog({ onClose }: { onClose: () => void }) {
+  const field = useReferenceLookup();
+  const [command, setCommand] = useState('');
+  const [envText, setEnvText] = useState('');
+  const [name, setName] = useState('');
+  const [tty, setTty] = useState(false);
+  const [autoRemove, setAutoRemove] = useState(false);
+  const launch = useLaunch();
+  const ids = {
+    cmd: useId(),
+    argv: useId(),
+    env: useId(),
+    envHint: useId(),
+    name: useId(),
+    nameHint: useId(),
+  };
+
+  const split = splitCommand(command);
+  const env = parseEnv(envText);
+
+  const blocked = field.blockedReason(split.ok ? null : split.error);
+
+  const submit = () => {
+    const target = field.resolve();
+    if (!target || !split.ok || launch.busy) return;
+    const request: RunRequest = { image: target.ref, platform: target.platform, tty, autoRemove };
+    if (split.argv.length > 0) request.cmd = split.argv;
+    if (env.env.length > 0) request.env = env.env;
+    if (name.trim()) request.name = name.trim();
+    launch.launch(request);
+  };
+  const enterSubmits = submitOnEnter(submit);
+
+  return (
+    <Dialog
+      title="Run a container"
+      description="Pick the architecture to run it as: this host runs foreign ones through its qemu-user emulators."
+      onClose={onClose}
+      data-testid="run-dialog"
+    >
+      <form
+        onSubmit={(event: FormEvent) => {
+          event.preventDefault();
+          submit();
+        }}
+        className="space-y-5"
+      >
+        <ReferenceLookupFields
+          field={field}
+          onSubmit={submit}
+          hint="It is pulled for the chosen platform first, unless that is already here."
+          unavailableNote={(platform) =>
+            `No container-ready emulator for ${platform} is registered: the container will fail with “exec format error” (register one on the Emulators page).`
+          }
+          testIdPrefix="run"
+          testIds={{ input: 'image', error: 'error' }}
+        />
+
+        <div>
+          <label htmlFor={ids.cmd} className="block text-sm font-medium">
+            Command <span className="font-normal text-subtle">(optional)</span>
+          </label>
+          <input
+            id={ids.cmd}
+            value={command}
+            onChange={(event) => setCommand(event.target.value)}
+            onKeyDown={enterSubmits}
+            placeholder={`e.g. sh -c 'uname -m; cat /etc/os-release'`}
+            spellCheck={false}
+            autoCapitalize="off"
+            autoComplete="off"
+            aria-describedby={ids.argv}
+            aria-invalid={!split.ok || undefined}
+            data-testid="run-cmd"
+            className={monoInputClass}
+          />
+          {split.ok ? (
+            <ArgvPreview argv={split.argv} id={ids.argv} />
+          ) : (
+            <p
+              id={ids.argv}
+              data-testid="run-cmd-error"
+              className="mt-1.5 flex gap-1.5 text-xs text-red-700 dark:text-red-400"
+            >
+              <TriangleAlert aria-hidden className="size-3.5 shrink-0" />
+              {split.error}
+            </p>
+          )}
+          <p className="mt-1 text-xs text-subtle">
+            Split like a shell splits words (quotes group, \ escapes), but nothing is expanded: for
+            pipes or variables, use <span className="font-mono">sh -c '…'</span>.
+          </p>
+        </div>
+
+        <div>
+          <label htmlFor={ids.env} className="block text-sm font-medium">
+            Environment <span className="font-normal text-subtle">(optional)</span>
+          </label>
+          <textarea
+            id={ids.env}
+            value={envText}
+            onChange={(event) => setEnvText(event.target.value)}
+            rows={3}
+            placeholder="KEY=value, one per line"
+            spellCheck={false}
+            autoCapitalize="off"
+            autoComplete="off"
+            aria-describedby={ids.envHint}
+            data-testid="run-env"
+            className={monoInputClass}
+          />
+          <p
+            id={ids.envHint}
+            className={
+              env.bad.length > 0
+                ? 'mt-1.5 text-xs text-amber-800 dark:text-amber-300'
+                : 'mt-1.5 text-xs text-muted'
+            }
+          >
+            {env.bad.length > 0
+              ? `Line${env.bad.length === 1 ? '' : 's'} ${env.bad.join(', ')} ${env.bad.length === 1 ? 'is' : 'are'} not KEY=VALUE (a letter or _ first, then letters, digits or _).`
+              : `${env.env.length} variable${env.env.length === 1 ? '' : 's'}, added to the image’s own.`}
+          </p>
+        </div>
+
+        <div>
+          <label htmlFor={ids.name} className="block text-sm font-medium">
+            Name <span className="font-normal text-subtle">(optional)</span>
+          </label>
+          <input
+            id={ids.name}
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            onKeyDown={enterSubmits}
+            placeholder="podman picks one"
+            maxLength={128}
+            spellCheck={false}
+            autoCapitalize="off"
+            autoComplete="off"
+            aria-describedby={ids.nameHint}
+            data-testid="run-name"
+            className={monoInputClass}
+          />
+          <p id={ids.nameHint} className="mt-1.5 text-xs text-muted">
+            Letters, digits, <span className="font-mono">_ . -</span>; unique among containers.
+          </p>
+        </div>
+
+        <div className="grid gap-3 sm:grid-cols-2">
+          <Checkbox
+            checked={tty}
+            onChange={setTty}
+            label="TTY"
+            hint="A terminal: output is one stream, and many programs colour it."
+            testId="run-tty"
+          />
+          <Checkbox
+            checked={autoRemove}
+            onChange={setAutoRemove}
+            label="Remove when it exits"
+            hint="Its logs go with it."
+            testId="run-auto-remove"
+          />
+        </div>
+
+        {/* One error at a time: a failed lookup (above) hides an older failed run. */}
+        {!(field.lookup !== '' && !field.remote && field.platforms.isError) && (
+          <LaunchStatus launch={launch} errorTestId="run-error" />
+        )}
+
+        <div className={dialogFooterClass}>
+          {launch.busy && (
+            <p className="mr-auto text-xs text-muted">Closing stops waiting; a pull goes on.</p>
+          )}
+          <Button onClick={onClose}>Cancel</Button>
+          <Button
+            type="submit"
+            variant="primary"
+            icon={<Play aria-hidden />}
+            busy={launch.busy}
+            disabledReason={blocked}
+            data-testid="run-submit"
+          >
+            Run
+            {field.selected && !field.stale && (
+              <span className="font-mono opacity-70">as {archLabel(field.selected)}</span>
+            )}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
