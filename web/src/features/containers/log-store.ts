@@ -3,12 +3,11 @@ import { stripAnsi } from './ansi';
 
 /**
  * One row of a container's log: a line (its number counts from the first line received), or a
- * marker the daemon sent (lines it skipped; the end of the stream). `plain` is the text
+ * marker the daemon sent (the end of the stream). `plain` is the text
  * without escapes: what search looks in and what a download holds.
  */
 export type LogEntry =
   | { kind: 'out' | 'err'; n: number; raw: string; plain: string }
-  | { kind: 'skipped'; count: number; plain: string }
   | { kind: 'end'; end: LogEnd; plain: string };
 
 /** What the end of the stream means, as the log view and the download say it. */
@@ -80,12 +79,6 @@ export class LogStore {
         plain: stripAnsi(line.t),
       });
     }
-    this.schedule();
-  }
-
-  addSkipped(count: number): void {
-    const plain = `… ${count.toLocaleString()} line${count === 1 ? '' : 's'} skipped: the browser fell behind the stream …`;
-    this.pending.push({ kind: 'skipped', count, plain });
     this.schedule();
   }
 

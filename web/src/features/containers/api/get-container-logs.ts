@@ -13,7 +13,7 @@ const TAILS = [500, 5_000, 50_000, LOG_CAPACITY];
 
 /**
  * `GET /api/containers/:id/logs` as Server-Sent Events: the last `tail` lines, then new ones as
- * they come (`lines` {lines}, `skipped` {count} should the daemon drop some), then one `end`
+ * they come (`lines` {lines}; a slow reader slows the daemon down, nothing is dropped), then one `end`
  * {exitCode, running} when the container stops, or one `failed` {code, message} when podman
  * fails mid-stream; the daemon closes the stream after either.
  */
@@ -108,10 +108,6 @@ export function useContainerLogs(id: string, runningSince: number | null): Conta
       lines: (data) => {
         const batch = parse<LogBatch>(data, 'lines');
         if (batch && Array.isArray(batch.lines)) store.addLines(batch.lines);
-      },
-      skipped: (data) => {
-        const skipped = parse<{ count: number }>(data, 'count');
-        if (skipped) store.addSkipped(skipped.count);
       },
       end: (data) => {
         const end = parse<LogEnd>(data, 'running') ?? { exitCode: null, running: false };

@@ -89,9 +89,6 @@ export const LogRow = memo(function LogRow({
   /** This is the match the search is on. */
   current: boolean;
 }) {
-  if (entry.kind === 'skipped') {
-    return <Marker data-testid="log-skipped">{entry.plain}</Marker>;
-  }
   if (entry.kind === 'end') {
     const { exitCode, running } = entry.end;
     return (
