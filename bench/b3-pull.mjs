@@ -1,8 +1,10 @@
 /**
  * B3: pulling through the daemon (POST /api/pulls, then its SSE until `end`) / `podman pull
  * --arch` of the same reference from the loopback registry with the test environment's
- * storage and configuration; for the small busybox and a ~200 MB image of 20 layers. The
- * image is removed before every pull, so each one downloads and unpacks every layer.
+ * storage and configuration; for a busybox-sized image (one 2 MiB layer) and a ~200 MB image of
+ * 20 layers, both of random data recorded as linux/arm64 (bench/images.mjs). The image is
+ * removed before every pull, and no other image shares a layer with it, so every pull
+ * downloads and unpacks every layer.
  * B3-cpu: the daemon's CPU time during its pull / the podman service's in the same interval.
  */
 import { spawn } from 'node:child_process';
@@ -19,15 +21,7 @@ import {
   removeImages,
   startDaemon,
 } from './lib.mjs';
-import {
-  BIG_LAYERS,
-  BIG_LAYER_MIB,
-  bigRef,
-  ensureBigImage,
-  ensureBusyboxCopies,
-  pullBusyboxRef,
-  pullViaDaemon,
-} from './images.mjs';
+import { PULL_IMAGES, ensurePullImage, pullViaDaemon } from './images.mjs';
 
 const PLATFORM = 'linux/arm64';
 
@@ -50,16 +44,16 @@ function podmanPull(env, ref) {
 }
 
 export async function run({ results, env }) {
-  await ensureBusyboxCopies(env);
-  await ensureBigImage(env);
+  const small = await ensurePullImage(env, 'small');
+  const big = await ensurePullImage(env, 'big');
   const podmanPid = Number(readFileSync(env.podmanPidFile, 'utf8').trim());
   const daemon = await startDaemon({
     podmanSocket: env.socket,
     registriesConf: env.registriesConf,
   });
   const images = [
-    ['B3a', 'busybox', pullBusyboxRef(env)],
-    ['B3b', `${BIG_LAYERS}×${BIG_LAYER_MIB} MiB image`, bigRef(env)],
+    ['B3a', `${PULL_IMAGES.small.mib} MiB 1-layer image`, small],
+    ['B3b', `${PULL_IMAGES.big.layers}×${PULL_IMAGES.big.mib} MiB image`, big],
   ];
   try {
     for (const [id, label, ref] of images) {
@@ -100,7 +94,7 @@ export async function run({ results, env }) {
       results.add({
         id: `${id}-cpu`,
         title: `CPU during the ${label} pull: daemon / podman service`,
-        // A busybox pull lasts a few 10 ms clock ticks: too coarse to gate on.
+        // A small pull lasts a few 10 ms clock ticks: too coarse to gate on.
         goal: id === 'B3b' ? { op: '<=', value: 0.05 } : undefined,
         median: median(rounds),
         min: Math.min(...rounds),

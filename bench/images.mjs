@@ -1,10 +1,12 @@
 /**
  * The images the benchmarks use, all in bench-only places so that engineers' tests running
  * against the same test environment are never disturbed:
- *   - <registry>/archdeck-bench/busybox:1.36 and …/pull-busybox:1.36: copies of the test
- *     environment's multi-arch busybox index (blobs are shared, so copying is instant);
- *   - <registry>/archdeck-bench/big:<recipe>: ~200 MB in 20 layers of random data, built once
- *     and kept in the registry's cache directory across runs, like testenv's busybox;
+ *   - <registry>/archdeck-bench/busybox:1.36: a copy of the test environment's multi-arch
+ *     busybox index (blobs are shared, so copying is instant) for running containers;
+ *   - <registry>/archdeck-bench/small:<recipe> (one 2 MiB layer, busybox-sized) and
+ *     …/big:<recipe> (~200 MB in 20 layers) of random data, for pulls: no layer of theirs is
+ *     ever local before a pull, whatever other tests pulled. Built once and kept in the
+ *     registry's cache directory across runs, like testenv's busybox;
  *   - private podman services (own storage, socket and configuration) for the 10 / 300 image
  *     listings, created and deleted by the benchmark.
  */
@@ -40,14 +42,16 @@ import {
 
 const execFileP = promisify(execFile);
 
-export const BIG_LAYERS = 20;
-export const BIG_LAYER_MIB = 10;
-const BIG_RECIPE = `r1-${BIG_LAYERS}x${BIG_LAYER_MIB}m`;
+/** Pull images: random data, `layers` × `mib` MiB, recorded as linux/arm64. */
+export const PULL_IMAGES = {
+  small: { layers: 1, mib: 2 },
+  big: { layers: 20, mib: 10 },
+};
+const recipe = ({ layers, mib }) => `r1-${layers}x${mib}m`;
 
 export const benchRepo = (env, name) => `${env.registry}/archdeck-bench/${name}`;
 export const busyboxRef = (env) => `${benchRepo(env, 'busybox')}:1.36`;
-export const pullBusyboxRef = (env) => `${benchRepo(env, 'pull-busybox')}:1.36`;
-export const bigRef = (env) => `${benchRepo(env, 'big')}:${BIG_RECIPE}`;
+export const pullRef = (env, name) => `${benchRepo(env, name)}:${recipe(PULL_IMAGES[name])}`;
 
 const ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
@@ -84,35 +88,35 @@ async function skopeoCopy(env, from, to) {
   );
 }
 
-/** The bench copies of testenv's busybox index exist in the registry. */
+/** The bench copy of testenv's busybox index exists in the registry. */
 export async function ensureBusyboxCopies(env) {
-  for (const ref of [busyboxRef(env), pullBusyboxRef(env)]) {
-    if (!(await inRegistry(env, ref))) {
-      log(`copy ${env.image} to ${ref}`);
-      await skopeoCopy(env, env.image, ref);
-    }
+  const ref = busyboxRef(env);
+  if (!(await inRegistry(env, ref))) {
+    log(`copy ${env.image} to ${ref}`);
+    await skopeoCopy(env, env.image, ref);
   }
 }
 
-/** The ~200 MB many-layer image exists in the registry (built and pushed once, then cached). */
-export async function ensureBigImage(env) {
-  const ref = bigRef(env);
+/** A pull image exists in the registry (built from random data and pushed once, then cached). */
+export async function ensurePullImage(env, name) {
+  const ref = pullRef(env, name);
   if (await inRegistry(env, ref)) return ref;
+  const { layers, mib } = PULL_IMAGES[name];
   const t = now();
-  const dir = join(RESULTS_DIR, '.big-build');
+  const dir = join(RESULTS_DIR, `.build-${name}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  log(`build ${ref}: ${BIG_LAYERS} layers of ${BIG_LAYER_MIB} MiB random data (first run only)`);
+  log(`build ${ref}: ${layers} layer(s) of ${mib} MiB random data (first run only)`);
   const lines = ['FROM scratch'];
-  for (let i = 0; i < BIG_LAYERS; i++) {
-    const name = `layer-${String(i).padStart(2, '0')}.bin`;
-    const out = createWriteStream(join(dir, name));
-    for (let m = 0; m < BIG_LAYER_MIB; m++) out.write(randomBytes(1 << 20));
+  for (let i = 0; i < layers; i++) {
+    const file = `layer-${String(i).padStart(2, '0')}.bin`;
+    const out = createWriteStream(join(dir, file));
+    for (let m = 0; m < mib; m++) out.write(randomBytes(1 << 20));
     await new Promise((r) => out.end(r));
-    lines.push(`COPY ${name} /data/${name}`);
+    lines.push(`COPY ${file} /data/${file}`);
   }
   writeFileSync(join(dir, 'Containerfile'), lines.join('\n') + '\n');
-  const local = `localhost/archdeck-bench-big:${BIG_RECIPE}`;
+  const local = `localhost/archdeck-bench-${name}:${recipe(PULL_IMAGES[name])}`;
   try {
     // FROM scratch + COPY runs nothing, so the platform is only what the image records.
     await podman(env, [

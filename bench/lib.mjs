@@ -560,16 +560,33 @@ export async function podman(env, args, { timeoutMs = 600_000 } = {}) {
 export const podmanApi = (socketPath, method, path, body, opts = {}) =>
   requestJson({ socketPath, method, path, body, ...opts });
 
-/** Removes every image whose tags all lie under `repo` (bench-only repositories). */
+/**
+ * Removes the tags under `repo` (a bench-only repository), and each image left without tags.
+ * Never by id with force: an image's id is shared by every reference to the same content, so
+ * a copy of testenv's busybox has the id of the one other tests use.
+ */
 export async function removeImages(socketPath, repo) {
   const list = await ok(podmanApi(socketPath, 'GET', '/v1.41/images/json?all=true'), 'list images');
   for (const img of list) {
     const tags = img.RepoTags ?? [];
-    if (tags.length && tags.every((t) => t.startsWith(`${repo}:`))) {
-      await podmanApi(
-        socketPath,
-        'DELETE',
-        `/v1.41/images/${encodeURIComponent(img.Id)}?force=true`,
+    const ours = tags.filter((t) => t.startsWith(`${repo}:`));
+    if (!ours.length) continue;
+    for (const t of ours) {
+      const at = t.lastIndexOf(':');
+      const q = `repo=${encodeURIComponent(t.slice(0, at))}&tag=${encodeURIComponent(t.slice(at + 1))}`;
+      await ok(
+        podmanApi(
+          socketPath,
+          'POST',
+          `/v4.0.0/libpod/images/${img.Id.replace(/^sha256:/, '')}/untag?${q}`,
+        ),
+        `untag ${t}`,
+      );
+    }
+    if (ours.length === tags.length) {
+      await ok(
+        podmanApi(socketPath, 'DELETE', `/v1.41/images/${img.Id.replace(/^sha256:/, '')}`),
+        `remove ${ours[0]}`,
       );
     }
   }
