@@ -21,9 +21,11 @@ import registry from './routes/registry/index.js';
 import events from './routes/events/index.js';
 import containersPlugin from './plugins/containers.js';
 import smokeTests from './plugins/smoke-tests.js';
+import terminalPlugin from './plugins/terminal.js';
 import containers from './routes/containers/index.js';
 import presets from './routes/presets/index.js';
 import containerLogs from './routes/containers/logs.js';
+import terminal from './routes/terminal/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -52,6 +54,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(imagesPlugin);
   await instance.register(containersPlugin);
   await instance.register(smokeTests);
+  await instance.register(terminalPlugin);
   await instance.register(web);
   await instance.register(health);
   await instance.register(session);
@@ -63,6 +66,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(containers);
   await instance.register(presets);
   await instance.register(containerLogs);
+  await instance.register(terminal);
 };
 
 export default fp(app, { name: 'archdeck' });

@@ -4,3 +4,4 @@ export * from './session.js';
 export * from './emulators.js';
 export * from './images.js';
 export * from './containers.js';
+export * from './terminal.js';

@@ -16,7 +16,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 export const SECURITY_HEADERS = {
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+    // Inline styles only (never scripts): xterm.js sizes and colours the terminal through
+    // <style> elements it rewrites on every resize, which no hash or nonce can cover.
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " +
     "form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
@@ -25,6 +27,15 @@ export const SECURITY_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
 } as const;
+
+/**
+ * The request's Origin is exactly this daemon's origin (`http://` + its Host, which the Host
+ * allowlist has already checked). A missing Origin is not same-origin.
+ */
+export function isSameOrigin(request: FastifyRequest): boolean {
+  const host = request.headers.host?.toLowerCase();
+  return host !== undefined && request.headers.origin === `http://${host}`;
+}
 
 function reject(reply: FastifyReply, status: number, code: string, message: string) {
   const body: ApiError = { code, message };
@@ -66,7 +77,7 @@ export default fp(
       }
       const origin = request.headers.origin;
       if (origin !== undefined) {
-        if (origin !== `http://${host}`) {
+        if (!isSameOrigin(request)) {
           return reject(reply, 403, 'cross_origin', 'Requests from other origins are not allowed.');
         }
         return;

@@ -9,6 +9,7 @@ import { ContainerHeader } from './container-header';
 import { DiagnosisCallout } from './diagnosis-callout';
 import { containerName } from './labels';
 import { LogView } from './log-view';
+import { TerminalPanel } from './terminal-panel';
 
 const isNotFound = (error: unknown) => error instanceof ApiRequestError && error.status === 404;
 
@@ -84,8 +85,9 @@ export function ContainerPage() {
             onRetry={() => void container.refetch()}
           />
         ))}
+      {data.state === 'running' && <TerminalPanel key={`terminal-${id}`} container={data} />}
       <LogView
-        key={id}
+        key={`logs-${id}`}
         containerId={id}
         fileName={name}
         runningSince={data.state === 'running' ? container.dataUpdatedAt : null}

@@ -1,0 +1,92 @@
+import { request as httpRequest } from 'node:http';
+import { expect, test } from '@playwright/test';
+import type { ContainerSummary } from '@archdeck/shared';
+import { daemonToken } from '../fixtures/daemon';
+
+const auth = () => ({ authorization: `Bearer ${daemonToken()}` });
+
+/**
+ * The processes in a container, straight from podman (compat `top`), bypassing archdeck: the
+ * exec'd shell must be gone from there, not just from the daemon's bookkeeping.
+ */
+function containerProcesses(id: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        socketPath: process.env.ARCHDECK_TEST_PODMAN_SOCKET,
+        path: `/v1.41/containers/${id}/top`,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => {
+          const { Processes } = JSON.parse(body) as { Processes: string[][] };
+          resolve(Processes.map((row) => row.join(' ')));
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const shells = async (id: string) =>
+  (await containerProcesses(id)).filter((line) => line.includes('/bin/sh')).length;
+
+test('a shell in an arm64 container: runs, follows resizes, ends with the page', async ({
+  browser,
+  request,
+}) => {
+  const name = `archdeck-e2e-term-${Date.now()}`;
+  const res = await request.post('/api/containers', {
+    headers: auth(),
+    data: {
+      image: process.env.ARCHDECK_TEST_IMAGE,
+      platform: 'linux/arm64',
+      cmd: ['sleep', '600'],
+      name,
+    },
+  });
+  expect(res.status()).toBe(201);
+  const { id } = (await res.json()) as ContainerSummary;
+
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // The tokened link can point straight at a container page.
+    await page.goto(`/containers/${id}?token=${daemonToken()}`);
+    await expect(page.getByTestId('terminal-shell')).toHaveValue('/bin/sh');
+    await page.getByTestId('terminal-open').click();
+    await expect(page.getByTestId('terminal-status')).toHaveText('connected');
+
+    const screen = page.getByTestId('terminal').locator('.xterm-rows');
+    await page.getByTestId('terminal').click();
+    await page.keyboard.type('uname -m\n');
+    await expect(screen).toContainText('aarch64');
+
+    // The size the shell sees follows the box: narrower viewport, fewer columns.
+    const sttySize = async () => {
+      await page.keyboard.type('stty size\n');
+      // innerText keeps the rows' line breaks (toContainText would fold them); last answer wins.
+      const answers = [...(await screen.innerText()).matchAll(/^(\d+) (\d+)\s*$/gm)];
+      const last = answers.at(-1);
+      return last ? { rows: Number(last[1]), cols: Number(last[2]) } : null;
+    };
+    let before: { rows: number; cols: number } | null = null;
+    await expect(async () => {
+      before = await sttySize();
+      expect(before).not.toBeNull();
+    }).toPass({ timeout: 15_000 });
+    await page.setViewportSize({ width: 800, height: 900 });
+    await expect(async () => {
+      const after = await sttySize();
+      expect(after?.cols).toBeLessThan(before!.cols);
+    }).toPass({ timeout: 15_000 });
+
+    expect(await shells(id)).toBeGreaterThan(0);
+    await page.close();
+    await expect.poll(() => shells(id), { timeout: 20_000 }).toBe(0);
+  } finally {
+    await request.delete(`/api/containers/${id}?force=true`, { headers: auth() });
+  }
+});
