@@ -23,6 +23,14 @@ writeFileSync(
       description: 'loopback busybox',
       cmd: ['sh', '-c', 'echo "running on $(uname -m)"; sleep 600'],
     },
+    {
+      id: 'busybox-shell',
+      title: 'BusyBox shell',
+      image: process.env.ARCHDECK_TEST_IMAGE,
+      description: 'an interactive shell',
+      cmd: ['sh'],
+      tty: true,
+    },
   ]),
 );
 

@@ -90,3 +90,17 @@ test('a shell in an arm64 container: runs, follows resizes, ends with the page',
     await request.delete(`/api/containers/${id}?force=true`, { headers: auth() });
   }
 });
+
+test('a TTY preset lands directly in its terminal', async ({ page, request }) => {
+  await page.goto(`/containers?token=${daemonToken()}`);
+  await page.getByTestId('preset-busybox-shell-arm64').click();
+  await expect(page).toHaveURL(/\/containers\/[0-9a-f]{12,}\?terminal=attach/, { timeout: 60_000 });
+  await expect(page.getByTestId('terminal-status')).toHaveText('connected');
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type('uname -m\n');
+  await expect(page.getByTestId('terminal')).toContainText('aarch64');
+  const id = new URL(page.url()).pathname.split('/').pop()!;
+  await request.delete(`/api/containers/${id}`, {
+    headers: { authorization: `Bearer ${daemonToken()}` },
+  });
+});

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useId, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { Plug, SquareTerminal } from 'lucide-react';
 import type { ContainerSummary } from '@archdeck/shared';
 import { Button } from '@/components/button';
@@ -18,7 +19,13 @@ const TerminalSession = lazy(() =>
  */
 export function TerminalPanel({ container }: { container: ContainerSummary }) {
   const [shell, setShell] = useState<Shell>('/bin/sh');
-  const [session, setSession] = useState<SessionSpec | null>(null);
+  const [params] = useSearchParams();
+  // `?terminal=attach` (set when a TTY preset was launched) attaches at once.
+  const [session, setSession] = useState<SessionSpec | null>(() =>
+    params.get('terminal') === 'attach' && container.tty
+      ? { key: 1, mode: 'attach', shell: '/bin/sh' }
+      : null,
+  );
   const shellId = useId();
 
   const open = (mode: SessionSpec['mode']) =>

@@ -28,7 +28,11 @@ export function useLaunch() {
 
   const runContainer = (request: RunRequest) =>
     create.mutate(request, {
-      onSuccess: (container) => void navigate(`/containers/${encodeURIComponent(container.id)}`),
+      // A TTY container (a shell preset) opens straight into its terminal.
+      onSuccess: (container) =>
+        void navigate(
+          `/containers/${encodeURIComponent(container.id)}${container.tty ? '?terminal=attach' : ''}`,
+        ),
     });
 
   const pulled = (request: RunRequest, job: PullJob) => {
