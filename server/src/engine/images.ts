@@ -155,7 +155,22 @@ async function imageHistory(docker: Docker, id: string): Promise<EngineImage['hi
 export async function listImageIds(
   docker: Docker,
 ): Promise<Array<{ id: string; repoTags: string[] }>> {
-  const list = await docker.listImages({ all: false });
+  let list;
+  try {
+    list = await docker.listImages({ all: false });
+  } catch (err) {
+    // HACK: podman 4.3 cannot list images at all (compat or libpod, 500) while a local
+    // manifest list (`podman manifest create`) has no entry for the host's platform.
+    const message = (err as { json?: { message?: string } }).json?.message ?? '';
+    if (message.includes('no image found in image index')) {
+      throw new AppError(
+        502,
+        'podman_manifest_list',
+        `podman cannot list images: ${message}. In podman 4.3 a local manifest list without an entry for this host's platform causes this; remove it with \`podman manifest rm <name>\`.`,
+      );
+    }
+    throw engineError(err, 'image list');
+  }
   return list.map((i) => ({ id: i.Id.replace(/^sha256:/, ''), repoTags: i.RepoTags ?? [] }));
 }
 

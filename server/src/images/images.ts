@@ -105,17 +105,23 @@ export class ImagesService {
   private async load(): Promise<EngineImage[]> {
     const docker = this.engine.client();
     const ids = await listImageIds(docker);
-    const images = await Promise.all(
+    const found = await Promise.all(
       ids.map(async ({ id, repoTags }) => {
         let image = this.inspected.get(id);
         if (!image) {
-          image = await inspectImage(docker, this.engine.graphRoot, id);
+          // HACK: podman lists local manifest lists (`podman manifest create`) as images, and
+          // its compat inspect of one fails with 500 "no image found in image index for
+          // architecture …" when it has no entry for the host: they are lists, not images.
+          const inspected = await inspectImage(docker, this.engine.graphRoot, id).catch(() => null);
+          if (!inspected) return null;
+          image = inspected;
           this.inspected.set(id, image);
         }
         // Tags move between images; the list's are current, the cached inspect's may not be.
         return { ...image, repoTags };
       }),
     );
+    const images = found.filter((i): i is EngineImage => i !== null);
     const live = new Set(ids.map((i) => i.id));
     for (const id of this.inspected.keys()) if (!live.has(id)) this.inspected.delete(id);
     this.list = images;

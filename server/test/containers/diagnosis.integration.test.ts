@@ -27,6 +27,7 @@ const podman = (...args: string[]) =>
     env: {
       ...process.env,
       CONTAINERS_CONF: env.containersConf,
+      CONTAINERS_REGISTRIES_CONF: env.registriesConf,
       CONTAINERS_STORAGE_CONF: process.env.ARCHDECK_TEST_STORAGE_CONF,
       TMPDIR: join(process.env.ARCHDECK_TESTENV_DIR!, 'tmp'),
     },
@@ -118,6 +119,72 @@ describe('diagnosis of real failures', () => {
     expect(c.diagnosis).toMatchObject({ kind: 'handler-without-f' });
     expect(c.diagnosis!.cause).toContain(NO_F);
     await writeFile(join(PROC, NO_F), '-1');
+  });
+
+  it('an x86-64-v3 binary on an emulated CPU that lacks it: suggests QEMU_CPU', async () => {
+    // What an amd64 image meets on an arm64 host: qemu-x86_64's default CPU model has no
+    // AVX2, and glibc's loader refuses a binary marked as needing x86-64-v3. Here qemu runs
+    // as the entrypoint with that CPU model, on the real loader and libc of this host.
+    const ctx = join(dir, 'isa-v3');
+    await run('mkdir', ['-p', join(ctx, 'lib64'), join(ctx, 'lib/x86_64-linux-gnu')]);
+    await run('gcc', ['-O2', '-march=x86-64-v3', '-mneeded', '-o', join(ctx, 'app'), HELLO]);
+    await run('cp', ['-L', '/usr/bin/qemu-x86_64-static', join(ctx, 'qemu')]);
+    await run('cp', ['-L', '/lib64/ld-linux-x86-64.so.2', join(ctx, 'lib64/')]);
+    await run('cp', ['-L', '/lib/x86_64-linux-gnu/libc.so.6', join(ctx, 'lib/x86_64-linux-gnu/')]);
+    await writeFile(
+      join(ctx, 'Containerfile'),
+      'FROM scratch\nCOPY . /\nENTRYPOINT ["/qemu", "-cpu", "qemu64", "/app"]\n',
+    );
+    const tag = 'localhost/archdeck-diag/isa-v3:latest';
+    await podman('build', '--no-cache', '-q', '--platform', 'linux/amd64', '-t', tag, ctx);
+    const c = await failedRun(tag, 'linux/amd64');
+    expect(c.diagnosis).toMatchObject({ kind: 'cpu-level' });
+    expect(c.diagnosis!.fix).toContain('QEMU_CPU=max');
+  });
+
+  it('an image whose config lies about its architecture is refused, and flagged in the list', async () => {
+    // Publish an index that calls an s390x image arm64, as some published images do.
+    const liar = `${env.registry}/archdeck-test/liar:1`;
+    await podman('pull', '-q', '--arch', 's390x', env.image);
+    await podman('tag', env.image, 'localhost/archdeck-diag/liar-src:s390x');
+    await podman('manifest', 'rm', 'localhost/archdeck-diag/liar-list').catch(() => undefined);
+    await podman('manifest', 'create', 'localhost/archdeck-diag/liar-list');
+    await podman(
+      'manifest',
+      'add',
+      '--arch',
+      'arm64',
+      'localhost/archdeck-diag/liar-list',
+      'containers-storage:localhost/archdeck-diag/liar-src:s390x',
+    );
+    await podman(
+      'manifest',
+      'push',
+      '--all',
+      '--tls-verify=false',
+      'localhost/archdeck-diag/liar-list',
+      `docker://${liar}`,
+    );
+    // A local manifest list without an amd64 entry stops podman 4.3 listing any image.
+    await podman('manifest', 'rm', 'localhost/archdeck-diag/liar-list');
+    await podman('rmi', '--force', liar, `${liar}-arm64`).catch(() => undefined);
+
+    const res = await t.api({
+      method: 'POST',
+      url: '/api/containers',
+      payload: { image: liar, platform: 'linux/arm64' },
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'wrong_arch' });
+    expect(res.json().message).toContain('linux/s390x');
+    const images = (await t.api({ url: '/api/images' })).json() as Array<{
+      repoTags: string[];
+      archMismatch: unknown;
+    }>;
+    expect(images.find((i) => i.repoTags.includes(`${liar}-arm64`))?.archMismatch).toEqual({
+      requested: 'linux/arm64',
+      actual: 'linux/s390x',
+    });
   });
 
   it('a program that segfaults under qemu: an emulator crash', async () => {

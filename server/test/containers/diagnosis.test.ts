@@ -8,8 +8,9 @@ const REAL = {
     "aarch64-binfmt-P: Could not open '/lib/ld-linux-aarch64.so.1': No such file or directory",
   qemuSegv: 'qemu: uncaught target signal 11 (Segmentation fault) - core dumped',
   noSuchFile: 'exec /app: no such file or directory',
-  // glibc 2.36 elf/dl-hwcaps / sysdeps/x86/dl-prop.h wording.
-  isaLevel: 'Fatal glibc error: CPU does not support x86-64-v2',
+  // glibc 2.36's loader on a CPU without the level a binary's GNU property note asks for.
+  isaLevel: './app: CPU ISA level is lower than required',
+  isaLevelStatic: 'Fatal glibc error: CPU does not support x86-64-v2',
 };
 
 const base: DiagnosisInput = {
@@ -59,8 +60,9 @@ describe('diagnose', () => {
       lastLines: [REAL.isaLevel],
     });
     expect(d).toMatchObject({ kind: 'cpu-level' });
-    expect(d!.cause).toContain('x86-64-v2');
     expect(d!.fix).toContain('QEMU_CPU=max');
+    const named = diagnose({ ...base, lastLines: [REAL.isaLevelStatic] });
+    expect(named!.cause).toContain('x86-64-v2');
   });
 
   it('calls an uncaught target signal an emulator problem', () => {
