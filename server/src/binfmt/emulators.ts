@@ -72,17 +72,14 @@ export class EmulatorsService {
 
   async read(): Promise<Emulators> {
     const fs = this.o.fs;
-    const [mounted, globallyEnabled, live, persisted, installations] = await Promise.all([
+    const [mounted, globallyEnabled, persisted, installations] = await Promise.all([
       fs.isMounted(),
       fs.globallyEnabled(),
-      this.liveEntries(),
       this.persisted(),
       discoverInstallations(this.o.discovery ?? DEFAULT_DISCOVERY),
     ]);
-    const entries = await Promise.all(
-      live.map((e) => this.describe(e, persisted.get(e.name) ?? null)),
-    );
-    const liveNames = new Set(live.map((e) => e.name));
+    const entries = await this.describeLive(persisted);
+    const liveNames = new Set(entries.map((e) => e.name));
     const persistedOnly: PersistedOnlyEntry[] = [...persisted.entries()]
       .filter(([name]) => !liveNames.has(name))
       .map(([name, p]) => ({
@@ -119,12 +116,17 @@ export class EmulatorsService {
 
   /** How this host would run each platform now: natively, through a handler, or not at all. */
   async runBadges(): Promise<(platform: string) => RunBadge> {
-    const state = await this.read();
+    // Only the live entries matter here: no binfmt.d, no installation discovery.
+    return this.badgesFrom(await this.describeLive(new Map()));
+  }
+
+  /** The badge function for entries already read (e.g. from read()). */
+  badgesFrom(entries: EmulatorEntry[]): (platform: string) => RunBadge {
     return (platform) => {
       const arch = archForPlatform(platform);
       const p = arch?.platform ?? platform;
       if (this.nativePlatforms.includes(p)) return { run: 'native', emulatedBy: null };
-      const ready = state.entries.find((e) => e.platform === p && e.verdict === 'container-ready');
+      const ready = entries.find((e) => e.platform === p && e.verdict === 'container-ready');
       return ready
         ? { run: 'emulated', emulatedBy: ready.name }
         : { run: 'unavailable', emulatedBy: null };
@@ -132,6 +134,17 @@ export class EmulatorsService {
   }
 
   async register(req: RegisterRequest): Promise<{ name: string }> {
+    return this.registerWith(
+      req,
+      await discoverInstallations(this.o.discovery ?? DEFAULT_DISCOVERY),
+    );
+  }
+
+  /** register() with the installations already discovered (registerAll scans once). */
+  private async registerWith(
+    req: RegisterRequest,
+    discovered: QemuInstallation[],
+  ): Promise<{ name: string }> {
     const arch = archForPlatform(req.platform);
     if (!arch?.platform)
       throw badRequest(
@@ -142,9 +155,7 @@ export class EmulatorsService {
         `${arch.platform} is this host's own architecture: a handler for it would send every native binary through qemu.`,
       );
     }
-    const installations = (
-      await discoverInstallations(this.o.discovery ?? DEFAULT_DISCOVERY)
-    ).filter((i) => i.platform === arch.platform);
+    const installations = discovered.filter((i) => i.platform === arch.platform);
     const inst = installations.find((i) => i.path === req.interpreter);
     if (!inst) {
       throw badRequest(
@@ -203,11 +214,10 @@ export class EmulatorsService {
         });
         continue;
       }
-      const { name } = await this.register({
-        platform: p.platform,
-        interpreter: inst.path,
-        flags: inst.defaultFlags,
-      });
+      const { name } = await this.registerWith(
+        { platform: p.platform, interpreter: inst.path, flags: inst.defaultFlags },
+        state.installations,
+      );
       result.registered.push(name);
     }
     return result;
@@ -373,6 +383,11 @@ export class EmulatorsService {
       }
     }
     return byName;
+  }
+
+  private async describeLive(persisted: Map<string, Persisted>): Promise<EmulatorEntry[]> {
+    const live = await this.liveEntries();
+    return Promise.all(live.map((e) => this.describe(e, persisted.get(e.name) ?? null)));
   }
 
   private async describe(e: LiveEntry, persisted: Persisted | null): Promise<EmulatorEntry> {

@@ -126,7 +126,6 @@ export class ContainersService {
   /** Pulls the image for the platform when it is not local, checks its architecture, runs it. */
   async run(req: RunRequest): Promise<ContainerSummary> {
     const ref = parseRef(req.image);
-    if (!ref.tag && !ref.digest) ref.tag = 'latest';
     const platform = normalizePlatform(req.platform);
     let imageId = await this.images.findLocal(ref, platform);
     if (!imageId) {
@@ -172,7 +171,7 @@ export class ContainersService {
 
   async presets(): Promise<Preset[]> {
     const state = await this.emulators.read();
-    const badge = await this.emulators.runBadges();
+    const badge = this.emulators.badgesFrom(state.entries);
     const emulated = state.summary.containers.map((platform) => ({ platform, ...badge(platform) }));
     const native = { platform: state.hostPlatform, ...badge(state.hostPlatform) };
     return this.presetDefs.map((p) => ({ ...p, platforms: [...emulated, native] }));

@@ -4,6 +4,7 @@
  * matches the words the kernel, runc, qemu or glibc really print (see the tests).
  */
 import type { Diagnosis, RunBadge } from '@archdeck/shared';
+import { archSuffix } from '../images/arch-tag.js';
 
 export interface DiagnosisInput {
   exitCode: number | null;
@@ -29,7 +30,7 @@ export function diagnose(d: DiagnosisInput): Diagnosis | null {
   const text = d.lastLines.join('\n');
   const platform = d.imagePlatform;
 
-  if (d.requestedPlatform && archOf(d.requestedPlatform) !== archOf(platform)) {
+  if (d.requestedPlatform && archSuffix(d.requestedPlatform) !== archSuffix(platform)) {
     return {
       kind: 'arch-mismatch',
       title: 'The image is not for the platform asked for',
@@ -83,9 +84,4 @@ export function diagnose(d: DiagnosisInput): Diagnosis | null {
     };
   }
   return null;
-}
-
-function archOf(platform: string): string {
-  const [, arch = '', variant] = platform.split('/');
-  return variant && !(arch === 'arm64' && variant === 'v8') ? `${arch}/${variant}` : arch;
 }

@@ -20,7 +20,7 @@
 import type Docker from 'dockerode';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { AppError } from '../lib/errors.js';
+import type { WithAbort } from './engine.js';
 import { engineError } from './images.js';
 
 /** podman's poll interval, which it also waits after a container died before cutting. */
@@ -46,19 +46,6 @@ interface CompatState {
   HostConfig?: { AutoRemove?: boolean };
 }
 
-/**
- * HACK: while podman removes a container (at exit, for `--rm`) its API answers 500 "container
- * <id> does not exist in database: no such container" instead of 404
- * (https://github.com/containers/podman/issues/17341).
- */
-function containerError(err: unknown, id: string): AppError {
-  const e = err as { statusCode?: number; json?: { message?: string }; message?: string };
-  const gone = e.statusCode === 500 && /no such container/.test(e.json?.message ?? e.message ?? '');
-  return engineError(gone ? { ...e, statusCode: 404 } : err, `container ${id}`);
-}
-
-type WithAbort<T> = (opts: { abortSignal?: AbortSignal }) => Promise<T>;
-
 export async function inspectForLogs(
   docker: Docker,
   id: string,
@@ -72,7 +59,7 @@ export async function inspectForLogs(
       abortSignal: signal,
     });
   } catch (err) {
-    throw containerError(err, id);
+    throw engineError(err, `container ${id}`);
   }
   const running = c.State?.Running === true;
   const neverRan = c.State?.Status === 'created' || c.State?.Status === 'configured';
@@ -121,7 +108,7 @@ export function openLogs(docker: Docker, id: string, opts: LogsOptions): Promise
         statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
       },
       (err, res) => {
-        if (err) return reject(containerError(err, id));
+        if (err) return reject(engineError(err, `container ${id}`));
         const stream = res as IncomingMessage;
         // The request's signal only covers the request; the response needs its own.
         const cut = () => stream.destroy();
@@ -142,6 +129,6 @@ export async function waitExit(docker: Docker, id: string, signal: AbortSignal):
     };
     return res.StatusCode ?? 0;
   } catch (err) {
-    throw containerError(err, id);
+    throw engineError(err, `container ${id}`);
   }
 }

@@ -121,7 +121,8 @@ export async function createAndStart(docker: Docker, spec: CreateSpec): Promise<
     await container.start();
   } catch (err) {
     throw new AppError(
-      500 <= ((err as { statusCode?: number }).statusCode ?? 500) ? 502 : 400,
+      // podman's 4xx are the request's fault; anything else is the engine's.
+      ((err as { statusCode?: number }).statusCode ?? 500) >= 500 ? 502 : 400,
       'start_failed',
       `The container was created but did not start: ${(err as { json?: { message?: string } }).json?.message ?? (err as Error).message}`,
       { id: container.id },

@@ -242,7 +242,8 @@ export class Engine {
   }
 }
 
-type WithAbort<T> = (opts: { abortSignal: AbortSignal }) => Promise<T>;
+/** dockerode methods accept { abortSignal } at run time; @types/dockerode omits the argument. */
+export type WithAbort<T> = (opts: { abortSignal?: AbortSignal }) => Promise<T>;
 
 async function readInfo(docker: Docker, abortSignal: AbortSignal): Promise<ServiceInfo> {
   // dockerode's info()/version() accept { abortSignal }; @types/dockerode omits the argument.

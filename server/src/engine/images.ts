@@ -227,7 +227,11 @@ export function engineError(err: unknown, what: string): AppError {
     message?: string;
   };
   const message = e.json?.message ?? e.message ?? String(err);
-  switch (e.statusCode) {
+  // HACK: while podman removes a container (at exit, for `--rm`) its API answers 500
+  // "… does not exist in database: no such container" instead of 404
+  // (https://github.com/containers/podman/issues/17341).
+  const gone = e.statusCode === 500 && /no such container/.test(message);
+  switch (gone ? 404 : e.statusCode) {
     case 404:
       return new AppError(404, 'not_found', `No such ${what}.`);
     case 409:

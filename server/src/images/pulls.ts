@@ -36,9 +36,12 @@ interface ProgressMessage {
   errorDetail?: { message?: string };
 }
 
+/** A reference from a request; a missing tag means `latest`, as podman reads it. */
 export function parseRef(input: string): ImageReference {
   try {
-    return parseReference(input.trim());
+    const ref = parseReference(input.trim());
+    if (!ref.tag && !ref.digest) ref.tag = 'latest';
+    return ref;
   } catch (err) {
     if (err instanceof RefError) throw badRequest(`Invalid image reference: ${err.message}`);
     throw err;
@@ -116,7 +119,6 @@ export class PullManager {
   /** Starts a pull, or returns the running one for the same reference and platform. */
   start(refInput: string, platformInput: string): PullJob {
     const ref = parseRef(refInput);
-    if (!ref.tag && !ref.digest) ref.tag = 'latest';
     const platform = normalizePlatform(platformInput);
     const canonical = formatReference(ref);
     for (const job of this.jobs.values()) {

@@ -41,7 +41,6 @@ const registry: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const ref = parseRef(request.query.ref);
-      if (!ref.tag && !ref.digest) ref.tag = 'latest';
       // Read on every request: registries.conf may change, and it is small.
       const conf = await readFile(app.config.registriesConf, 'utf8').catch(() => '');
       let remote;

@@ -5,11 +5,11 @@ import { Play, RotateCw, Square, Trash2, Zap } from 'lucide-react';
 import { Button } from '@/components/button';
 import { ConfirmPanel, useConfirmStep } from '@/components/confirm-step';
 import { ErrorNotice } from '@/components/error-notice';
-import { useContainerActions } from '../api/container-action';
+import { useContainerActions, type ContainerAction } from '../api/container-action';
 import { useRemoveContainer } from '../api/remove-container';
 import { containerName } from './labels';
 
-type Action = 'start' | 'stop' | 'restart' | 'kill' | 'remove';
+type Action = ContainerAction | 'remove';
 
 const LIVE: ContainerState[] = ['running', 'restarting', 'paused'];
 

@@ -5,6 +5,7 @@ import { TriangleAlert } from 'lucide-react';
 import { Badge } from '@/components/badge';
 import { Button } from '@/components/button';
 import { Dialog } from '@/components/dialog';
+import { dialogFooterClass, monoInputClass } from '@/components/form';
 import { useRegisterEmulator } from '../api/register-emulator';
 import { ActionError } from './action-error';
 import { platformStateBadge } from './labels';
@@ -53,9 +54,6 @@ function initialFlags(installation: QemuInstallation | undefined): Set<FlagLette
   }
   return letters;
 }
-
-const inputClass =
-  'mt-1.5 block w-full rounded-lg border border-line bg-canvas px-3 py-2 text-sm outline-none focus:border-zinc-500 focus:ring-2 focus:ring-zinc-500/30';
 
 export function RegisterDialog({
   emulators,
@@ -219,7 +217,7 @@ export function RegisterDialog({
             onChange={(event) => chooseInterpreter(event.target.value)}
             aria-describedby={ids.interpreterHint}
             data-testid="register-interpreter"
-            className={clsx(inputClass, 'font-mono')}
+            className={monoInputClass}
           >
             {installations.length === 0 && <option value="">none installed</option>}
             {installations.map((i) => (
@@ -294,7 +292,7 @@ export function RegisterDialog({
             autoComplete="off"
             aria-describedby={ids.nameHint}
             data-testid="register-name"
-            className={clsx(inputClass, 'font-mono')}
+            className={monoInputClass}
           />
           <p id={ids.nameHint} className="mt-1.5 text-xs text-muted">
             The file name under binfmt_misc. Letters, digits and <code>_ . + -</code>; leave empty
@@ -313,7 +311,7 @@ export function RegisterDialog({
           </div>
         )}
 
-        <div className="sticky -bottom-5 -mx-6 -mb-5 flex justify-end gap-2 border-t border-line bg-surface px-6 py-4">
+        <div className={dialogFooterClass}>
           <Button onClick={onClose}>Cancel</Button>
           <Button
             type="submit"
