@@ -4,7 +4,13 @@
  * parseRegisterLine accepts what fs/binfmt_misc.c create_entry() accepts; formatRegisterLine
  * writes only lines that are also safe to show and to store.
  */
-import { BINPRM_BUF_SIZE, FLAG_INFO, type ParsedEntry } from './entry.js';
+import {
+  BINPRM_BUF_SIZE,
+  FLAG_INFO,
+  FLAG_ORDER,
+  inKernelOrder,
+  type ParsedEntry,
+} from './entry.js';
 
 export interface RegisterLine {
   name: string;
@@ -170,7 +176,7 @@ export function parseRegisterLine(line: string): RegisterLine {
   const flags = line.slice(pos).replace(/\n$/, '');
   const unknown = [...flags].find((letter) => !Object.hasOwn(FLAG_INFO, letter));
   if (unknown !== undefined) {
-    throw new RegisterLineError(`${quote(unknown)} is not a flag (P, O, C, F)`);
+    throw new RegisterLineError(`${quote(unknown)} is not a flag (${FLAG_ORDER.join(', ')})`);
   }
   return { name, type, offset, magic, mask, interpreter, flags };
 }
@@ -198,7 +204,9 @@ export function formatRegisterLine(l: RegisterLine): string {
     new Set(letters).size !== letters.length ||
     letters.some((f) => !Object.hasOwn(FLAG_INFO, f))
   ) {
-    throw new RegisterLineError(`the flags ${quote(l.flags)} are not distinct letters from POCF`);
+    throw new RegisterLineError(
+      `the flags ${quote(l.flags)} are not distinct letters from ${FLAG_ORDER.join('')}`,
+    );
   }
 
   let fields: string;
@@ -273,7 +281,7 @@ export function parseConfFile(text: string): { lines: RegisterLine[]; errors: st
 function effectiveFlags(flags: string): string {
   const set = new Set(flags);
   if (set.has('C')) set.add('O');
-  return [...'POCF'].filter((letter) => set.has(letter)).join('');
+  return inKernelOrder(set).join('');
 }
 
 /**

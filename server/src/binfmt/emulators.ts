@@ -23,6 +23,7 @@ import { needsRoot, type BinfmtFs, type EntryControl } from './binfmt-fs.js';
 import {
   decodeFlags,
   identFromMagic,
+  inKernelOrder,
   matchesBinary,
   parseEntry,
   type ParsedEntry,
@@ -337,7 +338,7 @@ export class EmulatorsService {
       );
     }
     // The kernel's own canonical order, so the entry file reads back the same.
-    return ['P', 'O', 'C', 'F'].filter((f) => flags.includes(f)).join('');
+    return inKernelOrder(flags).join('');
   }
 
   private ociPlatforms(): string[] {

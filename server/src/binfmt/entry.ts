@@ -10,7 +10,7 @@ export interface ParsedEntry {
   enabled: boolean;
   type: 'magic' | 'extension';
   interpreter: string;
-  /** The flag letters as the kernel prints them: a subset of POCF, in that order. */
+  /** The flag letters as the kernel prints them: FLAG_ORDER letters, each once, in that order. */
   flags: string;
   /** Always 0 for an extension entry. */
   offset: number;
@@ -62,8 +62,10 @@ export function parseEntry(text: string): ParsedEntry {
   const interpreter = values.get('interpreter');
   if (!interpreter) throw new EntryParseError('no interpreter');
   const flags = values.get('flags:');
-  if (flags === undefined || !/^P?O?C?F?$/.test(flags)) {
-    throw new EntryParseError(`flags should be letters from POCF, found ${quote(flags)}`);
+  if (flags === undefined || inKernelOrder(flags).join('') !== flags) {
+    throw new EntryParseError(
+      `flags should be letters from ${FLAG_ORDER.join('')}, found ${quote(flags)}`,
+    );
   }
   const enabled = status === 'enabled';
 
@@ -108,7 +110,17 @@ export function parseEntry(text: string): ParsedEntry {
   return { enabled, type: 'magic', interpreter, flags, offset, magic, mask, extension: null };
 }
 
-export const FLAG_INFO: Record<'P' | 'O' | 'C' | 'F', FlagInfo> = {
+/** The flag letters in the order fs/binfmt_misc.c entry_status() prints them. */
+export const FLAG_ORDER = ['P', 'O', 'C', 'F'] as const;
+export type FlagLetter = (typeof FLAG_ORDER)[number];
+
+/** The flag letters among `letters`, each once, in the kernel's order; other letters are dropped. */
+export function inKernelOrder(letters: Iterable<string>): FlagLetter[] {
+  const present = new Set(letters);
+  return FLAG_ORDER.filter((l) => present.has(l));
+}
+
+export const FLAG_INFO: Record<FlagLetter, FlagInfo> = {
   P: {
     letter: 'P',
     name: 'preserve-argv0',
@@ -143,7 +155,7 @@ export const FLAG_INFO: Record<'P' | 'O' | 'C' | 'F', FlagInfo> = {
 
 /** The flags' meanings in the kernel's order; letters it does not know are left out. */
 export function decodeFlags(flags: string): FlagInfo[] {
-  return (['P', 'O', 'C', 'F'] as const).filter((l) => flags.includes(l)).map((l) => FLAG_INFO[l]);
+  return inKernelOrder(flags).map((l) => FLAG_INFO[l]);
 }
 
 const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);

@@ -12,10 +12,11 @@ import type {
 import type { Engine } from '../engine/engine.js';
 import {
   containerAction,
-  createAndStart,
+  createContainer,
   inspectContainer,
   listContainers,
   removeContainer,
+  startCreated,
   PLATFORM_LABEL,
   type EngineContainer,
 } from '../engine/containers.js';
@@ -29,6 +30,7 @@ import { diagnose } from './diagnosis.js';
 import { openLogs } from '../engine/container-logs.js';
 import { LogDemuxer } from '../engine/log-frames.js';
 import type { LogLine } from '@archdeck/shared';
+import type { LaunchOutputs } from './launch-output.js';
 
 /** How many of the last log lines the diagnosis looks at. */
 const DIAGNOSIS_LINES = 50;
@@ -50,6 +52,7 @@ export class ContainersService {
     private readonly pulls: PullManager,
     private readonly emulators: EmulatorsService,
     private readonly presetDefs: PresetDef[],
+    readonly launches: LaunchOutputs,
   ) {}
 
   async list(): Promise<ContainerSummary[]> {
@@ -147,16 +150,27 @@ export class ContainersService {
         `${req.image} for ${platform} resolved to an image whose config says ${actual}; refusing to run it as ${platform}.`,
       );
     }
-    const id = await createAndStart(this.engine.client(), {
+    const docker = this.engine.client();
+    const tty = req.tty ?? false;
+    const id = await createContainer(docker, {
       imageId,
       imageRef: req.image,
       platform,
       cmd: req.cmd,
       env: req.env,
       name: req.name,
-      tty: req.tty ?? false,
+      tty,
       autoRemove: req.autoRemove ?? false,
     });
+    // Its output is read from before the start, so the first line shows the moment it is
+    // written; without that (attach refused), the logs route reads podman's log as for any.
+    await this.launches.attach(id, tty).catch(() => undefined);
+    try {
+      await startCreated(docker, id);
+    } catch (err) {
+      this.launches.detach(id);
+      throw err;
+    }
     // An auto-removed container may already be gone; the list and events tell the rest.
     return this.get(id).catch(() => this.placeholder(id, req, platform, imageId));
   }

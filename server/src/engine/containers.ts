@@ -93,10 +93,10 @@ function statusText(state: string, exitCode: number | undefined): string {
   return state.charAt(0).toUpperCase() + state.slice(1);
 }
 
-export async function createAndStart(docker: Docker, spec: CreateSpec): Promise<string> {
-  let container;
+/** Creates the container without starting it; returns its id. */
+export async function createContainer(docker: Docker, spec: CreateSpec): Promise<string> {
   try {
-    container = await docker.createContainer({
+    const container = await docker.createContainer({
       name: spec.name,
       Image: spec.imageId,
       Cmd: spec.cmd,
@@ -114,21 +114,25 @@ export async function createAndStart(docker: Docker, spec: CreateSpec): Promise<
       // container hangs after "qemu: uncaught target signal" instead of exiting.
       HostConfig: { AutoRemove: spec.autoRemove, Init: true },
     });
+    return container.id;
   } catch (err) {
     throw engineError(err, `container ${spec.name ?? ''}`.trim());
   }
+}
+
+/** Starts a container just created; failing, says so (the container is left for the user). */
+export async function startCreated(docker: Docker, id: string): Promise<void> {
   try {
-    await container.start();
+    await docker.getContainer(id).start();
   } catch (err) {
     throw new AppError(
       // podman's 4xx are the request's fault; anything else is the engine's.
       ((err as { statusCode?: number }).statusCode ?? 500) >= 500 ? 502 : 400,
       'start_failed',
       `The container was created but did not start: ${(err as { json?: { message?: string } }).json?.message ?? (err as Error).message}`,
-      { id: container.id },
+      { id },
     );
   }
-  return container.id;
 }
 
 /** Podman answers 304 for start-on-running and stop-on-stopped; that is success here. */

@@ -6,6 +6,7 @@ import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../lib/errors.js';
+import { attachContainer } from './container-attach.js';
 import { inspectForLogs } from './container-logs.js';
 import { engineError } from './images.js';
 
@@ -124,27 +125,7 @@ async function openExec(docker: Docker, spec: TerminalSpec): Promise<TerminalPro
 
 async function openAttach(docker: Docker, spec: TerminalSpec): Promise<TerminalProcess> {
   const container = docker.getContainer(spec.containerId);
-  let stream: Duplex;
-  try {
-    // HACK: dockerode's attach() sends its options as a JSON request body as well as the
-    // query; podman hands that body to the container's stdin, so the shell would read
-    // `{"stream":true,…}` as typed input. Dial it with the query only and no body.
-    stream = await new Promise<Duplex>((resolve, reject) => {
-      docker.modem.dial(
-        {
-          path: `/containers/${encodeURIComponent(spec.containerId)}/attach?stream=1&stdin=1&stdout=1&stderr=1`,
-          method: 'POST',
-          isStream: true,
-          // No body and an ended request: stdin flows through the upgraded socket instead.
-          hijack: true,
-          statusCodes: { 101: true, 200: true, 404: 'no such container', 500: 'server error' },
-        },
-        (err: unknown, res: unknown) => (err ? reject(err) : resolve(res as Duplex)),
-      );
-    });
-  } catch (err) {
-    throw engineError(err, `container ${spec.containerId}`);
-  }
+  const stream = await attachContainer(docker, spec.containerId, { stdin: true });
   const proc: TerminalProcess = {
     stream,
     resize: async (cols, rows) => {

@@ -5,20 +5,15 @@
  * architecture of a reference stays listed and runnable side by side, and "run <ref> as
  * <arch>" can find the right one.
  */
+import { parsePlatform } from './platform.js';
 import { formatReference, type ImageReference } from './reference.js';
 
-export function platformParts(platform: string): {
-  os: string;
-  arch: string;
-  variant: string | null;
-} {
-  const [os = 'linux', arch = '', variant] = platform.split('/');
-  // OCI says arm64's only variant is v8; podman and registries often leave it out.
-  return { os, arch, variant: variant && !(arch === 'arm64' && variant === 'v8') ? variant : null };
-}
-
+/**
+ * `arch[-variant]` of a platform, arm64/v8 written as arm64. Also how archdeck compares two
+ * platforms: equal suffixes are the same image architecture (the os is not compared).
+ */
 export function archSuffix(platform: string): string {
-  const { arch, variant } = platformParts(platform);
+  const { arch, variant } = parsePlatform(platform);
   return variant ? `${arch}-${variant}` : arch;
 }
 

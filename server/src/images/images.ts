@@ -9,10 +9,13 @@ import type { EngineEvents } from '../engine/events.js';
 import { inspectImage, listImageIds, removeImage, type EngineImage } from '../engine/images.js';
 import type { EmulatorsService } from '../binfmt/emulators.js';
 import { archSuffix, archTagFor } from './arch-tag.js';
+import { formatPlatform } from './platform.js';
 import { formatReference, type ImageReference } from './reference.js';
 
+// Keeps arm64's v8 when the image config names it, unlike normalizePlatform and the registry
+// client: a local image's platform is shown as podman reports it. Comparisons use archSuffix.
 const platformString = (i: EngineImage) =>
-  [i.os, i.architecture, i.variant].filter(Boolean).join('/');
+  formatPlatform({ os: i.os, arch: i.architecture, variant: i.variant });
 
 /** Pulls record the platform they asked for; a config that disagrees is flagged. */
 export type RequestedPlatforms = Map<string, string>;

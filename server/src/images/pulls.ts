@@ -21,6 +21,7 @@ import {
   type ImageReference,
 } from './reference.js';
 import { archTagFor, archSuffix } from './arch-tag.js';
+import { canonicalVariant, formatPlatform, parsePlatform } from './platform.js';
 import type { ImagesService } from './images.js';
 
 const EMIT_INTERVAL_MS = 100;
@@ -48,17 +49,18 @@ export function parseRef(input: string): ImageReference {
   }
 }
 
-/** `linux/arm64/v8` → `linux/arm64`; unknown architectures are refused. */
+/**
+ * `linux/aarch64/v8` → `linux/arm64`: os and arch as binfmt/platforms.ts names them, the
+ * variant as requested, arm64's v8 dropped. Unknown platforms are refused. The variant keeps
+ * the request's case although archForPlatform accepted it lowercased, so `linux/arm/V7`
+ * stays `…/V7` and later compares unequal to an image's `v7`.
+ */
 export function normalizePlatform(platform: string): string {
-  const arch = archForPlatform(platform);
-  if (!arch?.platform)
+  const known = archForPlatform(platform)?.platform;
+  if (!known)
     throw badRequest(`Unknown platform "${platform}": use os/arch[/variant], e.g. linux/arm64.`);
-  const variant = platform.split('/')[2];
-  return variant &&
-    arch.platform.split('/').length === 2 &&
-    !(arch.platform === 'linux/arm64' && variant === 'v8')
-    ? `${arch.platform}/${variant}`
-    : arch.platform;
+  const { os, arch } = parsePlatform(known);
+  return formatPlatform({ os, arch, variant: canonicalVariant(arch, platform.split('/')[2]) });
 }
 
 class Job {

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { parse as parseToml } from 'smol-toml';
 import { formatReference, type ImageReference } from './reference.js';
+import { canonicalVariant } from './platform.js';
 
 export interface RemotePlatformEntry {
   os: string;
@@ -644,12 +645,8 @@ function contentType(headers: Headers): string {
 
 const stringOr = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
 
-function normaliseVariant(architecture: string, variant: unknown): string | null {
-  if (typeof variant !== 'string' || variant === '') return null;
-  // arm64 has only one variant; images differ in whether they spell it out.
-  if (architecture === 'arm64' && variant === 'v8') return null;
-  return variant;
-}
+const variantOf = (architecture: string, variant: unknown) =>
+  canonicalVariant(architecture, typeof variant === 'string' ? variant : null);
 
 function platformsOfIndex(doc: Record<string, unknown>, what: string): RemotePlatformEntry[] {
   if (!Array.isArray(doc.manifests)) {
@@ -672,7 +669,7 @@ function platformsOfIndex(doc: Record<string, unknown>, what: string): RemotePla
     platforms.push({
       os,
       architecture,
-      variant: normaliseVariant(architecture, m.platform.variant),
+      variant: variantOf(architecture, m.platform.variant),
       digest: m.digest,
       size: typeof m.size === 'number' && Number.isSafeInteger(m.size) ? m.size : 0,
       mediaType: stringOr(m.mediaType, ''),
@@ -724,7 +721,7 @@ async function platformOfManifest(
   return {
     os: image.os,
     architecture: image.architecture,
-    variant: normaliseVariant(image.architecture, image.variant),
+    variant: variantOf(image.architecture, image.variant),
     ...manifest,
   };
 }

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { ContainersService } from '../containers/containers.js';
+import { LaunchOutputs } from '../containers/launch-output.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,10 +10,19 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
+    const launches = new LaunchOutputs(app.engine);
     app.decorate(
       'containers',
-      new ContainersService(app.engine, app.images, app.pulls, app.emulators, app.config.presets),
+      new ContainersService(
+        app.engine,
+        app.images,
+        app.pulls,
+        app.emulators,
+        app.config.presets,
+        launches,
+      ),
     );
+    app.addHook('onClose', () => launches.close());
   },
   { name: 'containers', dependencies: ['images'] },
 );

@@ -300,6 +300,56 @@ describe('streams', () => {
   });
 });
 
+describe('a container the daemon launched (attached before its start)', () => {
+  it('follows it from the launch, so podman need not have a log at all', async () => {
+    // Without a log driver podman keeps no log: every line here came through the attach.
+    const c0 = await docker().createContainer({
+      name: `archdeck-logs-test-${process.pid}-${created.length}`,
+      Image: images['linux/arm64'],
+      Cmd: ['sh', '-c', 'echo first; uname -m >&2; seq 1 1000; sleep 1; printf last; exit 3'],
+      HostConfig: { LogConfig: { Type: 'none', Config: {} } },
+    });
+    created.push(c0.id);
+    await t.app.containers.launches.attach(c0.id, false);
+    await c0.start();
+    const c = await collect(c0.id, 'tail=1000000');
+    expect(c.lines.slice(0, 2)).toEqual([
+      { s: 'out', t: 'first' },
+      { s: 'err', t: 'aarch64' },
+    ]);
+    expect(texts(c).slice(2)).toEqual([...seqText(1000).split('\n').slice(0, -1), 'last']);
+    expect(c.end).toEqual({ exitCode: 3, running: false });
+    expect(t.app.containers.launches.get(c0.id)).toBeUndefined();
+  });
+
+  it("goes on with podman's follow from the same line when the launch is cut", async () => {
+    const res = await t.api({
+      method: 'POST',
+      url: '/api/containers',
+      // The app listens here on a port of its own, which the Host allowlist follows.
+      headers: { host: new URL(base).host },
+      payload: {
+        image: env.image,
+        platform: 'linux/amd64',
+        cmd: ['sh', '-c', 'seq 1 100000; sleep 2; seq 100001 200000; sleep 600'],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const { id } = res.json<{ id: string }>();
+    created.push(id);
+    let cutWhileOpen: boolean | null = null;
+    const c = await collect(id, 'tail=1000000', (c) => {
+      if (cutWhileOpen === null && c.lines.length >= 100_000) {
+        cutWhileOpen = t.app.containers.launches.get(id)?.state === 'open';
+        t.app.containers.launches.detach(id);
+      }
+      return c.lines.length >= 200_000;
+    });
+    expect(cutWhileOpen).toBe(true);
+    expectSeq(c, 200_000);
+  });
+});
+
 describe('a slow client', () => {
   it('stops podman while it does not read, and still gets every line', async () => {
     // 40 MB: more than the loopback TCP buffers between the client and the daemon can hold.

@@ -198,6 +198,8 @@ describe('terminal', () => {
   it('refuses a used, unknown or expired ticket', async () => {
     const { path } = await ticket();
     const term = await open(path, good());
+    // The exec starts after the upgrade; counted before it is ready, it would look like ours.
+    await expect.poll(() => term.events[0], { timeout: 30_000 }).toEqual({ type: 'ready' });
     const before = await execIds(containerId);
     await expect(open(path, good())).rejects.toMatchObject({ status: 403 });
     await expect(open('/api/terminal?ticket=nope', good())).rejects.toMatchObject({

@@ -30,7 +30,7 @@ export function useConfirmStep(onCancel?: () => void) {
   };
 }
 
-export type ConfirmStep = ReturnType<typeof useConfirmStep>;
+type ConfirmStep = ReturnType<typeof useConfirmStep>;
 
 /** The second step: says what goes, then does it or keeps it; `children` is what failed. */
 export function ConfirmPanel({

@@ -19,7 +19,7 @@ export const createPull = (body: PullRequest) => api.post<PullJob>('/api/pulls',
  * A pull's progress stream: `job` events with the whole job (at most ten a second), then one
  * `end` with the final job, after which the daemon closes the stream.
  */
-export const pullEventsUrl = (id: string) => `/api/pulls/${encodeURIComponent(id)}/events`;
+const pullEventsUrl = (id: string) => `/api/pulls/${encodeURIComponent(id)}/events`;
 
 function parseJob(data: string): PullJob | null {
   try {
@@ -39,7 +39,7 @@ function newer(streamed: PullJob, snapshot: PullJob): PullJob {
   return snapshot.current > streamed.current ? snapshot : streamed;
 }
 
-export interface PullProgressOptions {
+interface PullProgressOptions {
   /** false pauses following (the last known state stays). */
   live?: boolean;
   /** The stream said the job ended, with its final state. */

@@ -14,10 +14,10 @@ export const remotePlatformKeys = {
 };
 
 /** The platforms a registry offers for a reference, each with whether this host can run it. */
-export const getRemotePlatforms = (ref: string, signal?: AbortSignal) =>
+const getRemotePlatforms = (ref: string, signal?: AbortSignal) =>
   api.get<RemotePlatforms>(`/api/registry/platforms?ref=${encodeURIComponent(ref)}`, { signal });
 
-export const getRemotePlatformsQueryOptions = (ref: string) =>
+const getRemotePlatformsQueryOptions = (ref: string) =>
   queryOptions({
     queryKey: remotePlatformKeys.detail(ref),
     queryFn: ({ signal }) => getRemotePlatforms(ref, signal),

@@ -1,7 +1,7 @@
 import { useEffect, useEffectEvent, useState } from 'react';
 
 /** One handler per SSE `event:` name; it gets the event's `data` as the raw string. */
-export type EventSourceHandlers = Record<string, (data: string) => void>;
+type EventSourceHandlers = Record<string, (data: string) => void>;
 
 /**
  * `connecting`: opening, or lost and being retried by the browser. `closed`: not subscribed,
@@ -10,7 +10,7 @@ export type EventSourceHandlers = Record<string, (data: string) => void>;
  */
 export type EventSourceState = 'connecting' | 'open' | 'closed';
 
-export interface EventSourceOptions {
+interface EventSourceOptions {
   /**
    * The events after which the server ends the stream, e.g. `['end']`. EventSource would take
    * the server closing as a dropped connection and reconnect by itself, replaying the stream;

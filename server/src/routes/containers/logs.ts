@@ -19,6 +19,10 @@
  * container exits, so followed lines are held for HOLD_MS; when the container dies, the ones
  * received too late to be trusted are dropped and the rest of the log is read from the
  * history, skipping what was already sent.
+ *
+ * A container the daemon launched has its output read from before its start
+ * (containers/launch-output.ts): a follow of it is served from there, with no hold and no
+ * polling, for as long as the launch lasts, then goes on with podman's follow from that line.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger } from 'fastify';
@@ -38,6 +42,7 @@ import {
   type LogsTarget,
 } from '../../engine/container-logs.js';
 import { LogDemuxer, LogFrameError } from '../../engine/log-frames.js';
+import { lineCost, type LaunchOutput } from '../../containers/launch-output.js';
 import { AppError } from '../../lib/errors.js';
 import { openSse, type SseStream } from '../../lib/sse.js';
 
@@ -57,15 +62,13 @@ const HOLD_BYTES = 8 * 1024 * 1024;
 /** The most a tail keeps in memory; a longer tail is read in two passes instead. */
 const RING_BYTES = 16 * 1024 * 1024;
 
-/** What a held line costs in memory, roughly: its text and the object around it. */
-const lineCost = (line: LogLine) => line.t.length + 64;
-
 /** Collects lines into `lines` events and holds the reader back while the socket is full. */
 class Batcher {
   private lines: LogLine[] = [];
   private bytes = 0;
   private timer: NodeJS.Timeout | null = null;
   private full = false;
+  private sentAt = 0;
 
   constructor(private readonly sse: SseStream) {}
 
@@ -73,7 +76,9 @@ class Batcher {
     this.lines.push(line);
     this.bytes += lineCost(line);
     if (this.lines.length >= BATCH_LINES || this.bytes >= BATCH_BYTES) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
+    // The first lines after a quiet spell go out at once (with what else comes in this turn
+    // of the event loop): a batch only waits when one was sent less than BATCH_MS ago.
+    else this.timer ??= setTimeout(() => this.flush(), this.sentAt + BATCH_MS - Date.now());
   }
 
   flush(): void {
@@ -83,6 +88,7 @@ class Batcher {
     const lines = this.lines;
     this.lines = [];
     this.bytes = 0;
+    this.sentAt = Date.now();
     if (!this.sse.send('lines', { lines })) this.full = true;
   }
 
@@ -350,29 +356,82 @@ async function follow(r: Reader, sink: Sink, exited: Promise<void>): Promise<Fol
   return { state, untrusted: held.slice(head).map((h) => h.line) };
 }
 
+/**
+ * Serves a follow from a launch's output (see launch-output.ts), from the last `tail` lines on,
+ * while the launch lasts. Returns the position reached in the log and whether that was all of
+ * it (the container's output ended); otherwise podman's follow goes on from there.
+ */
+async function readLaunch(
+  launch: LaunchOutput,
+  tail: number,
+  batcher: Batcher,
+  signal: AbortSignal,
+): Promise<{ position: number; ended: boolean }> {
+  let position = Math.max(0, launch.total - tail);
+  for (;;) {
+    signal.throwIfAborted();
+    const lines = launch.read(position, BATCH_LINES);
+    // Fell behind what the launch keeps: podman has the lines.
+    if (lines === null) return { position, ended: false };
+    for (const line of lines) batcher.add(line);
+    position += lines.length;
+    await batcher.ready();
+    if (lines.length > 0) continue;
+    if (launch.state !== 'open') return { position, ended: launch.state === 'ended' };
+    await launch.changed(signal);
+  }
+}
+
+/** How the stream ends: the exit code once the container stopped. */
+async function endOf(r: Reader, gone: boolean): Promise<LogEnd> {
+  const now = gone
+    ? null
+    : await inspectForLogs(r.docker, r.id, r.signal).catch((err: unknown) => {
+        if (isGone(err)) return null;
+        throw err;
+      });
+  if (!now) return { exitCode: null, running: false };
+  if (now.running) return { exitCode: null, running: true };
+  const exitCode = await waitExit(r.docker, r.id, r.signal).catch(() => now.exitCode);
+  return { exitCode, running: false };
+}
+
 async function streamLogs(
   r: Reader,
   target: LogsTarget,
-  opts: { follow: boolean; tail: number; exited: Promise<void> },
+  opts: { follow: boolean; tail: number; exited: Promise<void>; launch: LaunchOutput | null },
   sse: SseStream,
 ): Promise<LogEnd> {
   const batcher = new Batcher(sse);
   try {
     // Not a follow when asked for one of a stopped container: podman's would lose lines.
     const following = opts.follow && target.running;
-    const ring = new TailRing(opts.tail);
-    await readHistory(r, ring, !following);
-    let position = ring.given;
-    if (ring.exact) {
-      await ring.sendTo(batcher);
+    const { launch } = opts;
+    let position: number;
+    if (following && launch?.holdsTail(opts.tail)) {
+      const read = await readLaunch(launch, opts.tail, batcher, r.signal);
+      position = read.position;
+      if (read.ended) {
+        batcher.flush();
+        const end = await endOf(r, false);
+        // Still running: its output ended some other way, and podman's follow takes over.
+        if (!end.running) return end;
+      }
     } else {
-      const sink = new Sink(batcher, Math.max(0, ring.given - opts.tail));
-      await readHistory(r, sink, !following);
-      position = sink.given;
-    }
-    if (!following) {
-      batcher.flush();
-      return { exitCode: target.exitCode, running: target.running };
+      const ring = new TailRing(opts.tail);
+      await readHistory(r, ring, !following);
+      position = ring.given;
+      if (ring.exact) {
+        await ring.sendTo(batcher);
+      } else {
+        const sink = new Sink(batcher, Math.max(0, ring.given - opts.tail));
+        await readHistory(r, sink, !following);
+        position = sink.given;
+      }
+      if (!following) {
+        batcher.flush();
+        return { exitCode: target.exitCode, running: target.running };
+      }
     }
     const followed = new Sink(batcher, position);
     const result = await follow(r, followed, opts.exited);
@@ -388,17 +447,7 @@ async function streamLogs(
       }
     }
     batcher.flush();
-    const now =
-      result.state === 'gone'
-        ? null
-        : await inspectForLogs(r.docker, r.id, r.signal).catch((err: unknown) => {
-            if (isGone(err)) return null;
-            throw err;
-          });
-    if (!now) return { exitCode: null, running: false };
-    if (now.running) return { exitCode: null, running: true };
-    const exitCode = await waitExit(r.docker, r.id, r.signal).catch(() => now.exitCode);
-    return { exitCode, running: false };
+    return await endOf(r, result.state === 'gone');
   } finally {
     batcher.dispose();
   }
@@ -469,6 +518,11 @@ const containerLogs: FastifyPluginAsyncTypebox = async (app) => {
               follow: request.query.follow ?? true,
               tail: request.query.tail ?? DEFAULT_TAIL,
               exited,
+              // A launch's output has neither timestamps nor a `since` to filter by.
+              launch:
+                reader.timestamps || reader.since !== undefined
+                  ? null
+                  : (app.containers.launches.get(target.id) ?? null),
             },
             sse,
           );

@@ -11,7 +11,7 @@ export type LogEntry =
   | { kind: 'end'; end: LogEnd; plain: string };
 
 /** What the end of the stream means, as the log view and the download say it. */
-export function endText(end: LogEnd): string {
+function endText(end: LogEnd): string {
   if (end.running) return 'The log stream ended; the container is still running.';
   return end.exitCode === null ? 'Exited' : `Exited with code ${end.exitCode}`;
 }

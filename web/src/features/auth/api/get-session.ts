@@ -4,7 +4,7 @@ import { api, isUnauthorized } from '@/lib/api-client';
 import { authKeys } from './query-keys';
 
 // A 401 here is an answer, not a failure: it is what decides to show the login prompt.
-export async function getSession(signal?: AbortSignal): Promise<Session> {
+async function getSession(signal?: AbortSignal): Promise<Session> {
   try {
     return await api.get<Session>('/api/session', { signal });
   } catch (error) {
@@ -13,7 +13,7 @@ export async function getSession(signal?: AbortSignal): Promise<Session> {
   }
 }
 
-export const getSessionQueryOptions = () =>
+const getSessionQueryOptions = () =>
   queryOptions({
     queryKey: authKeys.session,
     queryFn: ({ signal }) => getSession(signal),

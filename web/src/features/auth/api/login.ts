@@ -4,7 +4,7 @@ import { api } from '@/lib/api-client';
 import { authKeys } from './query-keys';
 
 /** Exchanges the daemon's token for its HttpOnly session cookie. */
-export const login = (body: SessionLogin) => api.post<Session>('/api/session', body);
+const login = (body: SessionLogin) => api.post<Session>('/api/session', body);
 
 export const useLogin = () => {
   const queryClient = useQueryClient();

@@ -5,10 +5,10 @@ import { containerKeys } from './query-keys';
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'kill';
 
 /** Idempotent: starting a running container or stopping a stopped one answers 204 too. */
-export const containerAction = ({ id, action }: { id: string; action: ContainerAction }) =>
+const containerAction = ({ id, action }: { id: string; action: ContainerAction }) =>
   api.post<void>(`/api/containers/${encodeURIComponent(id)}/${action}`);
 
-export const useContainerAction = () => {
+const useContainerAction = () => {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: containerAction,

@@ -7,8 +7,7 @@ import { containerKeys } from './query-keys';
  * Creates and starts a container. The daemon pulls the image first if it is missing, and then
  * answers only when that pull is done; the UI pulls beforehand itself to show progress.
  */
-export const createContainer = (body: RunRequest) =>
-  api.post<ContainerSummary>('/api/containers', body);
+const createContainer = (body: RunRequest) => api.post<ContainerSummary>('/api/containers', body);
 
 export const useCreateContainer = () => {
   const queryClient = useQueryClient();

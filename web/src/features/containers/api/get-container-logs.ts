@@ -17,7 +17,7 @@ const TAILS = [500, 5_000, 50_000, LOG_CAPACITY];
  * {exitCode, running} when the container stops, or one `failed` {code, message} when podman
  * fails mid-stream; the daemon closes the stream after either.
  */
-export const containerLogsUrl = (
+const containerLogsUrl = (
   id: string,
   { tail, timestamps }: { tail: number; timestamps: boolean },
 ) =>
@@ -53,7 +53,7 @@ const newSession = (tail: number, timestamps: boolean): LogSession => ({
   failure: null,
 });
 
-export interface ContainerLogs {
+interface ContainerLogs {
   store: LogStore;
   connection: EventSourceState;
   /** How the stream ended; null while it runs. */

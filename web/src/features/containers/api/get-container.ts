@@ -3,10 +3,10 @@ import type { ContainerSummary } from '@archdeck/shared';
 import { api } from '@/lib/api-client';
 import { containerKeys } from './query-keys';
 
-export const getContainer = (id: string, signal?: AbortSignal) =>
+const getContainer = (id: string, signal?: AbortSignal) =>
   api.get<ContainerSummary>(`/api/containers/${encodeURIComponent(id)}`, { signal });
 
-export const getContainerQueryOptions = (id: string) =>
+const getContainerQueryOptions = (id: string) =>
   queryOptions({
     queryKey: containerKeys.detail(id),
     queryFn: ({ signal }) => getContainer(id, signal),

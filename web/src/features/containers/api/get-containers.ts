@@ -4,11 +4,11 @@ import { api } from '@/lib/api-client';
 import { containerKeys } from './query-keys';
 
 /** Every container podman knows, running or not. */
-export const getContainers = (signal?: AbortSignal) =>
+const getContainers = (signal?: AbortSignal) =>
   api.get<ContainerSummary[]>('/api/containers', { signal });
 
 // No interval: podman's container events reach the app's event stream, which invalidates this.
-export const getContainersQueryOptions = () =>
+const getContainersQueryOptions = () =>
   queryOptions({
     queryKey: containerKeys.list(),
     queryFn: ({ signal }) => getContainers(signal),

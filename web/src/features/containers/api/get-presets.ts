@@ -4,9 +4,9 @@ import { api } from '@/lib/api-client';
 import { containerKeys } from './query-keys';
 
 /** Ready-made containers, each with the platforms this host can run it as (native last). */
-export const getPresets = (signal?: AbortSignal) => api.get<Preset[]>('/api/presets', { signal });
+const getPresets = (signal?: AbortSignal) => api.get<Preset[]>('/api/presets', { signal });
 
-export const getPresetsQueryOptions = () =>
+const getPresetsQueryOptions = () =>
   queryOptions({
     queryKey: containerKeys.presets(),
     queryFn: ({ signal }) => getPresets(signal),

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import { containerKeys } from './query-keys';
 
-export const removeContainer = (id: string) =>
+const removeContainer = (id: string) =>
   api.delete<void>(`/api/containers/${encodeURIComponent(id)}`);
 
 export const useRemoveContainer = () => {

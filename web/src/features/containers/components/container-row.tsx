@@ -12,7 +12,7 @@ import { ContainerStateLabel, ExitCode } from './container-state';
 import { commandLine, containerName } from './labels';
 
 /** Name, image, platform, state, created, actions: the confirm step spans them all. */
-export const CONTAINER_COLUMNS = 6;
+const CONTAINER_COLUMNS = 6;
 
 /** One container: its name opens its page; the actions act at once, remove asks first. */
 export function ContainerRow({ container }: { container: ContainerSummary }) {

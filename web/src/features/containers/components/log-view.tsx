@@ -10,17 +10,10 @@ import {
   type KeyboardEvent,
 } from 'react';
 import clsx from 'clsx';
-import {
-  ArrowDownToLine,
-  ChevronDown,
-  ChevronUp,
-  Download,
-  History,
-  Search,
-  X,
-} from 'lucide-react';
+import { ArrowDownToLine, ChevronDown, ChevronUp, Download, History } from 'lucide-react';
 import { Button } from '@/components/button';
 import { ErrorNotice } from '@/components/error-notice';
+import { SearchBox } from '@/components/search-box';
 import { LOG_CAPACITY, useContainerLogs } from '../api/get-container-logs';
 import { lowerBound, type LogStore } from '../log-store';
 import { DroppedMarker, LogRow, ROW_HEIGHT } from './log-row';
@@ -83,7 +76,6 @@ export function LogView({
     current: null,
   });
   const [query, setQuery] = useState('');
-  const searchId = useId();
   const statusId = useId();
 
   // A reopened stream (load older, timestamps, a restart) starts from its own top.
@@ -235,38 +227,18 @@ export function LogView({
     >
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-line px-3 py-2">
         <div className="flex items-center gap-1">
-          <div className="relative">
-            <label htmlFor={searchId} className="sr-only">
-              Search the logs
-            </label>
-            <Search
-              aria-hidden
-              className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-subtle"
-            />
-            <input
-              id={searchId}
-              type="search"
-              value={query}
-              onChange={(event) => setQuery(event.target.value)}
-              onKeyDown={onSearchKey}
-              placeholder="Search"
-              spellCheck={false}
-              autoComplete="off"
-              aria-describedby={needle ? statusId : undefined}
-              data-testid="log-search"
-              className="block w-56 rounded-lg border border-line bg-canvas py-1 pr-7 pl-8 text-sm outline-none placeholder:text-subtle focus:border-zinc-500 focus:ring-2 focus:ring-zinc-500/30 [&::-webkit-search-cancel-button]:hidden"
-            />
-            {query && (
-              <button
-                type="button"
-                onClick={() => setQuery('')}
-                aria-label="Clear the search"
-                className="absolute top-1/2 right-1.5 -translate-y-1/2 rounded p-1 text-subtle hover:text-fg focus-visible:outline-2 focus-visible:outline-zinc-500"
-              >
-                <X aria-hidden className="size-3.5" />
-              </button>
-            )}
-          </div>
+          <SearchBox
+            value={query}
+            onChange={setQuery}
+            onKeyDown={onSearchKey}
+            label="Search the logs"
+            clearLabel="Clear the search"
+            placeholder="Search"
+            aria-describedby={needle ? statusId : undefined}
+            data-testid="log-search"
+            placement="toolbar"
+            className="w-56"
+          />
           {needle && (
             <>
               <span

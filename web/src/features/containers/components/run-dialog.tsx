@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { RunRequest } from '@archdeck/shared';
 import { Play, TriangleAlert } from 'lucide-react';
 import { Button } from '@/components/button';
+import { Checkbox } from '@/components/checkbox';
 import { Dialog } from '@/components/dialog';
 import { dialogFooterClass, monoInputClass, submitOnEnter } from '@/components/form';
 import { ReferenceLookupFields } from '@/components/reference-lookup-fields';
@@ -49,40 +50,6 @@ function ArgvPreview({ argv, id }: { argv: string[]; id: string }) {
         ))}
       </ol>
     </div>
-  );
-}
-
-function Checkbox({
-  checked,
-  onChange,
-  label,
-  hint,
-  testId,
-}: {
-  checked: boolean;
-  onChange: (checked: boolean) => void;
-  label: string;
-  hint: string;
-  testId: string;
-}) {
-  const hintId = useId();
-  return (
-    <label className="flex cursor-pointer gap-2.5 text-sm">
-      <input
-        type="checkbox"
-        checked={checked}
-        onChange={(event) => onChange(event.target.checked)}
-        aria-describedby={hintId}
-        data-testid={testId}
-        className="mt-0.5 size-4 accent-zinc-900 dark:accent-zinc-100"
-      />
-      <span>
-        <span className="font-medium">{label}</span>
-        <span id={hintId} className="block text-xs text-muted">
-          {hint}
-        </span>
-      </span>
-    </label>
   );
 }
 
@@ -245,14 +212,14 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
             onChange={setTty}
             label="TTY"
             hint="A terminal: output is one stream, and many programs colour it."
-            testId="run-tty"
+            data-testid="run-tty"
           />
           <Checkbox
             checked={autoRemove}
             onChange={setAutoRemove}
             label="Remove when it exits"
             hint="Its logs go with it."
-            testId="run-auto-remove"
+            data-testid="run-auto-remove"
           />
         </div>
 

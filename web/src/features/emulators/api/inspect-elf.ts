@@ -6,8 +6,7 @@ import { api } from '@/lib/api-client';
 export const ELF_HEAD_BYTES = 1024 * 1024;
 
 /** Asks the daemon what the kernel would do if asked to execute this file. */
-export const inspectElf = (file: Blob) =>
-  api.post<ElfReport>('/api/elf', file.slice(0, ELF_HEAD_BYTES));
+const inspectElf = (file: Blob) => api.post<ElfReport>('/api/elf', file.slice(0, ELF_HEAD_BYTES));
 
 // A mutation rather than a query: each file is a one-off question, nothing to cache or refetch.
 export const useInspectElf = () => useMutation({ mutationFn: inspectElf });

@@ -4,7 +4,7 @@ import { api } from '@/lib/api-client';
 import { emulatorKeys } from './query-keys';
 
 /** Tests every native and container-ready platform that has a probe, one after another. */
-export const testAllEmulators = () => api.post<SmokeTestResult[]>('/api/emulators/test-all');
+const testAllEmulators = () => api.post<SmokeTestResult[]>('/api/emulators/test-all');
 
 export const useTestAllEmulators = () => {
   const queryClient = useQueryClient();

@@ -7,7 +7,7 @@ import { emulatorKeys } from './query-keys';
  * Runs the probe for one architecture (`arm64`, `ppc64le`, ...) in a FROM-scratch container.
  * A failed test is a result with `passed: false`; an error means it could not run at all.
  */
-export const testEmulator = (arch: string) =>
+const testEmulator = (arch: string) =>
   api.post<SmokeTestResult>(`/api/emulators/${encodeURIComponent(arch)}/test`);
 
 export const useTestEmulator = () => {

@@ -2,9 +2,7 @@ import type { EmulatorEntry } from '@archdeck/shared';
 import { HardDriveDownload, Trash2, Undo2 } from 'lucide-react';
 import { Button } from '@/components/button';
 import { ConfirmPanel, useConfirmStep } from '@/components/confirm-step';
-import { usePersistEmulator } from '../api/persist-emulator';
-import { useRemoveEmulator } from '../api/remove-emulator';
-import { useUnpersistEmulator } from '../api/unpersist-emulator';
+import { emulatorChanges, useEmulatorChange } from '../api/change-emulators';
 import { ActionError } from './action-error';
 
 /** Persist/unpersist and remove, each failure shown right under the buttons. */
@@ -15,9 +13,9 @@ export function EmulatorActions({
   entry: EmulatorEntry;
   lockReason: string | null;
 }) {
-  const persist = usePersistEmulator();
-  const unpersist = useUnpersistEmulator();
-  const remove = useRemoveEmulator();
+  const persist = useEmulatorChange(emulatorChanges.persist);
+  const unpersist = useEmulatorChange(emulatorChanges.unpersist);
+  const remove = useEmulatorChange(emulatorChanges.remove);
   const step = useConfirmStep();
 
   const persisted = entry.drift === 'both' || entry.drift === 'different';

@@ -4,8 +4,7 @@ import type { EmulatorEntry } from '@archdeck/shared';
 import { ChevronRight } from 'lucide-react';
 import { Badge } from '@/components/badge';
 import { Switch } from '@/components/switch';
-import { useDisableEmulator } from '../api/disable-emulator';
-import { useEnableEmulator } from '../api/enable-emulator';
+import { emulatorChanges, useEmulatorChange } from '../api/change-emulators';
 import { ActionError } from './action-error';
 import { EmulatorActions } from './emulator-actions';
 import { FlagChips } from './flag-chips';
@@ -75,8 +74,8 @@ export function EmulatorCard({
   lockReason: string | null;
 }) {
   const headingId = useId();
-  const enable = useEnableEmulator();
-  const disable = useDisableEmulator();
+  const enable = useEmulatorChange(emulatorChanges.enable);
+  const disable = useEmulatorChange(emulatorChanges.disable);
   const verdict = verdictBadge[entry.verdict];
   const drift = driftBadge(entry.drift, entry.persistedIn);
 

@@ -4,7 +4,7 @@ import { CircleAlert, Lock, TriangleAlert } from 'lucide-react';
 import { Badge, type Tone } from '@/components/badge';
 import { Button } from '@/components/button';
 import { CodeBlock } from '@/components/code-block';
-import { useMountBinfmt } from '../api/mount-binfmt';
+import { emulatorChanges, useEmulatorChange } from '../api/change-emulators';
 import { ActionError } from './action-error';
 
 function enabledChip(enabled: boolean | null): { tone: Tone; label: string } {
@@ -22,7 +22,7 @@ export function EmulatorsHeader({
   emulators: Emulators;
   actions: ReactNode;
 }) {
-  const mount = useMountBinfmt();
+  const mount = useEmulatorChange(emulatorChanges.mount);
   const notMountedId = useId();
   const disabledId = useId();
   const enabled = enabledChip(emulators.globallyEnabled);

@@ -6,8 +6,8 @@ import { Card } from '@/components/card';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorNotice } from '@/components/error-notice';
 import { Skeleton } from '@/components/spinner';
+import { emulatorChanges, useEmulatorChange } from '../api/change-emulators';
 import { useEmulators } from '../api/get-emulators';
-import { useRegisterAllEmulators } from '../api/register-all-emulators';
 import { ActionError } from './action-error';
 import { ElfInspector } from './elf-inspector';
 import { EmulatorCard } from './emulator-card';
@@ -35,7 +35,7 @@ function EmulatorsSkeleton() {
 
 export function EmulatorsPage() {
   const emulators = useEmulators();
-  const registerAll = useRegisterAllEmulators();
+  const registerAll = useEmulatorChange(emulatorChanges.registerAll);
   const [registering, setRegistering] = useState(false);
   const [registered, setRegistered] = useState<string | null>(null);
   const entriesHeadingId = useId();

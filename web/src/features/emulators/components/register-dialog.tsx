@@ -4,9 +4,10 @@ import type { Emulators, QemuInstallation } from '@archdeck/shared';
 import { TriangleAlert } from 'lucide-react';
 import { Badge } from '@/components/badge';
 import { Button } from '@/components/button';
+import { Checkbox } from '@/components/checkbox';
 import { Dialog } from '@/components/dialog';
 import { dialogFooterClass, monoInputClass } from '@/components/form';
-import { useRegisterEmulator } from '../api/register-emulator';
+import { emulatorChanges, useEmulatorChange } from '../api/change-emulators';
 import { ActionError } from './action-error';
 import { platformStateBadge } from './labels';
 
@@ -64,7 +65,7 @@ export function RegisterDialog({
   onClose: () => void;
   onRegistered: (name: string) => void;
 }) {
-  const register = useRegisterEmulator();
+  const register = useEmulatorChange(emulatorChanges.register);
   const candidates = emulators.platforms.filter((p) => p.state !== 'native');
   const installationsFor = (platform: string | null) =>
     emulators.installations.filter((i) => i.platform !== null && i.platform === platform);
@@ -238,20 +239,18 @@ export function RegisterDialog({
           <ul className="mt-1.5 grid overflow-hidden rounded-lg border border-line bg-line gap-px sm:grid-cols-2">
             {FLAGS.map((flag) => (
               <li key={flag.letter} className="bg-surface">
-                <label className="flex h-full cursor-pointer gap-3 px-3 py-2.5 hover:bg-sunken">
-                  <input
-                    type="checkbox"
-                    checked={flags.has(flag.letter)}
-                    onChange={(event) => toggleFlag(flag.letter, event.target.checked)}
-                    data-testid={`register-flag-${flag.letter}`}
-                    className="mt-0.5 accent-zinc-900 dark:accent-zinc-100"
-                  />
-                  <span className="min-w-0 text-sm">
-                    <span className="font-mono font-semibold">{flag.letter}</span>{' '}
-                    <span className="font-medium">{flag.name}</span>
-                    <span className="block text-xs text-muted">{flag.meaning}</span>
-                  </span>
-                </label>
+                <Checkbox
+                  checked={flags.has(flag.letter)}
+                  onChange={(on) => toggleFlag(flag.letter, on)}
+                  label={
+                    <>
+                      <span className="font-mono font-semibold">{flag.letter}</span> {flag.name}
+                    </>
+                  }
+                  hint={flag.meaning}
+                  data-testid={`register-flag-${flag.letter}`}
+                  className="h-full px-3 py-2.5 hover:bg-sunken"
+                />
               </li>
             ))}
           </ul>

@@ -3,7 +3,7 @@ import type { Health, PublicHealth } from '@archdeck/shared';
 import { api, ApiRequestError } from '@/lib/api-client';
 import { hostKeys } from './query-keys';
 
-export async function getHealth(signal?: AbortSignal): Promise<Health> {
+async function getHealth(signal?: AbortSignal): Promise<Health> {
   const body = await api.get<Health | PublicHealth>('/api/health', { signal });
   // Without a valid session the daemon still answers 200 with liveness only. Here that means
   // the session has ended, so it is reported like any other 401 and brings back the login.
@@ -17,7 +17,7 @@ export async function getHealth(signal?: AbortSignal): Promise<Health> {
 }
 
 // No refetch interval: the host changes rarely, and server events will invalidate this.
-export const getHealthQueryOptions = () =>
+const getHealthQueryOptions = () =>
   queryOptions({
     queryKey: hostKeys.health(),
     queryFn: ({ signal }) => getHealth(signal),

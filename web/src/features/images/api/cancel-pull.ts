@@ -3,7 +3,7 @@ import { api } from '@/lib/api-client';
 import { imageKeys } from './query-keys';
 
 /** Stops a running pull; its stream then ends with the job `cancelled`. */
-export const cancelPull = (id: string) => api.delete<void>(`/api/pulls/${encodeURIComponent(id)}`);
+const cancelPull = (id: string) => api.delete<void>(`/api/pulls/${encodeURIComponent(id)}`);
 
 export const useCancelPull = () => {
   const queryClient = useQueryClient();

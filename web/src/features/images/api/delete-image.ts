@@ -3,8 +3,7 @@ import { api } from '@/lib/api-client';
 import { imageKeys } from './query-keys';
 
 /** Removes a local image; the daemon answers 409 while a container uses it. */
-export const deleteImage = (id: string) =>
-  api.delete<void>(`/api/images/${encodeURIComponent(id)}`);
+const deleteImage = (id: string) => api.delete<void>(`/api/images/${encodeURIComponent(id)}`);
 
 export const useDeleteImage = () => {
   const queryClient = useQueryClient();

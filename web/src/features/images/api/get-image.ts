@@ -4,10 +4,10 @@ import { api } from '@/lib/api-client';
 import { imageKeys } from './query-keys';
 
 /** Everything skopeo knows about one local image, plus its run config and history. */
-export const getImage = (id: string, signal?: AbortSignal) =>
+const getImage = (id: string, signal?: AbortSignal) =>
   api.get<ImageDetail>(`/api/images/${encodeURIComponent(id)}`, { signal });
 
-export const getImageQueryOptions = (id: string) =>
+const getImageQueryOptions = (id: string) =>
   queryOptions({
     queryKey: imageKeys.detail(id),
     queryFn: ({ signal }) => getImage(id, signal),

@@ -3,11 +3,10 @@ import type { ImageSummary } from '@archdeck/shared';
 import { api } from '@/lib/api-client';
 import { imageKeys } from './query-keys';
 
-export const getImages = (signal?: AbortSignal) =>
-  api.get<ImageSummary[]>('/api/images', { signal });
+const getImages = (signal?: AbortSignal) => api.get<ImageSummary[]>('/api/images', { signal });
 
 // No interval: podman's image events reach the app's event stream, which invalidates this.
-export const getImagesQueryOptions = () =>
+const getImagesQueryOptions = () =>
   queryOptions({
     queryKey: imageKeys.list(),
     queryFn: ({ signal }) => getImages(signal),

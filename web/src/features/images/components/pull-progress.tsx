@@ -5,13 +5,13 @@ import { formatBytes } from '@/lib/format';
 import { pullStateTone } from './labels';
 
 /** 0..1 over the layers whose size is known; null while none is (the bar pulses). */
-export function pullFraction(job: PullJob): number | null {
+function pullFraction(job: PullJob): number | null {
   if (job.state === 'succeeded') return 1;
   if (job.total > 0) return job.current / job.total;
   return job.state === 'running' ? null : 0;
 }
 
-export function pullBytes(job: PullJob): string {
+function pullBytes(job: PullJob): string {
   if (job.total > 0) return `${formatBytes(job.current)} of ${formatBytes(job.total)}`;
   return job.state === 'running' ? 'Waiting for sizes…' : '';
 }

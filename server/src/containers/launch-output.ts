@@ -1,0 +1,154 @@
+/**
+ * The output of a container archdeck launches, read from before it starts.
+ *
+ * Why: podman serves `logs?follow=1` by polling the log file every 250 ms, and the logs route
+ * holds followed lines 300 ms more to learn of an exit first (engine/container-logs.ts), so a
+ * just-launched container's first line would show 300-550 ms late. Attaching before the start,
+ * as `podman run` does, gets every line the moment it is written. The lines are kept for the
+ * launch only: while the container runs, for at most WINDOW_MS and MAX_BYTES (the oldest are
+ * dropped past that). The logs route serves a follow from here while it can and goes on with
+ * podman's follow from the same position when the window closes or its reader falls behind.
+ */
+import type { Duplex } from 'node:stream';
+import type { LogLine } from '@archdeck/shared';
+import { attachContainer } from '../engine/container-attach.js';
+import type { Engine } from '../engine/engine.js';
+import { LogDemuxer } from '../engine/log-frames.js';
+
+/** How long a launch's output is read: the first minute is what a launch shows. */
+const WINDOW_MS = 60_000;
+/** What a launch keeps at most; readers further behind go on with podman's follow. */
+const MAX_BYTES = 8 * 1024 * 1024;
+
+/** What a kept line costs in memory, roughly: its text and the object around it. */
+export const lineCost = (line: LogLine) => line.t.length + 64;
+
+/**
+ * `open` while lines may still come; `ended` the container's output ended (it stopped), so the
+ * lines are all of its log; `cut` the window closed or the stream failed while it may still run.
+ */
+export type LaunchState = 'open' | 'ended' | 'cut';
+
+export class LaunchOutput {
+  state: LaunchState = 'open';
+  /** Where `lines[0]` is in the log: how many lines were dropped from the front. */
+  private base = 0;
+  private lines: LogLine[] = [];
+  private bytes = 0;
+  private wake: Array<() => void> = [];
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** How many lines the container has written so far. */
+  get total(): number {
+    return this.base + this.lines.length;
+  }
+
+  /** Whether the last `tail` lines are all still kept. */
+  holdsTail(tail: number): boolean {
+    return this.total - tail >= this.base || this.base === 0;
+  }
+
+  /** Up to `max` lines from `position` on; null when some of them were dropped already. */
+  read(position: number, max: number): LogLine[] | null {
+    if (position < this.base) return null;
+    const from = position - this.base;
+    return this.lines.slice(from, from + max);
+  }
+
+  /** Resolves on the next lines or state change, or when `signal` aborts. */
+  changed(signal: AbortSignal): Promise<void> {
+    if (this.state !== 'open' || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      signal.addEventListener('abort', done, { once: true });
+      this.wake.push(done);
+    });
+  }
+
+  push(lines: LogLine[]): void {
+    if (lines.length === 0) return;
+    for (const line of lines) {
+      this.lines.push(line);
+      this.bytes += lineCost(line);
+    }
+    let drop = 0;
+    while (this.bytes > this.maxBytes && drop < this.lines.length) {
+      this.bytes -= lineCost(this.lines[drop++]!);
+    }
+    if (drop > 0) {
+      this.lines = this.lines.slice(drop);
+      this.base += drop;
+    }
+    this.notify();
+  }
+
+  finish(state: Exclude<LaunchState, 'open'>): void {
+    if (this.state !== 'open') return;
+    this.state = state;
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = [];
+    for (const w of wake) w();
+  }
+}
+
+/** The launches whose output is being read, by full container id. */
+export class LaunchOutputs {
+  private readonly open = new Map<string, { output: LaunchOutput; stream: Duplex }>();
+
+  constructor(private readonly engine: Engine) {}
+
+  /** Attaches to a created container; call before starting it. */
+  async attach(id: string, tty: boolean): Promise<void> {
+    const stream = await attachContainer(this.engine.client(), id, { stdin: false });
+    const output = new LaunchOutput(MAX_BYTES);
+    const demux = new LogDemuxer({ tty });
+    const lines: LogLine[] = [];
+    const window = setTimeout(() => stop('cut'), WINDOW_MS);
+    const stop = (state: Exclude<LaunchState, 'open'>) => {
+      clearTimeout(window);
+      if (this.open.get(id)?.output === output) this.open.delete(id);
+      stream.destroy();
+      output.finish(state);
+    };
+    stream.on('data', (chunk: Buffer) => {
+      try {
+        demux.push(chunk, lines);
+      } catch {
+        // Not framed as expected: podman's log is the one to trust then.
+        stop('cut');
+      } finally {
+        output.push(lines.splice(0));
+      }
+    });
+    stream.once('end', () => {
+      demux.end(lines);
+      output.push(lines.splice(0));
+      stop('ended');
+    });
+    stream.once('error', () => stop('cut'));
+    stream.once('close', () => stop('cut'));
+    this.open.set(id, { output, stream });
+  }
+
+  /** The launch's output while it is being read. */
+  get(id: string): LaunchOutput | undefined {
+    return this.open.get(id)?.output;
+  }
+
+  /** Stops reading a launch (it did not start after all, or the daemon is stopping). */
+  detach(id: string): void {
+    this.open.get(id)?.stream.destroy();
+  }
+
+  close(): void {
+    for (const id of [...this.open.keys()]) this.detach(id);
+  }
+}
