@@ -162,6 +162,38 @@ describe('pulls', () => {
     expect(detail.history.length).toBeGreaterThan(0);
   });
 
+  it('with policy missing, answers a local image at once and pulls only what is not local', async () => {
+    const pullsBefore = (await t.api({ url: '/api/pulls' })).json() as PullJob[];
+    const local = await t.api({
+      method: 'POST',
+      url: '/api/pulls',
+      payload: { ref: `${env.image}-arm64`, platform: 'linux/aarch64', policy: 'missing' },
+    });
+    expect(local.statusCode).toBe(200);
+    expect(local.json()).toMatchObject({
+      state: 'succeeded',
+      platform: 'linux/arm64',
+      imageId: arm.imageId,
+      layers: [],
+    });
+    // Nothing was pulled, so there is no job to list.
+    expect((await t.api({ url: '/api/pulls' })).json()).toHaveLength(pullsBefore.length);
+
+    const absent = await t.api({
+      method: 'POST',
+      url: '/api/pulls',
+      payload: { ref: `${env.image}-arm64`, platform: 'linux/ppc64le', policy: 'missing' },
+    });
+    expect(absent.statusCode).toBe(202);
+    expect(absent.json()).toMatchObject({ state: 'running', platform: 'linux/ppc64le' });
+    const bad = await t.api({
+      method: 'POST',
+      url: '/api/pulls',
+      payload: { ref: env.image, platform: 'linux/arm64', policy: 'sometimes' },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('deletes an image that has several tags (its ref and its arch tag)', async () => {
     const before = (await images()).find((i) => i.id === s390x.imageId)!;
     expect(before.repoTags.length).toBeGreaterThan(1);

@@ -87,6 +87,12 @@ export const PullRequest = Type.Object(
   {
     ref: Type.String({ minLength: 1, maxLength: 512 }),
     platform: Type.String({ minLength: 3, maxLength: 64 }),
+    /**
+     * `always` (the default) asks the registry, as `podman pull` does; `missing` answers 200
+     * with a finished job at once when the image is local for that platform (`--pull=missing`),
+     * and pulls (202) only otherwise.
+     */
+    policy: Type.Optional(Type.Union([Type.Literal('always'), Type.Literal('missing')])),
   },
   { additionalProperties: false },
 );

@@ -51,16 +51,15 @@ export function parseRef(input: string): ImageReference {
 
 /**
  * `linux/aarch64/v8` → `linux/arm64`: os and arch as binfmt/platforms.ts names them, the
- * variant as requested, arm64's v8 dropped. Unknown platforms are refused. The variant keeps
- * the request's case although archForPlatform accepted it lowercased, so `linux/arm/V7`
- * stays `…/V7` and later compares unequal to an image's `v7`.
+ * variant as requested in lower case, arm64's v8 dropped. Unknown platforms are refused.
  */
 export function normalizePlatform(platform: string): string {
   const known = archForPlatform(platform)?.platform;
   if (!known)
     throw badRequest(`Unknown platform "${platform}": use os/arch[/variant], e.g. linux/arm64.`);
   const { os, arch } = parsePlatform(known);
-  return formatPlatform({ os, arch, variant: canonicalVariant(arch, platform.split('/')[2]) });
+  const variant = platform.split('/')[2]?.toLowerCase();
+  return formatPlatform({ os, arch, variant: canonicalVariant(arch, variant) });
 }
 
 class Job {
@@ -160,6 +159,32 @@ export class PullManager {
       );
     });
     return job.snapshot();
+  }
+
+  /**
+   * The image for this reference and platform when it is local already, as a pull that had
+   * nothing to do: finished, and not kept among the jobs (nothing happened to list).
+   */
+  async local(refInput: string, platformInput: string): Promise<PullJob | null> {
+    const ref = parseRef(refInput);
+    const platform = normalizePlatform(platformInput);
+    const imageId = await this.images.findLocal(ref, platform);
+    if (!imageId) return null;
+    const now = new Date().toISOString();
+    return {
+      id: randomUUID(),
+      ref: formatReference(ref),
+      platform,
+      state: 'succeeded',
+      layers: [],
+      current: 0,
+      total: 0,
+      startedAt: now,
+      finishedAt: now,
+      error: null,
+      imageId,
+      archTag: null,
+    };
   }
 
   /** Stops every running pull; the daemon is going away. */

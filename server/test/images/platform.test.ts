@@ -74,8 +74,8 @@ describe('normalizePlatform', () => {
     ['linux/ppc64le', 'linux/ppc64le'],
     ['linux/s390x', 'linux/s390x'],
     ['linux/riscv64', 'linux/riscv64'],
-    // The variant keeps the request's case (see normalizePlatform).
-    ['linux/arm/V7', 'linux/arm/V7'],
+    // Variants are lower case in every index: a request in capitals means the same one.
+    ['linux/arm/V7', 'linux/arm/v7'],
   ])('%s → %s', (input, expected) => {
     expect(normalizePlatform(input)).toBe(expected);
   });

@@ -8,9 +8,18 @@ const pulls: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/pulls',
-    { schema: { body: PullRequest, response: { 202: PullJob, 400: e400, 500: e500, 503: e503 } } },
-    async (request, reply) =>
-      reply.code(202).send(app.pulls.start(request.body.ref, request.body.platform)),
+    {
+      schema: {
+        body: PullRequest,
+        response: { 200: PullJob, 202: PullJob, 400: e400, 500: e500, 503: e503 },
+      },
+    },
+    async (request, reply) => {
+      const { ref, platform, policy } = request.body;
+      const local = policy === 'missing' ? await app.pulls.local(ref, platform) : null;
+      if (local) return reply.code(200).send(local);
+      return reply.code(202).send(app.pulls.start(ref, platform));
+    },
   );
 
   app.get('/api/pulls', { schema: { response: { 200: Type.Array(PullJob), 500: e500 } } }, () =>

@@ -15,10 +15,10 @@ interface Attempt {
 }
 
 /**
- * Running a container, the way the UI does it: pull the image for the platform first (the
- * daemon would, but silently, holding the request for as long as the pull takes), following
- * the pull's progress; then create and start the container; then open its page, where its
- * logs stream. Unmounting stops waiting; a pull already begun goes on in the daemon.
+ * Running a container, the way the UI does it: pull the image for the platform first unless it
+ * is local (the daemon would, but silently, holding the request for as long as the pull takes),
+ * following the pull's progress; then create and start the container; then open its page,
+ * where its logs stream. Unmounting stops waiting; a pull already begun goes on in the daemon.
  */
 export function useLaunch() {
   const navigate = useNavigate();
@@ -55,7 +55,8 @@ export function useLaunch() {
     create.reset();
     setAttempt({ request, job: null, pullFailure: null });
     startPull.mutate(
-      { ref: request.image, platform: request.platform },
+      // A local image is not pulled again: the daemon answers at once and the run follows.
+      { ref: request.image, platform: request.platform, policy: 'missing' },
       {
         onSuccess: (job) => {
           setAttempt((current) => (current?.request === request ? { ...current, job } : current));
