@@ -27,9 +27,8 @@ import { archSuffix } from '../images/arch-tag.js';
 import { AppError, notFound } from '../lib/errors.js';
 import type { PresetDef } from './presets.js';
 import { diagnose } from './diagnosis.js';
-import { openLogs } from '../engine/container-logs.js';
-import { LogDemuxer } from '../engine/log-frames.js';
-import type { LogLine } from '@archdeck/shared';
+import { inspectForLogs } from '../engine/container-logs.js';
+import { TailRing, readHistory } from './log-history.js';
 import type { LaunchOutputs } from './launch-output.js';
 
 /** How many of the last log lines the diagnosis looks at. */
@@ -97,33 +96,16 @@ export class ContainersService {
     });
   }
 
-  /** The tail of a stopped container's log, read as a stream and kept in a small ring. */
+  /** The last lines of a stopped container's log. */
   private async lastLines(c: EngineContainer): Promise<string[]> {
+    const docker = this.engine.client();
     const signal = AbortSignal.timeout(10_000);
-    const stream = await openLogs(this.engine.client(), c.id, {
-      follow: false,
-      timestamps: false,
-      signal,
-    });
-    const demux = new LogDemuxer({ tty: c.tty });
-    const ring: string[] = [];
-    const keep = (lines: LogLine[]) => {
-      for (const l of lines) ring.push(l.t);
-      if (ring.length > DIAGNOSIS_LINES) ring.splice(0, ring.length - DIAGNOSIS_LINES);
-    };
-    try {
-      for await (const chunk of stream) {
-        const out: LogLine[] = [];
-        demux.push(chunk as Buffer, out);
-        keep(out);
-      }
-      const rest: LogLine[] = [];
-      demux.end(rest);
-      keep(rest);
-    } catch {
-      // A cut or malformed stream still leaves the lines read so far to judge by.
-    }
-    return ring;
+    const target = await inspectForLogs(docker, c.id, signal);
+    const ring = new TailRing(DIAGNOSIS_LINES);
+    const source = { ...target, docker, since: undefined, timestamps: false, signal };
+    // A cut or malformed log still leaves the lines read so far to judge by.
+    await readHistory(source, ring, true).catch(() => undefined);
+    return ring.take().map((l) => l.t);
   }
 
   /** Pulls the image for the platform when it is not local, checks its architecture, runs it. */

@@ -14,14 +14,12 @@ import type { LogLine } from '@archdeck/shared';
 import { attachContainer } from '../engine/container-attach.js';
 import type { Engine } from '../engine/engine.js';
 import { LogDemuxer } from '../engine/log-frames.js';
+import { lineCost } from './log-history.js';
 
 /** How long a launch's output is read: the first minute is what a launch shows. */
 const WINDOW_MS = 60_000;
 /** What a launch keeps at most; readers further behind go on with podman's follow. */
 const MAX_BYTES = 8 * 1024 * 1024;
-
-/** What a kept line costs in memory, roughly: its text and the object around it. */
-export const lineCost = (line: LogLine) => line.t.length + 64;
 
 /**
  * `open` while lines may still come; `ended` the container's output ended (it stopped), so the

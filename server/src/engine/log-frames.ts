@@ -242,3 +242,80 @@ export class LogDemuxer {
     return length;
   }
 }
+
+/** conmon writes entries of at most 8 KiB of log; past this, the file is not a k8s-file log. */
+const MAX_ENTRY = 64 * 1024;
+
+/**
+ * podman's k8s-file log as conmon writes it on disk: one entry per line,
+ * `<RFC 3339 time> <stdout|stderr> <tag> <bytes>\n`. The tag is `F` when the bytes end a
+ * line, `P` when the next entry of that stream continues it (a write without a newline, or
+ * each 8 KiB of a long line); more `:`-separated tags may follow. The bytes never hold a newline:
+ * conmon ends an entry at each. The same entries podman's API sends as frames, so the lines
+ * are assembled exactly as LogDemuxer does. An entry not ended by a newline yet (the file is
+ * being written) is left out.
+ */
+export class K8sFileParser {
+  private readonly lines: LineSplitter;
+  /** The start of an entry cut by the chunk's end. */
+  private carry: Buffer | null = null;
+  private failed: LogFrameError | null = null;
+
+  constructor(opts: SplitOptions = {}) {
+    this.lines = new LineSplitter(opts);
+  }
+
+  /** Appends the lines this chunk completes to `out`; throws LogFrameError on a bad entry. */
+  push(chunk: Buffer, out: LogLine[]): void {
+    if (this.failed) throw this.failed;
+    let bytes = chunk;
+    if (this.carry) {
+      const nl = chunk.indexOf(NL);
+      if (nl === -1) {
+        this.keep(Buffer.concat([this.carry, chunk]));
+        return;
+      }
+      this.entry(Buffer.concat([this.carry, chunk.subarray(0, nl + 1)]), out);
+      this.carry = null;
+      bytes = chunk.subarray(nl + 1);
+    }
+    let from = 0;
+    for (let nl = bytes.indexOf(NL); nl !== -1; nl = bytes.indexOf(NL, from)) {
+      this.entry(bytes.subarray(from, nl + 1), out);
+      from = nl + 1;
+    }
+    if (from < bytes.length) this.keep(Buffer.from(bytes.subarray(from)));
+  }
+
+  /** Flushes the lines left without a newline. */
+  end(out: LogLine[]): void {
+    this.lines.end(out);
+  }
+
+  private keep(partial: Buffer): void {
+    if (partial.length > MAX_ENTRY) this.fail(`an entry over ${MAX_ENTRY} bytes`);
+    this.carry = partial;
+  }
+
+  /** One entry, with its newline. */
+  private entry(e: Buffer, out: LogLine[]): void {
+    const sp1 = e.indexOf(SPACE);
+    const sp2 = sp1 === -1 ? -1 : e.indexOf(SPACE, sp1 + 1);
+    const name = sp2 === -1 ? '' : e.toString('latin1', sp1 + 1, sp2);
+    if (name !== 'stdout' && name !== 'stderr') {
+      this.fail(`not a k8s-file entry: ${JSON.stringify(e.toString('latin1', 0, 80))}`);
+    }
+    const s: Stream = name === 'stdout' ? 'out' : 'err';
+    const sp3 = e.indexOf(SPACE, sp2 + 1);
+    const partial = e[sp2 + 1] === 0x50; // 'P'
+    this.lines.entryStart(s);
+    // A partial entry's bytes stop before its newline; a full one's end the line with it.
+    const bytesAt = sp3 === -1 ? e.length - 1 : sp3 + 1;
+    this.lines.push(s, e.subarray(bytesAt, partial ? e.length - 1 : e.length), out);
+  }
+
+  private fail(message: string): never {
+    this.failed = new LogFrameError(message);
+    throw this.failed;
+  }
+}

@@ -1,7 +1,8 @@
 /** The in-memory part of a launch's output: what it keeps, and what a reader can still get. */
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '@archdeck/shared';
-import { LaunchOutput, lineCost } from '../../src/containers/launch-output.js';
+import { LaunchOutput } from '../../src/containers/launch-output.js';
+import { lineCost } from '../../src/containers/log-history.js';
 
 const line = (t: string): LogLine => ({ s: 'out', t });
 const numbered = (from: number, n: number) =>

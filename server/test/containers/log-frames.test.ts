@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '@archdeck/shared';
 import {
+  K8sFileParser,
   LineSplitter,
   LogDemuxer,
   LogFrameError,
@@ -137,6 +138,65 @@ describe('captured podman log streams', () => {
     // The stderr line "😀 err" lost its first two bytes to a stdout line and gained stdout's
     // "tail"; the same container's full history above has them apart.
     expect(lines).toEqual([out('\uFFFD\uFFFD'), err('\uFFFD\uFFFD errtail')]);
+  });
+});
+
+/** podman's k8s-file logs on disk, beside its API's body for the same container. */
+const K8S_FILES: Array<{ file: string; api: string; tty: boolean }> = [
+  { file: 'nontty-partial-utf8.k8s-file.log', api: 'nontty-partial-utf8.bin', tty: false },
+  { file: 'nontty-long-line.k8s-file.log', api: 'nontty-long-line.bin', tty: false },
+  { file: 'tty.k8s-file.log', api: 'tty.bin', tty: true },
+];
+
+function parseFile(chunks: Buffer[]): LogLine[] {
+  const parser = new K8sFileParser();
+  const out: LogLine[] = [];
+  for (const chunk of chunks) parser.push(chunk, out);
+  parser.end(out);
+  return out;
+}
+
+describe('k8s-file logs read from disk', () => {
+  for (const { file, api, tty } of K8S_FILES) {
+    describe(file, () => {
+      const bytes = fixture(file);
+      const lines = parse([fixture(api)], { tty });
+
+      it("gives the lines podman's API gives, split at every offset", () => {
+        expect(lines.length).toBeGreaterThan(2);
+        for (let at = 0; at <= bytes.length; at++) {
+          expect(parseFile(splitAt(bytes, [at])), `split at ${at}`).toEqual(lines);
+        }
+      });
+
+      it('gives the same at random splits', () => {
+        fc.assert(
+          fc.property(fc.array(fc.nat({ max: bytes.length }), { maxLength: 40 }), (offsets) => {
+            expect(parseFile(splitAt(bytes, offsets))).toEqual(lines);
+          }),
+        );
+      });
+
+      it('leaves out an entry still being written', () => {
+        const lastEntry = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+        const cut = bytes.subarray(0, lastEntry + 20);
+        const whole = parseFile([bytes.subarray(0, lastEntry)]);
+        expect(parseFile([cut])).toEqual(whole);
+      });
+    });
+  }
+
+  it('keeps an empty line, and refuses what is not a k8s-file log', () => {
+    const t = '2026-11-26T22:00:41.295541798+00:00';
+    expect(parseFile([Buffer.from(`${t} stdout F \n${t} stderr F\n${t} stdout F a\n`)])).toEqual([
+      out(''),
+      err(''),
+      out('a'),
+    ]);
+    expect(() => parseFile([Buffer.from('{"log":"a\\n","stream":"stdout"}\n')])).toThrow(
+      LogFrameError,
+    );
+    expect(() => parseFile([Buffer.alloc(70 * 1024, 0x41)])).toThrow(/over 65536 bytes/);
   });
 });
 

@@ -37,12 +37,20 @@ import {
 import {
   FOLLOW_TRUSTED_MS,
   inspectForLogs,
-  openLogs,
   waitExit,
   type LogsTarget,
 } from '../../engine/container-logs.js';
-import { LogDemuxer, LogFrameError } from '../../engine/log-frames.js';
-import { lineCost, type LaunchOutput } from '../../containers/launch-output.js';
+import { LogFrameError } from '../../engine/log-frames.js';
+import type { LaunchOutput } from '../../containers/launch-output.js';
+import {
+  TailRing,
+  demuxer,
+  lineCost,
+  openApiLogs,
+  readHistory,
+  type LineSink,
+  type LogSource,
+} from '../../containers/log-history.js';
 import { AppError } from '../../lib/errors.js';
 import { openSse, type SseStream } from '../../lib/sse.js';
 
@@ -59,8 +67,6 @@ const BATCH_BYTES = 256 * 1024;
 const HOLD_MS = 300;
 /** Past this many held bytes, podman is not read until the hold releases some. */
 const HOLD_BYTES = 8 * 1024 * 1024;
-/** The most a tail keeps in memory; a longer tail is read in two passes instead. */
-const RING_BYTES = 16 * 1024 * 1024;
 
 /** Collects lines into `lines` events and holds the reader back while the socket is full. */
 class Batcher {
@@ -110,13 +116,6 @@ class Batcher {
   }
 }
 
-interface LineSink {
-  /** How many lines it was given, sent or not: a position in the log. */
-  readonly given: number;
-  put(line: LogLine): void;
-  ready(): Promise<void>;
-}
-
 /** Hands lines to the batcher, after the first `skip`. */
 class Sink implements LineSink {
   given = 0;
@@ -139,98 +138,6 @@ class Sink implements LineSink {
   }
 }
 
-/**
- * Keeps the last `size` lines it is given, so a tail takes one read of the history. Past
- * RING_BYTES it drops lines early and is no longer `exact`: the tail is then read a second time.
- */
-class TailRing implements LineSink {
-  given = 0;
-  exact = true;
-  private lines: LogLine[] = [];
-  private head = 0;
-  private bytes = 0;
-
-  constructor(private readonly size: number) {}
-
-  put(line: LogLine): void {
-    this.given++;
-    if (this.size === 0) return;
-    this.lines.push(line);
-    this.bytes += lineCost(line);
-    while (this.lines.length - this.head > this.size) this.drop();
-    while (this.bytes > RING_BYTES) {
-      this.drop();
-      this.exact = false;
-    }
-    if (this.head > 4096 && this.head * 2 > this.lines.length) {
-      this.lines = this.lines.slice(this.head);
-      this.head = 0;
-    }
-  }
-
-  ready(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  /** Sends what it kept, pausing while the socket is full. */
-  async sendTo(batcher: Batcher): Promise<void> {
-    for (let i = this.head; i < this.lines.length; i++) {
-      batcher.add(this.lines[i]!);
-      if ((i - this.head) % BATCH_LINES === BATCH_LINES - 1) await batcher.ready();
-    }
-    this.lines = [];
-    this.head = 0;
-  }
-
-  private drop(): void {
-    this.bytes -= lineCost(this.lines[this.head++]!);
-  }
-}
-
-interface Reader {
-  docker: Parameters<typeof openLogs>[0];
-  id: string;
-  tty: boolean;
-  autoRemove: boolean;
-  since: number | undefined;
-  timestamps: boolean;
-  signal: AbortSignal;
-}
-
-const demuxer = (r: Reader) => new LogDemuxer({ tty: r.tty, timestamps: r.timestamps });
-const open = (r: Reader, follow: boolean) =>
-  openLogs(r.docker, r.id, { follow, since: r.since, timestamps: r.timestamps, signal: r.signal });
-
-/**
- * The log as it is now, without follow. With `flush` its unterminated last lines count as
- * lines; without, they are left for a follow to complete.
- */
-async function readHistory(r: Reader, sink: LineSink, flush: boolean): Promise<void> {
-  const stream = await open(r, false);
-  const demux = demuxer(r);
-  const lines: LogLine[] = [];
-  const deliver = () => {
-    for (const line of lines) sink.put(line);
-    lines.length = 0;
-  };
-  try {
-    for await (const chunk of stream) {
-      try {
-        demux.push(chunk as Buffer, lines);
-      } finally {
-        deliver();
-      }
-      await sink.ready();
-    }
-    if (flush) {
-      demux.end(lines);
-      deliver();
-    }
-  } finally {
-    stream.destroy();
-  }
-}
-
 interface Followed {
   state: 'running' | 'exited' | 'gone';
   /** Lines received too late to trust, dropped in favour of the history. */
@@ -249,8 +156,8 @@ const isGone = (err: unknown) => err instanceof AppError && err.statusCode === 4
  * `sink.given` long. A container removed on exit may leave no history to complete the follow
  * from: its follow is read to the end, and if it is gone already, all of it given.
  */
-async function follow(r: Reader, sink: Sink, exited: Promise<void>): Promise<Followed> {
-  const stream = await open(r, true);
+async function follow(r: LogSource, sink: Sink, exited: Promise<void>): Promise<Followed> {
+  const stream = await openApiLogs(r, true);
   const demux = demuxer(r);
   const lines: LogLine[] = [];
   const held: Array<{ line: LogLine; at: number }> = [];
@@ -383,7 +290,7 @@ async function readLaunch(
 }
 
 /** How the stream ends: the exit code once the container stopped. */
-async function endOf(r: Reader, gone: boolean): Promise<LogEnd> {
+async function endOf(r: LogSource, gone: boolean): Promise<LogEnd> {
   const now = gone
     ? null
     : await inspectForLogs(r.docker, r.id, r.signal).catch((err: unknown) => {
@@ -397,7 +304,7 @@ async function endOf(r: Reader, gone: boolean): Promise<LogEnd> {
 }
 
 async function streamLogs(
-  r: Reader,
+  r: LogSource,
   target: LogsTarget,
   opts: { follow: boolean; tail: number; exited: Promise<void>; launch: LaunchOutput | null },
   sse: SseStream,
@@ -422,7 +329,11 @@ async function streamLogs(
       await readHistory(r, ring, !following);
       position = ring.given;
       if (ring.exact) {
-        await ring.sendTo(batcher);
+        const kept = ring.take();
+        for (let i = 0; i < kept.length; i++) {
+          batcher.add(kept[i]!);
+          if (i % BATCH_LINES === BATCH_LINES - 1) await batcher.ready();
+        }
       } else {
         const sink = new Sink(batcher, Math.max(0, ring.given - opts.tail));
         await readHistory(r, sink, !following);
@@ -501,11 +412,12 @@ const containerLogs: FastifyPluginAsyncTypebox = async (app) => {
         const sse = openSse(request, reply);
         // The client left (or we closed): cut every podman request this stream still holds.
         void sse.done.then(() => abort.abort());
-        const reader: Reader = {
+        const reader: LogSource = {
           docker,
           id: target.id,
           tty: target.tty,
           autoRemove: target.autoRemove,
+          logFile: target.logFile,
           since: request.query.since,
           timestamps: request.query.timestamps ?? false,
           signal: abort.signal,
