@@ -104,7 +104,7 @@ export class ContainersService {
     const ring = new TailRing(DIAGNOSIS_LINES);
     const source = { ...target, docker, since: undefined, timestamps: false, signal };
     // A cut or malformed log still leaves the lines read so far to judge by.
-    await readHistory(source, ring, true).catch(() => undefined);
+    await readHistory(source, ring).catch(() => undefined);
     return ring.take().map((l) => l.t);
   }
 

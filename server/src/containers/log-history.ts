@@ -3,9 +3,10 @@
  * else through its API, counted by the daemon (never by podman's `tail`, see
  * engine/container-logs.ts). The logs route streams it; the diagnosis reads its last lines.
  */
-import type { Readable } from 'node:stream';
+import { watch, type FSWatcher } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { LogLine } from '@archdeck/shared';
-import { openLogFile, openLogs } from '../engine/container-logs.js';
+import { openLogs } from '../engine/container-logs.js';
 import { K8sFileParser, LogDemuxer } from '../engine/log-frames.js';
 
 /** The most a tail keeps in memory; a longer tail is read in two passes instead. */
@@ -80,29 +81,153 @@ export interface LogSource {
   signal: AbortSignal;
 }
 
-export type LogParser = Pick<LogDemuxer, 'push' | 'end'>;
 export const demuxer = (r: LogSource) => new LogDemuxer({ tty: r.tty, timestamps: r.timestamps });
 export const openApiLogs = (r: LogSource, follow: boolean) =>
   openLogs(r.docker, r.id, { follow, since: r.since, timestamps: r.timestamps, signal: r.signal });
 
+/** Bytes read from a log file at a time. */
+const CHUNK = 1024 * 1024;
+/** A followed file is read when inotify says it changed, and at least this often. */
+const POLL_MS = 250;
+/** After the exit, the file is read to its end, and once more after this pause. */
+const SETTLE_MS = 50;
+
 /**
- * The log as it is now, to be parsed: the k8s-file itself when podman keeps one and nothing
- * asks for what only its API adds (timestamps as it writes them, `since`), else the API's.
+ * podman's k8s-file log, read from disk. podman's compat API serves a log about 2.6 times
+ * slower than its CLI reads this file, and its follow polls it every 250 ms and loses lines
+ * after the exit (engine/container-logs.ts); read directly, neither happens. The entries are
+ * parsed by K8sFileParser (log-frames.ts) into the same lines the API's frames give.
  */
-async function openHistory(r: LogSource): Promise<{ stream: Readable; parser: LogParser }> {
-  if (r.logFile && !r.timestamps && r.since === undefined) {
-    const stream = await openLogFile(r.logFile, r.signal);
-    if (stream) return { stream, parser: new K8sFileParser() };
+export class LogFile {
+  private parser = new K8sFileParser();
+  /** How far the file has been read. */
+  private offset = 0;
+  private readonly buf = Buffer.allocUnsafe(CHUNK);
+
+  private constructor(
+    readonly path: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  /** null when the file cannot be opened (gone, or not ours to read): ask podman then. */
+  static async open(path: string): Promise<LogFile | null> {
+    return open(path, 'r').then(
+      (handle) => new LogFile(path, handle),
+      () => null,
+    );
   }
-  return { stream: await openApiLogs(r, false), parser: demuxer(r) };
+
+  async size(): Promise<number> {
+    return (await this.handle.stat()).size;
+  }
+
+  /** Parses the file from where it was up to byte `until`, pausing while the sink is busy. */
+  async readTo(until: number, sink: LineSink, signal: AbortSignal): Promise<void> {
+    const lines: LogLine[] = [];
+    while (this.offset < until) {
+      signal.throwIfAborted();
+      const want = Math.min(CHUNK, until - this.offset);
+      const { bytesRead } = await this.handle.read(this.buf, 0, want, this.offset);
+      if (bytesRead === 0) return;
+      this.offset += bytesRead;
+      try {
+        // The parser copies what it keeps, so the buffer can be reused.
+        this.parser.push(this.buf.subarray(0, bytesRead), lines);
+      } finally {
+        for (const line of lines) sink.put(line);
+        lines.length = 0;
+      }
+      await sink.ready();
+    }
+  }
+
+  /** The file is over: its unterminated last lines are lines too. */
+  end(sink: LineSink): void {
+    const lines: LogLine[] = [];
+    this.parser.end(lines);
+    for (const line of lines) sink.put(line);
+  }
+
+  /** Back to the start, as if just opened. */
+  rewind(): void {
+    this.offset = 0;
+    this.parser = new K8sFileParser();
+  }
+
+  /**
+   * Reads on as the file grows until the container has exited (`exited`) and the file is
+   * read to its end. Woken by inotify on the file, with a poll as a backstop.
+   */
+  async follow(sink: LineSink, exited: Promise<void>, signal: AbortSignal): Promise<void> {
+    let wake: (() => void) | null = null;
+    const poke = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    let dead = false;
+    void exited.then(() => {
+      dead = true;
+      poke();
+    });
+    let watcher: FSWatcher | null = null;
+    try {
+      watcher = watch(this.path, { persistent: false }, poke);
+      watcher.on('error', () => undefined);
+    } catch {
+      // Removed already (autoRemove): what the open handle still reads is all there is.
+    }
+    signal.addEventListener('abort', poke, { once: true });
+    try {
+      let settled = false;
+      for (;;) {
+        signal.throwIfAborted();
+        const size = await this.size();
+        // podman empties the file when it passes log_size_max; what follows is new.
+        if (size < this.offset) this.rewind();
+        if (size > this.offset) {
+          await this.readTo(size, sink, signal);
+          settled = false;
+          continue;
+        }
+        if (dead && settled) return;
+        settled = dead;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(poke, dead ? SETTLE_MS : POLL_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    } finally {
+      watcher?.close();
+      signal.removeEventListener('abort', poke);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
 }
 
 /**
- * The log as it is now, without follow. With `flush` its unterminated last lines count as
- * lines; without, they are left for a follow to complete.
+ * The log file to read for this source, or null when podman's API must be asked: it has no
+ * file (journald, none), or the reader wants what only the API adds (its timestamps, `since`).
  */
-export async function readHistory(r: LogSource, sink: LineSink, flush: boolean): Promise<void> {
-  const { stream, parser: demux } = await openHistory(r);
+export function openLogFile(r: LogSource): Promise<LogFile | null> {
+  return r.logFile && !r.timestamps && r.since === undefined
+    ? LogFile.open(r.logFile)
+    : Promise.resolve(null);
+}
+
+/**
+ * The log as podman's API gives it now, without follow. With `flush` its unterminated last
+ * lines count as lines; without, they are left for a follow to complete.
+ */
+export async function readApiHistory(r: LogSource, sink: LineSink, flush: boolean): Promise<void> {
+  const stream = await openApiLogs(r, false);
+  const demux = demuxer(r);
   const lines: LogLine[] = [];
   const deliver = () => {
     for (const line of lines) sink.put(line);
@@ -123,5 +248,17 @@ export async function readHistory(r: LogSource, sink: LineSink, flush: boolean):
     }
   } finally {
     stream.destroy();
+  }
+}
+
+/** The whole log as it is now, from the file when there is one. */
+export async function readHistory(r: LogSource, sink: LineSink): Promise<void> {
+  const file = await openLogFile(r);
+  if (!file) return readApiHistory(r, sink, true);
+  try {
+    await file.readTo(await file.size(), sink, r.signal);
+    file.end(sink);
+  } finally {
+    await file.close();
   }
 }

@@ -19,8 +19,7 @@
  */
 import type Docker from 'dockerode';
 import type { IncomingMessage } from 'node:http';
-import { open, type FileHandle } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { WithAbort } from './engine.js';
 import { engineError } from './images.js';
 
@@ -38,7 +37,7 @@ export interface LogsTarget {
   exitCode: number | null;
   /** When it last stopped (ms since the epoch), null while it runs or if it never ran. */
   finishedAt: number | null;
-  /** Where podman keeps its log as a k8s-file (see openLogFile), or null. */
+  /** Where podman keeps its log as a k8s-file (containers/log-history.ts reads it), or null. */
   logFile: string | null;
 }
 
@@ -131,32 +130,6 @@ export function openLogs(docker: Docker, id: string, opts: LogsOptions): Promise
       },
     );
   });
-}
-
-/**
- * The log file itself, as it is now (its size when opened), or null when it cannot be read.
- * Reading it skips podman: its API serves a log about 2.6 times slower than its own CLI, which
- * reads the file. It is parsed with K8sFileParser (log-frames.ts). podman truncates it past
- * log_size_max and its API then serves only what is left as well.
- */
-export async function openLogFile(path: string, signal: AbortSignal): Promise<Readable | null> {
-  let file: FileHandle;
-  try {
-    file = await open(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const { size } = await file.stat();
-    if (size === 0) {
-      await file.close();
-      return Readable.from([]);
-    }
-    return file.createReadStream({ start: 0, end: size - 1, highWaterMark: 1024 * 1024, signal });
-  } catch {
-    await file.close();
-    return null;
-  }
 }
 
 /** Waits until the container is not running and returns its exit code. */

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readlink } from 'node:fs/promises';
+import { readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { get as httpGet, globalAgent, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
@@ -232,12 +232,16 @@ describe('200,000 numbered lines', () => {
     expect(c.end).toBeNull();
   });
 
-  it('follows a container through its exit without losing the lines podman cuts', async () => {
-    const id = await startContainer(['sh', '-c', 'sleep 1; seq 1 200000']);
-    const c = await collect(id, 'follow=true&tail=1000000');
-    expectSeq(c, 200_000);
-    expect(c.end).toEqual({ exitCode: 0, running: false });
-  });
+  // `since=1` (everything) makes the daemon follow through podman's API, not the log file.
+  it.each(['', '&since=1'])(
+    'follows a container through its exit without losing the lines podman cuts (%s)',
+    async (query) => {
+      const id = await startContainer(['sh', '-c', 'sleep 1; seq 1 200000']);
+      const c = await collect(id, `follow=true&tail=1000000${query}`);
+      expectSeq(c, 200_000);
+      expect(c.end).toEqual({ exitCode: 0, running: false });
+    },
+  );
 });
 
 describe('streams', () => {
@@ -262,12 +266,15 @@ describe('streams', () => {
     ]);
   });
 
-  it('ends with the exit code of a container that exits mid-follow', async () => {
-    const id = await startContainer(['sh', '-c', 'echo a; sleep 1; echo b; exit 3']);
-    const c = await collect(id, 'follow=true');
-    expect(texts(c)).toEqual(['a', 'b']);
-    expect(c.end).toEqual({ exitCode: 3, running: false });
-  });
+  it.each(['', '&since=1'])(
+    'ends with the exit code of a container that exits mid-follow (%s)',
+    async (query) => {
+      const id = await startContainer(['sh', '-c', 'echo a; sleep 1; printf b; exit 3']);
+      const c = await collect(id, `follow=true${query}`);
+      expect(texts(c)).toEqual(['a', 'b']);
+      expect(c.end).toEqual({ exitCode: 3, running: false });
+    },
+  );
 
   it('ends cleanly for a container removed on exit (autoRemove)', async () => {
     // Line 1 comes at once, so the follow is open well before the exit removes the log.
@@ -355,7 +362,15 @@ describe('a container the daemon launched (attached before its start)', () => {
 });
 
 describe('a slow client', () => {
-  it('stops podman while it does not read, and still gets every line', async () => {
+  /** Bytes this process has read from files and sockets so far (the daemon runs in it). */
+  const bytesRead = async () =>
+    Number(/^rchar: (\d+)$/m.exec(await readFile('/proc/self/io', 'utf8'))![1]);
+
+  /**
+   * A client that stops reading: once the buffers to it are full the daemon stops reading the
+   * log, shown by `stalled` holding for a whole second; then every line still arrives.
+   */
+  async function stallThenRead(query: string, stalled: (id: string) => Promise<boolean>) {
     // 40 MB: more than the loopback TCP buffers between the client and the daemon can hold.
     const pad = 'x'.repeat(400);
     const id = await startContainer([
@@ -367,23 +382,20 @@ describe('a slow client', () => {
     // fetch may go on buffering the body in memory.
     const res = await new Promise<IncomingMessage>((resolve, reject) =>
       httpGet(
-        `${base}/api/containers/${id}/logs?follow=true&tail=0`,
+        `${base}/api/containers/${id}/logs?follow=true&tail=0${query}`,
         { headers: { authorization: `Bearer ${t.token}` } },
         resolve,
       ).on('error', reject),
     );
     expect(res.statusCode).toBe(200);
     res.pause();
-    // The client stalls. Once the buffers to it are full the daemon stops reading podman:
-    // podman's bytes then sit unread in the kernel, the same count for a whole second (a
-    // daemon that kept reading, even in bursts, would change it or empty it).
-    let seen = { bytes: -1, since: 0 };
+    let since: number | null = null;
     await expect
       .poll(
         async () => {
-          const bytes = await unreadFromPodman();
-          if (bytes !== seen.bytes) seen = { bytes, since: Date.now() };
-          return bytes > 32 * 1024 && Date.now() - seen.since >= 1000;
+          if (!(await stalled(id))) since = null;
+          else since ??= Date.now();
+          return since !== null && Date.now() - since >= 1000;
         },
         { timeout: 30_000, interval: 100 },
       )
@@ -402,11 +414,40 @@ describe('a slow client', () => {
     res.destroy();
     expect(wrong).toBeNull();
     expect(n).toBe(100_000);
+  }
+
+  it('stops reading the log file while the client does not read, and still sends every line', async () => {
+    // The file grows past 30 MB while what this process has read since the stream opened stays
+    // far below it and does not move for a second (a daemon that kept reading would have read
+    // the file whole).
+    let start: number | null = null;
+    let last = -1;
+    await stallThenRead('', async (id) => {
+      const now = await bytesRead();
+      start ??= now;
+      const still = now - last < 64 * 1024;
+      last = now;
+      const { LogPath } = (await docker().getContainer(id).inspect()) as { LogPath: string };
+      const size = (await stat(LogPath)).size;
+      return still && size > 30e6 && now - start < size - 16e6;
+    });
+  });
+
+  it('stops podman while it does not read, and still gets every line (through the API)', async () => {
+    // podman's bytes sit unread in the kernel, the same count for a whole second (a daemon that
+    // kept reading, even in bursts, would change it or empty it).
+    let seen = -1;
+    await stallThenRead('&since=1', async () => {
+      const bytes = await unreadFromPodman();
+      const same = bytes === seen;
+      seen = bytes;
+      return same && bytes > 32 * 1024;
+    });
   });
 });
 
 describe('connections', () => {
-  it('releases the podman stream within a second of the client leaving, 100 times over', async () => {
+  it('releases the podman stream within a second of the client leaving, 100 times over (through the API)', async () => {
     const id = await startContainer(['sh', '-c', 'while true; do echo tick; sleep 0.1; done']);
     await expect
       .poll(async () => (await collect(id, 'follow=false')).lines.length)
@@ -416,7 +457,7 @@ describe('connections', () => {
     // One cycle watched closely: podman's own end of the log connection goes away.
     const during = new Set((await podmanConnections()).map((c) => c.server));
     const abort = new AbortController();
-    const res = await openLogs(id, 'follow=true&tail=5', abort.signal);
+    const res = await openLogs(id, 'follow=true&tail=5&since=1', abort.signal);
     const events = sseEvents(res.body!);
     expect((await events.next()).value).toMatchObject({ event: 'lines' });
     await expect.poll(inUse).toBe(before + 1);
@@ -438,12 +479,41 @@ describe('connections', () => {
 
     for (let i = 0; i < 100; i++) {
       const abort = new AbortController();
-      const res = await openLogs(id, 'follow=true&tail=5', abort.signal);
+      const res = await openLogs(id, 'follow=true&tail=5&since=1', abort.signal);
       expect(res.status).toBe(200);
       await sseEvents(res.body!).next();
       abort.abort();
     }
     await expect.poll(inUse, { timeout: 1000, interval: 20 }).toBe(before);
+  });
+
+  it('closes the log file and its inotify watch when the client leaves, 100 times over', async () => {
+    const id = await startContainer(['sh', '-c', 'while true; do echo tick; sleep 0.1; done']);
+    const { LogPath } = (await docker().getContainer(id).inspect()) as { LogPath: string };
+    /** This process's open files that are the log or an inotify instance. */
+    const held = async () => {
+      let n = 0;
+      for (const fd of await readdir('/proc/self/fd')) {
+        const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+        if (target === LogPath || target === 'anon_inode:inotify') n++;
+      }
+      return n;
+    };
+    const before = await held();
+    const abort = new AbortController();
+    const res = await openLogs(id, 'follow=true&tail=5', abort.signal);
+    expect((await sseEvents(res.body!).next()).value).toMatchObject({ event: 'lines' });
+    // The file, and a watch on it, while the follow is open; podman is not asked.
+    expect(await held()).toBeGreaterThan(before);
+    abort.abort();
+    for (let i = 0; i < 100; i++) {
+      const abort = new AbortController();
+      const res = await openLogs(id, 'follow=true&tail=5', abort.signal);
+      expect(res.status).toBe(200);
+      await sseEvents(res.body!).next();
+      abort.abort();
+    }
+    await expect.poll(held, { timeout: 1000, interval: 20 }).toBe(before);
   });
 });
 

@@ -8,21 +8,26 @@
  * An unknown container is a 404 before the stream opens.
  *
  * A slow client gets backpressure, not dropped lines: while the socket's buffer is full the
- * podman stream is not read, so podman stops too, and reading resumes on drain. Memory is
- * bounded by one chunk from podman, one batch and the follow hold (below). Logs are history the
- * user asked for and podman keeps them anyway, so nothing is gained by dropping (no `skipped`).
+ * log is not read (podman's stream, so podman stops too, or the file), and reading resumes on
+ * drain. Memory is bounded by one chunk read, one batch and the follow hold (below). Logs are
+ * history the user asked for and podman keeps them anyway, so nothing is gained by dropping
+ * (no `skipped`).
  *
  * Lines are counted by the daemon, never by podman (its tail mixes streams, see
  * container-logs.ts): the history is read keeping its last `tail` lines, or, when they would
- * take more than RING_BYTES, read again skipping all but those. A follow then starts from the
- * top of the log and skips the lines already counted. podman's follow loses lines after the
- * container exits, so followed lines are held for HOLD_MS; when the container dies, the ones
- * received too late to be trusted are dropped and the rest of the log is read from the
- * history, skipping what was already sent.
+ * take more than the ring's cap, read again skipping all but those (sendTail).
  *
- * A container the daemon launched has its output read from before its start
- * (containers/launch-output.ts): a follow of it is served from there, with no hold and no
- * polling, for as long as the launch lasts, then goes on with podman's follow from that line.
+ * Where the log comes from, best first:
+ * - a container the daemon launched has its output read from before its start
+ *   (containers/launch-output.ts): a follow is served from there, for as long as the launch
+ *   lasts, then goes on from the same line as below;
+ * - podman's k8s-file log, read from disk (containers/log-history.ts LogFile): history and
+ *   follow in one pass, woken by inotify, read to its end after the exit;
+ * - podman's API, when there is no file (journald, none) or the client asks for podman's
+ *   timestamps or `since`. Its follow starts from the top of the log and skips the lines
+ *   already counted; it loses lines after the container exits, so followed lines are held for
+ *   HOLD_MS; when the container dies, the ones received too late to be trusted are dropped and
+ *   the rest of the log is read from the history, skipping what was already sent.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger } from 'fastify';
@@ -47,8 +52,10 @@ import {
   demuxer,
   lineCost,
   openApiLogs,
-  readHistory,
+  openLogFile,
+  readApiHistory,
   type LineSink,
+  type LogFile,
   type LogSource,
 } from '../../containers/log-history.js';
 import { AppError } from '../../lib/errors.js';
@@ -303,6 +310,31 @@ async function endOf(r: LogSource, gone: boolean): Promise<LogEnd> {
   return { exitCode, running: false };
 }
 
+/**
+ * The last `tail` lines of what `read` gives, into the batcher: kept in a ring on one read, or
+ * when they would take too much memory, read again skipping all but those. Returns how many
+ * lines there were: the position a follow goes on from.
+ */
+async function sendTail(
+  read: (sink: LineSink) => Promise<void>,
+  tail: number,
+  batcher: Batcher,
+): Promise<number> {
+  const ring = new TailRing(tail);
+  await read(ring);
+  if (!ring.exact) {
+    const sink = new Sink(batcher, Math.max(0, ring.given - tail));
+    await read(sink);
+    return sink.given;
+  }
+  const kept = ring.take();
+  for (let i = 0; i < kept.length; i++) {
+    batcher.add(kept[i]!);
+    if (i % BATCH_LINES === BATCH_LINES - 1) await batcher.ready();
+  }
+  return ring.given;
+}
+
 async function streamLogs(
   r: LogSource,
   target: LogsTarget,
@@ -310,46 +342,65 @@ async function streamLogs(
   sse: SseStream,
 ): Promise<LogEnd> {
   const batcher = new Batcher(sse);
+  let file: LogFile | null = null;
   try {
     // Not a follow when asked for one of a stopped container: podman's would lose lines.
     const following = opts.follow && target.running;
     const { launch } = opts;
+    /** How many lines of the log have been dealt with; a follow goes on after them. */
     let position: number;
+    /** Whether `file` has been read up to `position` already. */
+    let fileAtPosition = false;
     if (following && launch?.holdsTail(opts.tail)) {
       const read = await readLaunch(launch, opts.tail, batcher, r.signal);
       position = read.position;
       if (read.ended) {
         batcher.flush();
         const end = await endOf(r, false);
-        // Still running: its output ended some other way, and podman's follow takes over.
+        // Still running: its output ended some other way, and a follow takes over.
         if (!end.running) return end;
       }
+      file = await openLogFile(r);
     } else {
-      const ring = new TailRing(opts.tail);
-      await readHistory(r, ring, !following);
-      position = ring.given;
-      if (ring.exact) {
-        const kept = ring.take();
-        for (let i = 0; i < kept.length; i++) {
-          batcher.add(kept[i]!);
-          if (i % BATCH_LINES === BATCH_LINES - 1) await batcher.ready();
-        }
+      file = await openLogFile(r);
+      if (file) {
+        const f = file;
+        const size = await f.size();
+        position = await sendTail(
+          async (sink) => {
+            f.rewind();
+            await f.readTo(size, sink, r.signal);
+            if (!following) f.end(sink);
+          },
+          opts.tail,
+          batcher,
+        );
+        fileAtPosition = true;
       } else {
-        const sink = new Sink(batcher, Math.max(0, ring.given - opts.tail));
-        await readHistory(r, sink, !following);
-        position = sink.given;
+        position = await sendTail(
+          (sink) => readApiHistory(r, sink, !following),
+          opts.tail,
+          batcher,
+        );
       }
       if (!following) {
         batcher.flush();
         return { exitCode: target.exitCode, running: target.running };
       }
     }
+    if (file) {
+      // Read on from the top of the file, past the lines dealt with, unless it is there already.
+      await file.follow(new Sink(batcher, fileAtPosition ? 0 : position), opts.exited, r.signal);
+      file.end(new Sink(batcher, 0));
+      batcher.flush();
+      return await endOf(r, false);
+    }
     const followed = new Sink(batcher, position);
     const result = await follow(r, followed, opts.exited);
     if (result.state !== 'gone') {
       try {
         // The rest of the log, from the line after the last one the follow could vouch for.
-        await readHistory(r, new Sink(batcher, Math.max(position, followed.given)), true);
+        await readApiHistory(r, new Sink(batcher, Math.max(position, followed.given)), true);
       } catch (err) {
         if (!isGone(err)) throw err;
         // Removed just after the exit: what the follow got is all there is.
@@ -361,6 +412,7 @@ async function streamLogs(
     return await endOf(r, result.state === 'gone');
   } finally {
     batcher.dispose();
+    await file?.close();
   }
 }
 
