@@ -1,13 +1,16 @@
 /**
  * The output of a container archdeck launches, read from before it starts.
  *
- * Why: podman serves `logs?follow=1` by polling the log file every 250 ms, and the logs route
- * holds followed lines 300 ms more to learn of an exit first (engine/container-logs.ts), so a
- * just-launched container's first line would show 300-550 ms late. Attaching before the start,
- * as `podman run` does, gets every line the moment it is written. The lines are kept for the
- * launch only: while the container runs, for at most WINDOW_MS and MAX_BYTES (the oldest are
- * dropped past that). The logs route serves a follow from here while it can and goes on with
- * podman's follow from the same position when the window closes or its reader falls behind.
+ * Why: a just-launched container's first line should show the moment it is written. Read from
+ * podman's log it comes later: its API follow polls the file every 250 ms (and the logs route
+ * holds those lines 300 ms more, engine/container-logs.ts); even the log file, followed
+ * directly, needs an inspect first, and podman holds the container's lock while it starts and
+ * cleans up, which delays that by 100-200 ms. Attaching before the start, as `podman run` does,
+ * gets every line as it is written. The lines are kept for the launch only: while the
+ * container runs, for at most WINDOW_MS and MAX_BYTES (the oldest are dropped past that), and
+ * LINGER_MS after it exits. The logs route serves a follow from here while it can and goes on
+ * from the same line with the log file (or podman's follow) when the window closes or its
+ * reader falls behind.
  */
 import type { Duplex } from 'node:stream';
 import type { LogLine } from '@archdeck/shared';
@@ -18,6 +21,8 @@ import { lineCost } from './log-history.js';
 
 /** How long a launch's output is read: the first minute is what a launch shows. */
 const WINDOW_MS = 60_000;
+/** How long the output of a container that exited is kept after that. */
+const LINGER_MS = 30_000;
 /** What a launch keeps at most; readers further behind go on with podman's follow. */
 const MAX_BYTES = 8 * 1024 * 1024;
 
@@ -110,9 +115,15 @@ export class LaunchOutputs {
     const demux = new LogDemuxer({ tty });
     const lines: LogLine[] = [];
     const window = setTimeout(() => stop('cut'), WINDOW_MS);
+    const forget = () => {
+      if (this.open.get(id)?.output === output) this.open.delete(id);
+    };
     const stop = (state: Exclude<LaunchState, 'open'>) => {
       clearTimeout(window);
-      if (this.open.get(id)?.output === output) this.open.delete(id);
+      if (output.state !== 'open') return;
+      // A finished launch is the whole log: kept a while for the page that opens just after.
+      if (state === 'ended') setTimeout(forget, LINGER_MS).unref();
+      else forget();
       stream.destroy();
       output.finish(state);
     };
@@ -136,7 +147,7 @@ export class LaunchOutputs {
     this.open.set(id, { output, stream });
   }
 
-  /** The launch's output while it is being read. */
+  /** The launch's output while it is being read, and for LINGER_MS after it ended. */
   get(id: string): LaunchOutput | undefined {
     return this.open.get(id)?.output;
   }

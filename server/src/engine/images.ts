@@ -26,6 +26,10 @@ export interface EngineImage {
   workingDir: string;
   user: string;
   dockerVersion: string;
+}
+
+/** What only the detail view shows, which costs a history request and a read of the store. */
+export interface EngineImageExtras {
   /** The manifest digest and compressed layer digests, as `skopeo inspect` shows them. */
   manifestDigest: string | null;
   layers: string[];
@@ -93,25 +97,19 @@ async function storedManifest(
  */
 const byId = (id: string) => (/^[a-f0-9]{64}$/.test(id) ? `sha256:${id}` : id);
 
-export async function inspectImage(
-  docker: Docker,
-  graphRoot: string | null,
-  id: string,
-): Promise<EngineImage> {
-  let data: CompatInspect;
+async function compatInspect(docker: Docker, id: string): Promise<CompatInspect> {
   try {
-    data = (await docker.getImage(byId(id)).inspect()) as unknown as CompatInspect;
+    return (await docker.getImage(byId(id)).inspect()) as unknown as CompatInspect;
   } catch (err) {
     throw engineError(err, `image ${id}`);
   }
-  const bareId = data.Id.replace(/^sha256:/, '');
-  const [stored, history] = await Promise.all([
-    storedManifest(graphRoot, data.GraphDriver?.Name, bareId),
-    imageHistory(docker, bareId),
-  ]);
+}
+
+export async function inspectImage(docker: Docker, id: string): Promise<EngineImage> {
+  const data = await compatInspect(docker, id);
   const c = data.Config ?? {};
   return {
-    id: bareId,
+    id: data.Id.replace(/^sha256:/, ''),
     repoTags: data.RepoTags ?? [],
     repoDigests: data.RepoDigests ?? [],
     architecture: data.Architecture ?? 'unknown',
@@ -126,6 +124,22 @@ export async function inspectImage(
     workingDir: c.WorkingDir ?? '',
     user: c.User ?? '',
     dockerVersion: data.DockerVersion ?? '',
+  };
+}
+
+/** The manifest, layers and history of a local image (inspectImage has the rest). */
+export async function imageExtras(
+  docker: Docker,
+  graphRoot: string | null,
+  id: string,
+): Promise<EngineImageExtras> {
+  const data = await compatInspect(docker, id);
+  const bareId = data.Id.replace(/^sha256:/, '');
+  const [stored, history] = await Promise.all([
+    storedManifest(graphRoot, data.GraphDriver?.Name, bareId),
+    imageHistory(docker, bareId),
+  ]);
+  return {
     manifestDigest: stored?.digest ?? null,
     layers: stored?.layers ?? data.RootFS?.Layers ?? [],
     history,
@@ -133,7 +147,7 @@ export async function inspectImage(
 }
 
 /** The image's build steps, newest first as Docker's history endpoint gives them. */
-async function imageHistory(docker: Docker, id: string): Promise<EngineImage['history']> {
+async function imageHistory(docker: Docker, id: string): Promise<EngineImageExtras['history']> {
   const steps = (await docker
     .getImage(byId(id))
     .history()

@@ -6,7 +6,13 @@
 import type { ImageDetail, ImageSummary, RunBadge } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
-import { inspectImage, listImageIds, removeImage, type EngineImage } from '../engine/images.js';
+import {
+  imageExtras,
+  inspectImage,
+  listImageIds,
+  removeImage,
+  type EngineImage,
+} from '../engine/images.js';
 import type { EmulatorsService } from '../binfmt/emulators.js';
 import { archSuffix, archTagFor } from './arch-tag.js';
 import { formatPlatform } from './platform.js';
@@ -42,23 +48,28 @@ export class ImagesService {
   }
 
   async detail(id: string): Promise<ImageDetail> {
-    const image = await inspectImage(this.engine.client(), this.engine.graphRoot, id);
-    const s = this.summary(image, await this.emulators.runBadges());
+    const docker = this.engine.client();
+    const [image, extras, badge] = await Promise.all([
+      inspectImage(docker, id),
+      imageExtras(docker, this.engine.graphRoot, id),
+      this.emulators.runBadges(),
+    ]);
+    const s = this.summary(image, badge);
     const name =
       image.repoTags[0]?.replace(/:[^:/]+$/, '') ?? image.repoDigests[0]?.split('@')[0] ?? null;
     return {
       ...s,
       name,
-      digest: image.manifestDigest,
+      digest: extras.manifestDigest,
       dockerVersion: image.dockerVersion,
       labels: image.labels,
-      layers: image.layers,
+      layers: extras.layers,
       env: image.env,
       entrypoint: image.entrypoint,
       cmd: image.cmd,
       workingDir: image.workingDir,
       user: image.user,
-      history: image.history,
+      history: extras.history,
     };
   }
 
@@ -66,7 +77,7 @@ export class ImagesService {
   async platformOf(id: string): Promise<string> {
     let image = this.inspected.get(id);
     if (!image) {
-      image = await inspectImage(this.engine.client(), this.engine.graphRoot, id);
+      image = await inspectImage(this.engine.client(), id);
       this.inspected.set(id, image);
     }
     return platformString(image);
@@ -81,11 +92,7 @@ export class ImagesService {
       (c): c is string => !!c,
     );
     for (const candidate of candidates) {
-      const image = await inspectImage(
-        this.engine.client(),
-        this.engine.graphRoot,
-        candidate,
-      ).catch(() => null);
+      const image = await inspectImage(this.engine.client(), candidate).catch(() => null);
       if (image && archSuffix(platformString(image)) === archSuffix(platform)) return image.id;
     }
     return null;
@@ -115,7 +122,7 @@ export class ImagesService {
           // HACK: podman lists local manifest lists (`podman manifest create`) as images, and
           // its compat inspect of one fails with 500 "no image found in image index for
           // architecture …" when it has no entry for the host: they are lists, not images.
-          const inspected = await inspectImage(docker, this.engine.graphRoot, id).catch(() => null);
+          const inspected = await inspectImage(docker, id).catch(() => null);
           if (!inspected) return null;
           image = inspected;
           this.inspected.set(id, image);

@@ -298,7 +298,7 @@ export class PullManager {
       : formatReference(ref);
     let image;
     try {
-      image = await inspectImage(docker, this.engine.graphRoot, local);
+      image = await inspectImage(docker, local);
     } catch {
       job.finish(
         'interrupted',

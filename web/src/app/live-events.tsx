@@ -1,5 +1,5 @@
-import { useEffect } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { ChangeEvent } from '@archdeck/shared';
 import { authKeys } from '@/features/auth/api/query-keys';
 import { containerKeys } from '@/features/containers/api/query-keys';
@@ -17,6 +17,43 @@ function parseChange(data: string): ChangeEvent | null {
   }
 }
 
+/** How long an invalidation waits for the rest of its burst. */
+const COALESCE_MS = 100;
+
+/**
+ * Invalidates what shows each kind of change, once per burst: podman reports a run as create,
+ * init, attach and start within milliseconds, and invalidating on each would refetch (and
+ * cancel) the same queries four times over while the daemon is busy starting the container.
+ */
+function coalesced(queryClient: QueryClient) {
+  const pending = new Set<ChangeEvent['kind']>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    timer = null;
+    for (const kind of pending) {
+      if (kind === 'image') {
+        void queryClient.invalidateQueries({ queryKey: imageKeys.list() });
+        void queryClient.invalidateQueries({ queryKey: imageKeys.details() });
+      } else if (kind === 'container') {
+        void queryClient.invalidateQueries({ queryKey: containerKeys.all });
+      } else {
+        void queryClient.invalidateQueries({ queryKey: imageKeys.pulls() });
+      }
+    }
+    pending.clear();
+  };
+  const invalidate = (kind: ChangeEvent['kind']) => {
+    pending.add(kind);
+    timer ??= setTimeout(flush, COALESCE_MS);
+  };
+  invalidate.cancel = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    pending.clear();
+  };
+  return invalidate;
+}
+
 /**
  * Events notify, queries fetch: the daemon's one event stream says what changed (an image
  * pulled or removed by anyone, a container started, a pull begun or ended) and the matching
@@ -26,23 +63,17 @@ function parseChange(data: string): ChangeEvent | null {
  */
 export function LiveEvents() {
   const queryClient = useQueryClient();
+  const [invalidate] = useState(() => coalesced(queryClient));
+  useEffect(() => invalidate.cancel, [invalidate]);
 
   const state = useEventSource('/api/events', {
-    hello: () => void queryClient.invalidateQueries(),
+    hello: () => {
+      invalidate.cancel();
+      void queryClient.invalidateQueries();
+    },
     change: (data) => {
       const change = parseChange(data);
-      switch (change?.kind) {
-        case 'image':
-          void queryClient.invalidateQueries({ queryKey: imageKeys.list() });
-          void queryClient.invalidateQueries({ queryKey: imageKeys.details() });
-          break;
-        case 'container':
-          void queryClient.invalidateQueries({ queryKey: containerKeys.all });
-          break;
-        case 'pull':
-          void queryClient.invalidateQueries({ queryKey: imageKeys.pulls() });
-          break;
-      }
+      if (change) invalidate(change.kind);
     },
   });
 

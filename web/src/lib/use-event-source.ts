@@ -1,4 +1,4 @@
-import { useEffect, useEffectEvent, useState } from 'react';
+import { useEffectEvent, useLayoutEffect, useState } from 'react';
 
 /** One handler per SSE `event:` name; it gets the event's `data` as the raw string. */
 type EventSourceHandlers = Record<string, (data: string) => void>;
@@ -40,7 +40,9 @@ export function useEventSource(
   const names = Object.keys(handlers).sort().join('\n');
   const closing = closeOn?.join('\n') ?? '';
 
-  useEffect(() => {
+  // A layout effect: the request goes out before the browser lays out and paints the page that
+  // shows the stream (a container page just navigated to), not after.
+  useLayoutEffect(() => {
     if (url === null) return;
     const source = new EventSource(url);
     const last = new Set(closing.split('\n'));

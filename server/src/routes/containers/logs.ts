@@ -297,7 +297,7 @@ async function readLaunch(
 }
 
 /** How the stream ends: the exit code once the container stopped. */
-async function endOf(r: LogSource, gone: boolean): Promise<LogEnd> {
+async function endOf(r: LogContext, gone: boolean): Promise<LogEnd> {
   const now = gone
     ? null
     : await inspectForLogs(r.docker, r.id, r.signal).catch((err: unknown) => {
@@ -335,34 +335,61 @@ async function sendTail(
   return ring.given;
 }
 
+/** Which container's log, read how, until when: what is known before podman is asked. */
+type LogContext = Pick<LogSource, 'docker' | 'id' | 'since' | 'timestamps' | 'signal'>;
+
+/**
+ * The log from line `position` on, as it is now, to its end (the container stopped while a
+ * launch was being read).
+ */
+async function sendRest(r: LogSource, file: LogFile | null, position: number, batcher: Batcher) {
+  const sink = new Sink(batcher, position);
+  if (!file) return readApiHistory(r, sink, true);
+  await file.readTo(await file.size(), sink, r.signal);
+  file.end(sink);
+}
+
 async function streamLogs(
-  r: LogSource,
-  target: LogsTarget,
+  context: LogContext,
+  known: LogsTarget | null,
   opts: { follow: boolean; tail: number; exited: Promise<void>; launch: LaunchOutput | null },
   sse: SseStream,
 ): Promise<LogEnd> {
   const batcher = new Batcher(sse);
   let file: LogFile | null = null;
   try {
-    // Not a follow when asked for one of a stopped container: podman's would lose lines.
-    const following = opts.follow && target.running;
     const { launch } = opts;
     /** How many lines of the log have been dealt with; a follow goes on after them. */
-    let position: number;
+    let position = 0;
     /** Whether `file` has been read up to `position` already. */
     let fileAtPosition = false;
-    if (following && launch?.holdsTail(opts.tail)) {
-      const read = await readLaunch(launch, opts.tail, batcher, r.signal);
+    const fromLaunch = launch !== null && launch.holdsTail(opts.tail);
+    if (fromLaunch) {
+      const read = await readLaunch(launch, opts.tail, batcher, context.signal);
       position = read.position;
       if (read.ended) {
         batcher.flush();
-        const end = await endOf(r, false);
+        const end = await endOf(context, false);
         // Still running: its output ended some other way, and a follow takes over.
         if (!end.running) return end;
       }
-      file = await openLogFile(r);
-    } else {
-      file = await openLogFile(r);
+    }
+    const target = known ?? (await inspectForLogs(context.docker, context.id, context.signal));
+    const r: LogSource = {
+      ...context,
+      tty: target.tty,
+      autoRemove: target.autoRemove,
+      logFile: target.logFile,
+    };
+    // Not a follow when asked for one of a stopped container: podman's would lose lines.
+    const following = opts.follow && target.running;
+    file = await openLogFile(r);
+    if (fromLaunch && !following) {
+      await sendRest(r, file, position, batcher);
+      batcher.flush();
+      return await endOf(r, false);
+    }
+    if (!fromLaunch) {
       if (file) {
         const f = file;
         const size = await f.size();
@@ -443,6 +470,9 @@ const containerLogs: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const docker = app.engine.client();
+      const { query } = request;
+      const follow = query.follow ?? true;
+      const timestamps = query.timestamps ?? false;
       // Listening before the inspect, so a container that dies in between is not missed.
       const died = new Set<string>();
       let onDied: ((id: string) => void) | null = null;
@@ -454,40 +484,36 @@ const containerLogs: FastifyPluginAsyncTypebox = async (app) => {
       });
       const abort = new AbortController();
       try {
-        const target = await inspectForLogs(docker, request.params.id);
+        // A launch's output (by full id) has neither timestamps nor a `since` to filter by. It
+        // is served before podman is asked anything: podman holds a container's lock while it
+        // starts and cleans up, and an inspect then waits 100-200 ms.
+        const launch =
+          follow && !timestamps && query.since === undefined
+            ? (app.containers.launches.get(request.params.id) ?? null)
+            : null;
+        const target = launch ? null : await inspectForLogs(docker, request.params.id);
+        const id = target?.id ?? request.params.id;
         const exited = new Promise<void>((resolve) => {
-          onDied = (id) => {
-            if (id === target.id) resolve();
+          onDied = (dead) => {
+            if (dead === id) resolve();
           };
-          if (died.has(target.id)) resolve();
+          if (died.has(id)) resolve();
         });
         const sse = openSse(request, reply);
         // The client left (or we closed): cut every podman request this stream still holds.
         void sse.done.then(() => abort.abort());
-        const reader: LogSource = {
+        const context: LogContext = {
           docker,
-          id: target.id,
-          tty: target.tty,
-          autoRemove: target.autoRemove,
-          logFile: target.logFile,
-          since: request.query.since,
-          timestamps: request.query.timestamps ?? false,
+          id,
+          since: query.since,
+          timestamps,
           signal: abort.signal,
         };
         try {
           const end = await streamLogs(
-            reader,
+            context,
             target,
-            {
-              follow: request.query.follow ?? true,
-              tail: request.query.tail ?? DEFAULT_TAIL,
-              exited,
-              // A launch's output has neither timestamps nor a `since` to filter by.
-              launch:
-                reader.timestamps || reader.since !== undefined
-                  ? null
-                  : (app.containers.launches.get(target.id) ?? null),
-            },
+            { follow, tail: query.tail ?? DEFAULT_TAIL, exited, launch },
             sse,
           );
           sse.send('end', end);
