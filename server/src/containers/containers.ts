@@ -10,11 +10,12 @@ import type {
   RunRequest,
 } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
+import type { EngineEvents } from '../engine/events.js';
 import {
   containerAction,
   createContainer,
   inspectContainer,
-  listContainers,
+  listContainerIds,
   removeContainer,
   startCreated,
   PLATFORM_LABEL,
@@ -52,14 +53,49 @@ export class ContainersService {
     private readonly emulators: EmulatorsService,
     private readonly presetDefs: PresetDef[],
     readonly launches: LaunchOutputs,
-  ) {}
+    events: EngineEvents,
+  ) {
+    // The list is inspected once per container, then again only when podman reports a change
+    // to it (or our own actions make one, before podman's event arrives).
+    events.subscribe((e) => {
+      if (e.kind === 'container') this.forget(e.id);
+      else if (e.kind === 'resync') this.forget(null);
+    });
+  }
+
+  private readonly inspected = new Map<string, EngineContainer>();
+  /** Counts changes, so an inspect that raced one is not cached. */
+  private epoch = 0;
 
   async list(): Promise<ContainerSummary[]> {
-    const [all, badge] = await Promise.all([
-      listContainers(this.engine.client()),
-      this.emulators.runBadges(),
-    ]);
-    return Promise.all(all.map((c) => this.summary(c, badge)));
+    const docker = this.engine.client();
+    const [ids, badge] = await Promise.all([listContainerIds(docker), this.emulators.runBadges()]);
+    const live = new Set(ids);
+    for (const id of this.inspected.keys()) if (!live.has(id)) this.inspected.delete(id);
+    const all = await Promise.all(ids.map((id) => this.inspectCached(id).catch(() => null)));
+    return Promise.all(
+      all.filter((c): c is EngineContainer => c !== null).map((c) => this.summary(c, badge)),
+    );
+  }
+
+  /**
+   * A container's inspect, from the cache unless an event since said it changed. An inspect
+   * that was under way when an event came is not kept: it may predate the change.
+   */
+  private async inspectCached(id: string): Promise<EngineContainer> {
+    const cached = this.inspected.get(id);
+    if (cached) return cached;
+    const epoch = this.epoch;
+    const c = await inspectContainer(this.engine.client(), id);
+    if (epoch === this.epoch) this.inspected.set(id, c);
+    return c;
+  }
+
+  /** Forgets what may have changed: one container (by full id), or all of them. */
+  private forget(id: string | null): void {
+    this.epoch++;
+    if (id && /^[0-9a-f]{64}$/.test(id)) this.inspected.delete(id);
+    else this.inspected.clear();
   }
 
   async get(id: string): Promise<ContainerSummary> {
@@ -158,11 +194,19 @@ export class ContainersService {
   }
 
   async action(id: string, action: 'start' | 'stop' | 'restart' | 'kill'): Promise<void> {
-    await containerAction(this.engine.client(), id, action);
+    try {
+      await containerAction(this.engine.client(), id, action);
+    } finally {
+      this.forget(id);
+    }
   }
 
   async remove(id: string): Promise<void> {
-    await removeContainer(this.engine.client(), id);
+    try {
+      await removeContainer(this.engine.client(), id);
+    } finally {
+      this.forget(id);
+    }
   }
 
   async presets(): Promise<Preset[]> {

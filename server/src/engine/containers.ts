@@ -52,12 +52,16 @@ interface CompatContainerInspect {
   };
 }
 
-export async function listContainers(docker: Docker): Promise<EngineContainer[]> {
-  const list = await docker.listContainers({ all: true });
-  // The list lacks Tty and the exit code is only in Status text; inspect gives both.
-  return Promise.all(list.map((c) => inspectContainer(docker, c.Id).catch(() => null))).then(
-    (all) => all.filter((c): c is EngineContainer => c !== null),
-  );
+/**
+ * Every container's full id. The list itself lacks Tty, and has the exit code only in its
+ * Status text: inspectContainer gives both.
+ */
+export async function listContainerIds(docker: Docker): Promise<string[]> {
+  try {
+    return (await docker.listContainers({ all: true })).map((c) => c.Id);
+  } catch (err) {
+    throw engineError(err, 'containers');
+  }
 }
 
 export async function inspectContainer(docker: Docker, id: string): Promise<EngineContainer> {

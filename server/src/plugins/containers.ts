@@ -20,6 +20,7 @@ export default fp(
         app.emulators,
         app.config.presets,
         launches,
+        app.engineEvents,
       ),
     );
     app.addHook('onClose', () => launches.close());

@@ -130,6 +130,28 @@ describe('POST /api/containers', () => {
     expect((await t.api({ url: `/api/containers/${c.id}` })).statusCode).toBe(404);
   });
 
+  it('keeps the (cached) list current when a container changes outside the daemon', async () => {
+    const c = (
+      await t.api({
+        method: 'POST',
+        url: '/api/containers',
+        payload: { image: env.image, platform: 'linux/arm64', cmd: ['sleep', '30'] },
+      })
+    ).json() as ContainerSummary;
+    created.push(c.id);
+    const stateInList = async () =>
+      ((await t.api({ url: '/api/containers' })).json() as ContainerSummary[]).find(
+        (x) => x.id === c.id,
+      )?.state;
+    await expect.poll(stateInList).toBe('running');
+    expect(await stateInList()).toBe('running');
+    // Killed behind the daemon's back: only podman's event can tell the list.
+    await t.app.engine.client().getContainer(c.id).kill();
+    await expect.poll(stateInList, { timeout: 10_000 }).toBe('exited');
+    await t.app.engine.client().getContainer(c.id).remove();
+    await expect.poll(stateInList, { timeout: 10_000 }).toBeUndefined();
+  });
+
   it.each([
     ['privileged mode', { Privileged: true }],
     ['host mounts', { HostConfig: { Binds: ['/:/host'] } }],
