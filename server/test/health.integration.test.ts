@@ -5,6 +5,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
 import { machine, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -113,6 +114,34 @@ describe('GET /api/health', () => {
         fix: expect.stringContaining('mount -t binfmt_misc'),
       }),
     );
+  });
+
+  it('holds API requests while podman is being reached, never the UI', async () => {
+    // A socket that accepts and never answers: the daemon's first connection hangs on it.
+    const dir = await mkdtemp(join(tmpdir(), 'archdeck-hang-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const held: Socket[] = [];
+    const server = createServer((s) => void held.push(s));
+    const socket = join(dir, 'hang.sock');
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    const t = await buildTestApp({ podmanSocket: socket });
+    apps.push(t);
+    let answered = false;
+    const api = t.api({ url: '/api/containers' }).then((res) => {
+      answered = true;
+      return res;
+    });
+    await expect.poll(() => held.length).toBeGreaterThan(0);
+    const page = await t.api({ url: '/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(answered).toBe(false);
+    // podman hangs up: the held request gets the real answer, not a premature one.
+    for (const s of held) s.destroy();
+    server.close();
+    const res = await api;
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ code: 'podman_unavailable' });
   });
 
   it('keeps running while podman is down and reconnects when it comes back', async () => {

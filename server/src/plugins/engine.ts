@@ -27,9 +27,14 @@ export default fp(
     app.addHook('onReady', async () => {
       void engine.start();
     });
-    // A request arriving while the first connection is still being made waits for it,
-    // rather than being told podman is unreachable.
-    app.addHook('preHandler', () => engine.settled());
+    // An API request arriving while the first connection is still being made waits for it,
+    // rather than being told podman is unreachable. The UI's files never wait for podman.
+    const settled = () => engine.settled();
+    app.addHook('onRoute', (route) => {
+      if (!route.url.startsWith('/api/')) return;
+      const own = route.preHandler;
+      route.preHandler = own === undefined ? [settled] : [settled, own].flat();
+    });
     app.addHook('onClose', async () => {
       events.close();
       await engine.close();
