@@ -4,8 +4,8 @@
 # Each line below is registered under a throw-away name, the kernel's entry file is copied
 # to server/test/fixtures/binfmt/<label>.entry next to the line itself (<label>.line), and
 # the entry is removed again. Whatever happens, the kernel is left with exactly the entries
-# it had before. Needs root, a mounted binfmt_misc and Debian's qemu-user-static (its
-# binfmt.d templates and /usr/bin/qemu-aarch64-static).
+# it had before. Needs root; mounts binfmt_misc and installs Debian's qemu-user-static (its
+# binfmt.d templates and /usr/bin/qemu-aarch64-static) when missing.
 #
 # The lines:
 #   debian-*       Debian's own templates from /usr/lib/binfmt.d (flags OPF, kernel prints POF)
@@ -18,13 +18,13 @@
 #                  has: at 1 it would catch every ELF binary, its own interpreter included)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/host.sh
+source scripts/lib/host.sh
 
-root=/proc/sys/fs/binfmt_misc
+root=$HOST_BINFMT_DIR
 out=server/test/fixtures/binfmt
-[[ -w $root/register ]] || {
-  echo "needs root and binfmt_misc mounted at $root" >&2
-  exit 1
-}
+ensure_packages qemu-user-static
+ensure_binfmt_mounted
 mkdir -p "$out"
 
 prefix="archdeck-fixture-$$-"

@@ -5,13 +5,15 @@
 # the program headers and the PT_INTERP string all lie within it, and that is all the parser
 # reads. Prints `readelf -h -l` facts for each, which the tests assert.
 #
-# Needs (Debian 12, as root):
-#   apt-get install -y gcc qemu-user-static gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf \
-#     gcc-i686-linux-gnu gcc-powerpc64le-linux-gnu gcc-s390x-linux-gnu \
-#     gcc-riscv64-linux-gnu gcc-mips64el-linux-gnuabi64
-# A compiler that is missing is skipped with a note; the tests name the fixtures they need.
+# Installs Debian's cross compilers when missing (as root; otherwise it prints the command).
+# A compiler still missing is skipped with a note; the tests name the fixtures they need.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/host.sh
+source scripts/lib/host.sh
+ensure_packages gcc qemu-user-static gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf \
+  gcc-i686-linux-gnu gcc-powerpc64le-linux-gnu gcc-s390x-linux-gnu \
+  gcc-riscv64-linux-gnu gcc-mips64el-linux-gnuabi64 || true
 
 dir=server/test/fixtures/elf
 src=$dir/hello.c

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Host setup helpers shared by scripts/start.sh and scripts/testenv.sh.
+# Host setup helpers shared by scripts/start.sh, scripts/testenv.sh and the fixture scripts.
 #
 # Source this file; it defines functions only and changes no shell options.
 # Every function is safe under `set -euo pipefail` (the callers set it) and
