@@ -28,10 +28,11 @@ import { archSuffix } from '../images/arch-tag.js';
 import { AppError, notFound } from '../lib/errors.js';
 import type { PresetDef } from './presets.js';
 import { diagnose } from './diagnosis.js';
-import { inspectForLogs } from '../engine/container-logs.js';
 import { TailRing, readHistory } from './log-history.js';
 import type { LaunchOutputs } from './launch-output.js';
 
+/** The longest a container's inspect is reused for the list, events or not. */
+const INSPECT_TTL_MS = 30_000;
 /** How many of the last log lines the diagnosis looks at. */
 const DIAGNOSIS_LINES = 50;
 
@@ -55,15 +56,17 @@ export class ContainersService {
     readonly launches: LaunchOutputs,
     events: EngineEvents,
   ) {
-    // The list is inspected once per container, then again only when podman reports a change
-    // to it (or our own actions make one, before podman's event arrives).
-    events.subscribe((e) => {
+    // The list is inspected once per container, then again when podman reports a change to
+    // it (or our own actions make one, before podman's event arrives), and at least every
+    // INSPECT_TTL_MS should an event be missed.
+    this.unsubscribe = events.subscribe((e) => {
       if (e.kind === 'container') this.forget(e.id);
       else if (e.kind === 'resync') this.forget(null);
     });
   }
 
-  private readonly inspected = new Map<string, EngineContainer>();
+  private readonly unsubscribe: () => void;
+  private readonly inspected = new Map<string, { at: number; container: EngineContainer }>();
   /** Counts changes, so an inspect that raced one is not cached. */
   private epoch = 0;
 
@@ -84,11 +87,17 @@ export class ContainersService {
    */
   private async inspectCached(id: string): Promise<EngineContainer> {
     const cached = this.inspected.get(id);
-    if (cached) return cached;
+    if (cached && Date.now() - cached.at < INSPECT_TTL_MS) return cached.container;
     const epoch = this.epoch;
-    const c = await inspectContainer(this.engine.client(), id);
-    if (epoch === this.epoch) this.inspected.set(id, c);
-    return c;
+    const at = Date.now();
+    const container = await inspectContainer(this.engine.client(), id);
+    if (epoch === this.epoch) this.inspected.set(id, { at, container });
+    return container;
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.launches.close();
   }
 
   /** Forgets what may have changed: one container (by full id), or all of them. */
@@ -134,11 +143,14 @@ export class ContainersService {
 
   /** The last lines of a stopped container's log. */
   private async lastLines(c: EngineContainer): Promise<string[]> {
-    const docker = this.engine.client();
-    const signal = AbortSignal.timeout(10_000);
-    const target = await inspectForLogs(docker, c.id, signal);
     const ring = new TailRing(DIAGNOSIS_LINES);
-    const source = { ...target, docker, since: undefined, timestamps: false, signal };
+    const source = {
+      ...c,
+      docker: this.engine.client(),
+      since: undefined,
+      timestamps: false,
+      signal: AbortSignal.timeout(10_000),
+    };
     // A cut or malformed log still leaves the lines read so far to judge by.
     await readHistory(source, ring).catch(() => undefined);
     return ring.take().map((l) => l.t);
@@ -180,9 +192,8 @@ export class ContainersService {
       tty,
       autoRemove: req.autoRemove ?? false,
     });
-    // Its output is read from before the start, so the first line shows the moment it is
-    // written; without that (attach refused), the logs route reads podman's log as for any.
-    await this.launches.attach(id, tty).catch(() => undefined);
+    // Its output is read from before the start, so the first line shows as it is written.
+    await this.launches.attach(id, tty);
     try {
       await startCreated(docker, id);
     } catch (err) {

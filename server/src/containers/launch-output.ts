@@ -12,6 +12,7 @@
  * from the same line with the log file (or podman's follow) when the window closes or its
  * reader falls behind.
  */
+import type { FastifyBaseLogger } from 'fastify';
 import type { Duplex } from 'node:stream';
 import type { LogLine } from '@archdeck/shared';
 import { attachContainer } from '../engine/container-attach.js';
@@ -23,7 +24,7 @@ import { lineCost } from './log-history.js';
 const WINDOW_MS = 60_000;
 /** How long the output of a container that exited is kept after that. */
 const LINGER_MS = 30_000;
-/** What a launch keeps at most; readers further behind go on with podman's follow. */
+/** What a launch keeps at most; readers further behind go on with the log file or podman's. */
 const MAX_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -106,11 +107,23 @@ export class LaunchOutput {
 export class LaunchOutputs {
   private readonly open = new Map<string, { output: LaunchOutput; stream: Duplex }>();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly log: FastifyBaseLogger,
+  ) {}
 
-  /** Attaches to a created container; call before starting it. */
+  /**
+   * Attaches to a created container; call before starting it. Never fails: without the attach
+   * (podman refused it) the logs route reads podman's log as for any container.
+   */
   async attach(id: string, tty: boolean): Promise<void> {
-    const stream = await attachContainer(this.engine.client(), id, { stdin: false });
+    let stream: Duplex;
+    try {
+      stream = await attachContainer(this.engine.client(), id, { stdin: false });
+    } catch (err) {
+      this.log.warn({ err, id }, 'could not attach to a container before its start');
+      return;
+    }
     const output = new LaunchOutput(MAX_BYTES);
     const demux = new LogDemuxer({ tty });
     const lines: LogLine[] = [];

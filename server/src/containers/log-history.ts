@@ -4,7 +4,7 @@
  * engine/container-logs.ts). The logs route streams it; the diagnosis reads its last lines.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { LogLine } from '@archdeck/shared';
 import { openLogs } from '../engine/container-logs.js';
 import { K8sFileParser, LogDemuxer } from '../engine/log-frames.js';
@@ -91,6 +91,8 @@ const CHUNK = 1024 * 1024;
 const POLL_MS = 250;
 /** After the exit, the file is read to its end, and once more after this pause. */
 const SETTLE_MS = 50;
+/** A follow quiet this long asks whether the container still runs. */
+const LIVENESS_MS = 2000;
 
 /**
  * podman's k8s-file log, read from disk. podman's compat API serves a log about 2.6 times
@@ -106,7 +108,7 @@ export class LogFile {
 
   private constructor(
     readonly path: string,
-    private readonly handle: FileHandle,
+    private handle: FileHandle,
   ) {}
 
   /** null when the file cannot be opened (gone, or not ours to read): ask podman then. */
@@ -155,10 +157,16 @@ export class LogFile {
   }
 
   /**
-   * Reads on as the file grows until the container has exited (`exited`) and the file is
-   * read to its end. Woken by inotify on the file, with a poll as a backstop.
+   * Reads on as the file grows until the container has stopped and the file is read to its
+   * end. Woken by inotify on the file, with a poll as a backstop. The stop is known from
+   * `exited` (podman's die event) or, should that never come (its event stream was down at
+   * the moment), from `running()` asked after LIVENESS_MS without growth.
    */
-  async follow(sink: LineSink, exited: Promise<void>, signal: AbortSignal): Promise<void> {
+  async follow(
+    sink: LineSink,
+    stopped: { exited: Promise<void>; running: () => Promise<boolean> },
+    signal: AbortSignal,
+  ): Promise<void> {
     let wake: (() => void) | null = null;
     const poke = () => {
       const w = wake;
@@ -166,44 +174,77 @@ export class LogFile {
       w?.();
     };
     let dead = false;
-    void exited.then(() => {
+    void stopped.exited.then(() => {
       dead = true;
       poke();
     });
-    let watcher: FSWatcher | null = null;
-    try {
-      watcher = watch(this.path, { persistent: false }, poke);
-      watcher.on('error', () => undefined);
-    } catch {
-      // Removed already (autoRemove): what the open handle still reads is all there is.
-    }
+    let watcher = this.watch(poke);
     signal.addEventListener('abort', poke, { once: true });
     try {
       let settled = false;
+      let quietSince = Date.now();
       for (;;) {
         signal.throwIfAborted();
         const size = await this.size();
-        // podman empties the file when it passes log_size_max; what follows is new.
-        if (size < this.offset) this.rewind();
         if (size > this.offset) {
           await this.readTo(size, sink, signal);
           settled = false;
+          quietSince = Date.now();
+          continue;
+        }
+        // conmon rotates a log past its max size by renaming a new file over it: once the old
+        // one is read to its end, the new one is read from its start.
+        if (await this.reopenIfReplaced()) {
+          watcher?.close();
+          watcher = this.watch(poke);
           continue;
         }
         if (dead && settled) return;
         settled = dead;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(poke, dead ? SETTLE_MS : POLL_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        if (!dead && Date.now() - quietSince >= LIVENESS_MS) {
+          quietSince = Date.now();
+          dead = !(await stopped.running());
+          if (dead) continue;
+        }
+        // After the exit only the pause counts: a late inotify event must not cut it short.
+        if (dead) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+        else {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(poke, POLL_MS);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
       }
     } finally {
       watcher?.close();
       signal.removeEventListener('abort', poke);
     }
+  }
+
+  private watch(onChange: () => void): FSWatcher | null {
+    try {
+      const watcher = watch(this.path, { persistent: false }, onChange);
+      watcher.on('error', () => undefined);
+      return watcher;
+    } catch {
+      // Removed already (autoRemove): what the open handle still reads is all there is.
+      return null;
+    }
+  }
+
+  /** Whether the path now names another file (rotated); if so, that one is opened instead. */
+  private async reopenIfReplaced(): Promise<boolean> {
+    const [now, ours] = await Promise.all([stat(this.path).catch(() => null), this.handle.stat()]);
+    if (!now || now.ino === ours.ino) return false;
+    const handle = await open(this.path, 'r').catch(() => null);
+    if (!handle) return false;
+    await this.handle.close();
+    this.handle = handle;
+    this.rewind();
+    return true;
   }
 
   close(): Promise<void> {
@@ -251,14 +292,30 @@ export async function readApiHistory(r: LogSource, sink: LineSink, flush: boolea
   }
 }
 
+/**
+ * The log as it is now, into `sink`: the file from its start up to `until` (its size by
+ * default) when there is one, else podman's API. With `flush` its unterminated last lines
+ * count as lines; without, they are left for a follow to complete.
+ */
+export async function readLog(
+  r: LogSource,
+  file: LogFile | null,
+  sink: LineSink,
+  flush: boolean,
+  until?: number,
+): Promise<void> {
+  if (!file) return readApiHistory(r, sink, flush);
+  file.rewind();
+  await file.readTo(until ?? (await file.size()), sink, r.signal);
+  if (flush) file.end(sink);
+}
+
 /** The whole log as it is now, from the file when there is one. */
 export async function readHistory(r: LogSource, sink: LineSink): Promise<void> {
   const file = await openLogFile(r);
-  if (!file) return readApiHistory(r, sink, true);
   try {
-    await file.readTo(await file.size(), sink, r.signal);
-    file.end(sink);
+    await readLog(r, file, sink, true);
   } finally {
-    await file.close();
+    await file?.close();
   }
 }

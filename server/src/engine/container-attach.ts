@@ -26,8 +26,9 @@ export async function attachContainer(
           // query, and podman hands that body to the container's stdin, so a shell would read
           // `{"stream":true,…}` as typed input: only the query is sent here (`_body` is empty,
           // which docker-modem then leaves out). HACK: docker-modem cuts the last character of
-          // a path with a query but no options, so the query cannot be written into the path:
-          // `…&stderr=1` became `stderr=`, and podman sent no stderr.
+          // a path with a query but no options (it expects a bare trailing `?`; Modem.prototype.
+          // dial in docker-modem 5.0.7 lib/modem.js), so the query cannot be written into the
+          // path: `…&stderr=1` became `stderr=`, and podman sent no stderr.
           options: {
             _query: { stream: 1, stdin: opts.stdin ? 1 : 0, stdout: 1, stderr: 1 },
             _body: {},

@@ -75,15 +75,22 @@ export async function inspectForLogs(
     exitCode: running || neverRan ? null : (c.State?.ExitCode ?? null),
     // podman writes the zero time, year 1, for a container that never stopped.
     finishedAt: running || neverRan || !(finishedAt > 0) ? null : finishedAt,
-    // HACK: podman's compat inspect calls its k8s-file driver json-file (which podman itself
-    // only knows as an alias of k8s-file); journald and none have no file.
-    logFile:
-      (c.HostConfig?.LogConfig?.Type === 'json-file' ||
-        c.HostConfig?.LogConfig?.Type === 'k8s-file') &&
-      c.LogPath
-        ? c.LogPath
-        : null,
+    logFile: logFileOf(c),
   };
+}
+
+/**
+ * Where a container's log is a k8s-file podman writes, from its compat inspect; null for
+ * journald and none, which have no file. HACK: the compat inspect calls the k8s-file driver
+ * json-file, which podman only knows as an alias of k8s-file ("json-file aliased to k8s-file
+ * for scripting compatibility", podman-run(1) --log-driver).
+ */
+export function logFileOf(c: {
+  LogPath?: string;
+  HostConfig?: { LogConfig?: { Type?: string } };
+}): string | null {
+  const type = c.HostConfig?.LogConfig?.Type;
+  return (type === 'json-file' || type === 'k8s-file') && c.LogPath ? c.LogPath : null;
 }
 
 export interface LogsOptions {

@@ -4,6 +4,7 @@
  */
 import type Docker from 'dockerode';
 import { AppError } from '../lib/errors.js';
+import { logFileOf } from './container-logs.js';
 import { engineError } from './images.js';
 
 /** Labels recording the platform a container was asked to run as and the reference used. */
@@ -20,6 +21,9 @@ export interface EngineContainer {
   exitCode: number | null;
   created: string;
   tty: boolean;
+  autoRemove: boolean;
+  /** Its log as a k8s-file, or null (see logFileOf). */
+  logFile: string | null;
   command: string[];
   labels: Record<string, string>;
 }
@@ -43,6 +47,8 @@ interface CompatContainerInspect {
   Image?: string;
   ImageName?: string;
   State?: { Status?: string; ExitCode?: number; Running?: boolean };
+  HostConfig?: { AutoRemove?: boolean; LogConfig?: { Type?: string } };
+  LogPath?: string;
   Config?: {
     Tty?: boolean;
     Cmd?: string[] | null;
@@ -87,6 +93,8 @@ export async function inspectContainer(docker: Docker, id: string): Promise<Engi
     exitCode: state === 'exited' || state === 'stopped' ? (c.State?.ExitCode ?? null) : null,
     created: c.Created ?? '',
     tty: c.Config?.Tty === true,
+    autoRemove: c.HostConfig?.AutoRemove === true,
+    logFile: logFileOf(c),
     command: [...entrypoint, ...(c.Config?.Cmd ?? [])],
     labels: c.Config?.Labels ?? {},
   };

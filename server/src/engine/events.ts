@@ -66,12 +66,13 @@ export class EngineEvents {
     this.stream?.destroy();
     this.stream = null;
     if (!this.engine.reachable) return;
-    this.emit({ kind: 'resync', action: 'connect', id: null });
     const docker = this.engine.client();
     docker.getEvents({ filters: { type: ['image', 'container'] } }).then(
       (stream) => {
         const s = stream as Readable;
         this.stream = s;
+        // Only now is nothing missed: what changed before this is for listeners to re-read.
+        this.emit({ kind: 'resync', action: 'connect', id: null });
         const lines = new JsonLines();
         s.on('data', (chunk: Buffer) => {
           for (const value of lines.push(chunk)) this.dispatch(value as PodmanEvent);

@@ -105,8 +105,7 @@ async function compatInspect(docker: Docker, id: string): Promise<CompatInspect>
   }
 }
 
-export async function inspectImage(docker: Docker, id: string): Promise<EngineImage> {
-  const data = await compatInspect(docker, id);
+function toEngineImage(data: CompatInspect): EngineImage {
   const c = data.Config ?? {};
   return {
     id: data.Id.replace(/^sha256:/, ''),
@@ -127,19 +126,24 @@ export async function inspectImage(docker: Docker, id: string): Promise<EngineIm
   };
 }
 
-/** The manifest, layers and history of a local image (inspectImage has the rest). */
-export async function imageExtras(
+export async function inspectImage(docker: Docker, id: string): Promise<EngineImage> {
+  return toEngineImage(await compatInspect(docker, id));
+}
+
+/** inspectImage and the manifest, layers and history the detail view shows as well. */
+export async function inspectImageDetail(
   docker: Docker,
   graphRoot: string | null,
   id: string,
-): Promise<EngineImageExtras> {
+): Promise<EngineImage & EngineImageExtras> {
   const data = await compatInspect(docker, id);
-  const bareId = data.Id.replace(/^sha256:/, '');
+  const image = toEngineImage(data);
   const [stored, history] = await Promise.all([
-    storedManifest(graphRoot, data.GraphDriver?.Name, bareId),
-    imageHistory(docker, bareId),
+    storedManifest(graphRoot, data.GraphDriver?.Name, image.id),
+    imageHistory(docker, image.id),
   ]);
   return {
+    ...image,
     manifestDigest: stored?.digest ?? null,
     layers: stored?.layers ?? data.RootFS?.Layers ?? [],
     history,

@@ -7,8 +7,8 @@ import type { ImageDetail, ImageSummary, RunBadge } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
 import {
-  imageExtras,
   inspectImage,
+  inspectImageDetail,
   listImageIds,
   removeImage,
   type EngineImage,
@@ -48,10 +48,8 @@ export class ImagesService {
   }
 
   async detail(id: string): Promise<ImageDetail> {
-    const docker = this.engine.client();
-    const [image, extras, badge] = await Promise.all([
-      inspectImage(docker, id),
-      imageExtras(docker, this.engine.graphRoot, id),
+    const [image, badge] = await Promise.all([
+      inspectImageDetail(this.engine.client(), this.engine.graphRoot, id),
       this.emulators.runBadges(),
     ]);
     const s = this.summary(image, badge);
@@ -60,16 +58,16 @@ export class ImagesService {
     return {
       ...s,
       name,
-      digest: extras.manifestDigest,
+      digest: image.manifestDigest,
       dockerVersion: image.dockerVersion,
       labels: image.labels,
-      layers: extras.layers,
+      layers: image.layers,
       env: image.env,
       entrypoint: image.entrypoint,
       cmd: image.cmd,
       workingDir: image.workingDir,
       user: image.user,
-      history: extras.history,
+      history: image.history,
     };
   }
 

@@ -10,20 +10,17 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const launches = new LaunchOutputs(app.engine);
-    app.decorate(
-      'containers',
-      new ContainersService(
-        app.engine,
-        app.images,
-        app.pulls,
-        app.emulators,
-        app.config.presets,
-        launches,
-        app.engineEvents,
-      ),
+    const containers = new ContainersService(
+      app.engine,
+      app.images,
+      app.pulls,
+      app.emulators,
+      app.config.presets,
+      new LaunchOutputs(app.engine, app.log.child({ module: 'launch' })),
+      app.engineEvents,
     );
-    app.addHook('onClose', () => launches.close());
+    app.decorate('containers', containers);
+    app.addHook('onClose', async () => containers.close());
   },
   { name: 'containers', dependencies: ['images'] },
 );

@@ -337,7 +337,28 @@ describe('a container the daemon launched (attached before its start)', () => {
     expect(again.end).toEqual({ exitCode: 3, running: false });
   });
 
-  it("goes on with podman's follow from the same line when the launch is cut", async () => {
+  it('shows a second run of a launched container, though its first launch is still kept', async () => {
+    const res = await t.api({
+      method: 'POST',
+      url: '/api/containers',
+      headers: { host: new URL(base).host },
+      payload: { image: env.image, platform: 'linux/amd64', cmd: ['sh', '-c', 'echo run'] },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const { id } = res.json<{ id: string }>();
+    created.push(id);
+    await docker().getContainer(id).wait();
+    expect(texts(await collect(id, 'tail=100'))).toEqual(['run']);
+    expect(t.app.containers.launches.get(id)?.state).toBe('ended');
+    // Started again behind the daemon's back: the kept launch has only the first run.
+    await docker().getContainer(id).start();
+    await docker().getContainer(id).wait();
+    const again = await collect(id, 'tail=100');
+    expect(texts(again)).toEqual(['run', 'run']);
+    expect(again.end).toEqual({ exitCode: 0, running: false });
+  });
+
+  it('goes on from the same line in the log file when the launch is cut', async () => {
     const res = await t.api({
       method: 'POST',
       url: '/api/containers',

@@ -54,6 +54,7 @@ import {
   openApiLogs,
   openLogFile,
   readApiHistory,
+  readLog,
   type LineSink,
   type LogFile,
   type LogSource,
@@ -272,26 +273,26 @@ async function follow(r: LogSource, sink: Sink, exited: Promise<void>): Promise<
 
 /**
  * Serves a follow from a launch's output (see launch-output.ts), from the last `tail` lines on,
- * while the launch lasts. Returns the position reached in the log and whether that was all of
- * it (the container's output ended); otherwise podman's follow goes on from there.
+ * while the launch lasts: until the container's output ended, the launch's window closed or
+ * the reader fell behind what it keeps. Returns the position reached in the log, from which the
+ * log file or podman goes on (usually with nothing left, after an exit).
  */
 async function readLaunch(
   launch: LaunchOutput,
   tail: number,
   batcher: Batcher,
   signal: AbortSignal,
-): Promise<{ position: number; ended: boolean }> {
+): Promise<number> {
   let position = Math.max(0, launch.total - tail);
   for (;;) {
     signal.throwIfAborted();
     const lines = launch.read(position, BATCH_LINES);
-    // Fell behind what the launch keeps: podman has the lines.
-    if (lines === null) return { position, ended: false };
+    if (lines === null) return position;
     for (const line of lines) batcher.add(line);
     position += lines.length;
     await batcher.ready();
     if (lines.length > 0) continue;
-    if (launch.state !== 'open') return { position, ended: launch.state === 'ended' };
+    if (launch.state !== 'open') return position;
     await launch.changed(signal);
   }
 }
@@ -338,17 +339,6 @@ async function sendTail(
 /** Which container's log, read how, until when: what is known before podman is asked. */
 type LogContext = Pick<LogSource, 'docker' | 'id' | 'since' | 'timestamps' | 'signal'>;
 
-/**
- * The log from line `position` on, as it is now, to its end (the container stopped while a
- * launch was being read).
- */
-async function sendRest(r: LogSource, file: LogFile | null, position: number, batcher: Batcher) {
-  const sink = new Sink(batcher, position);
-  if (!file) return readApiHistory(r, sink, true);
-  await file.readTo(await file.size(), sink, r.signal);
-  file.end(sink);
-}
-
 async function streamLogs(
   context: LogContext,
   known: LogsTarget | null,
@@ -365,14 +355,8 @@ async function streamLogs(
     let fileAtPosition = false;
     const fromLaunch = launch !== null && launch.holdsTail(opts.tail);
     if (fromLaunch) {
-      const read = await readLaunch(launch, opts.tail, batcher, context.signal);
-      position = read.position;
-      if (read.ended) {
-        batcher.flush();
-        const end = await endOf(context, false);
-        // Still running: its output ended some other way, and a follow takes over.
-        if (!end.running) return end;
-      }
+      position = await readLaunch(launch, opts.tail, batcher, context.signal);
+      batcher.flush();
     }
     const target = known ?? (await inspectForLogs(context.docker, context.id, context.signal));
     const r: LogSource = {
@@ -385,31 +369,22 @@ async function streamLogs(
     const following = opts.follow && target.running;
     file = await openLogFile(r);
     if (fromLaunch && !following) {
-      await sendRest(r, file, position, batcher);
+      // Usually nothing is left, but the container may have run again since the launch.
+      await readLog(r, file, new Sink(batcher, position), true).catch((err: unknown) => {
+        // podman cannot read a log it does not keep (log driver none): the launch is all.
+        if (file || !(err instanceof AppError)) throw err;
+      });
       batcher.flush();
       return await endOf(r, false);
     }
     if (!fromLaunch) {
-      if (file) {
-        const f = file;
-        const size = await f.size();
-        position = await sendTail(
-          async (sink) => {
-            f.rewind();
-            await f.readTo(size, sink, r.signal);
-            if (!following) f.end(sink);
-          },
-          opts.tail,
-          batcher,
-        );
-        fileAtPosition = true;
-      } else {
-        position = await sendTail(
-          (sink) => readApiHistory(r, sink, !following),
-          opts.tail,
-          batcher,
-        );
-      }
+      const size = file ? await file.size() : undefined;
+      position = await sendTail(
+        (sink) => readLog(r, file, sink, !following, size),
+        opts.tail,
+        batcher,
+      );
+      fileAtPosition = file !== null;
       if (!following) {
         batcher.flush();
         return { exitCode: target.exitCode, running: target.running };
@@ -417,7 +392,13 @@ async function streamLogs(
     }
     if (file) {
       // Read on from the top of the file, past the lines dealt with, unless it is there already.
-      await file.follow(new Sink(batcher, fileAtPosition ? 0 : position), opts.exited, r.signal);
+      const running = async () =>
+        (await inspectForLogs(r.docker, r.id, r.signal).catch(() => null))?.running ?? false;
+      await file.follow(
+        new Sink(batcher, fileAtPosition ? 0 : position),
+        { exited: opts.exited, running },
+        r.signal,
+      );
       file.end(new Sink(batcher, 0));
       batcher.flush();
       return await endOf(r, false);
