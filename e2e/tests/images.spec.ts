@@ -54,12 +54,19 @@ test('pull dialog: reference → platforms with badges → progress → the imag
   await expect(list).toContainText('arm64');
 });
 
-test('closing the tab mid-pull does not cancel the pull', async ({ browser, request }) => {
+test('a running pull shows in its dialog and the pulls list over one stream; closing the tab does not cancel it', async ({
+  browser,
+  request,
+}) => {
   const slow = await startSlowRegistry();
   try {
     removeImages(slow.ref);
     const context = await browser.newContext();
     const page = await context.newPage();
+    const streams: string[] = [];
+    page.on('request', (r) => {
+      if (/\/api\/pulls\/[^/]+\/events$/.test(new URL(r.url()).pathname)) streams.push(r.url());
+    });
     await page.goto(`/images?token=${daemonToken()}`);
     await page.getByTestId('pull-open').click();
     await page.getByTestId('pull-ref').fill(slow.ref);
@@ -67,6 +74,10 @@ test('closing the tab mid-pull does not cancel the pull', async ({ browser, requ
     await page.getByTestId('pull-platform-linux-ppc64le').click();
     await page.getByTestId('pull-submit').click();
     await expect(page.getByTestId('pull-state')).toContainText(/running/i);
+    // The list behind the dialog follows the same job, sharing the dialog's connection.
+    const row = page.locator('[data-testid^="pull-job-state-"]').first();
+    await expect(row).toContainText(/running/i);
+    expect(streams).toHaveLength(1);
     await context.close();
 
     const jobs = (await (await request.get('/api/pulls', { headers: auth() })).json()) as PullJob[];

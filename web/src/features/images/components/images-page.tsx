@@ -92,7 +92,7 @@ export function ImagesPage() {
         action={pullButton('pull-open')}
       />
 
-      <PullsPanel live={!pulling} />
+      <PullsPanel />
 
       {images.isPending ? (
         <ImagesSkeleton />

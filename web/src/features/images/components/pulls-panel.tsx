@@ -107,7 +107,7 @@ function PullJobRow({ snapshot, live }: { snapshot: PullJob; live: boolean }) {
  * Running and recent pulls, whichever tab started them: a pull belongs to the daemon, so
  * reopening the page shows it still going. Hidden while there has been none.
  */
-export function PullsPanel({ live }: { live: boolean }) {
+export function PullsPanel() {
   const pulls = usePulls();
   const [showAll, setShowAll] = useState(false);
   const listId = useId();
@@ -146,7 +146,7 @@ export function PullsPanel({ live }: { live: boolean }) {
             key={job.id}
             snapshot={job}
             // Running jobs sort first, so the index counts among them.
-            live={live && index < LIVE_STREAMS}
+            live={index < LIVE_STREAMS}
           />
         ))}
       </ul>
