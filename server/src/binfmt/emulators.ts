@@ -60,8 +60,12 @@ interface Persisted {
 
 const hex = (b: Buffer | null) => (b ? b.toString('hex') : null);
 
+/** How long the live entries behind run badges are reused (see runBadges). */
+const BADGES_TTL_MS = 1000;
+
 export class EmulatorsService {
   private queue: Promise<unknown> = Promise.resolve();
+  private badges: { at: number; fn: Promise<(platform: string) => RunBadge> } | null = null;
 
   constructor(private readonly o: EmulatorsOptions) {}
 
@@ -116,9 +120,20 @@ export class EmulatorsService {
   }
 
   /** How this host would run each platform now: natively, through a handler, or not at all. */
-  async runBadges(): Promise<(platform: string) => RunBadge> {
-    // Only the live entries matter here: no binfmt.d, no installation discovery.
-    return this.badgesFrom(await this.describeLive(new Map()));
+  /**
+   * The badge function for the live entries (no binfmt.d, no installation discovery), read at
+   * most every BADGES_TTL_MS: the image and container lists ask on every request. archdeck's own
+   * changes show at once; one made by hand, within that.
+   */
+  runBadges(): Promise<(platform: string) => RunBadge> {
+    if (this.badges && Date.now() - this.badges.at < BADGES_TTL_MS) return this.badges.fn;
+    const fn = this.describeLive(new Map()).then((entries) => this.badgesFrom(entries));
+    const badges = { at: Date.now(), fn };
+    this.badges = badges;
+    fn.catch(() => {
+      if (this.badges === badges) this.badges = null;
+    });
+    return fn;
   }
 
   /** The badge function for entries already read (e.g. from read()). */
@@ -278,6 +293,7 @@ export class EmulatorsService {
     if (await this.o.fs.isMounted()) return;
     if (!this.o.isRoot) throw needsRoot(`sudo mount -t binfmt_misc binfmt_misc ${this.o.fs.root}`);
     await this.o.fs.mount();
+    this.badges = null;
   }
 
   /** What the kernel would do with a binary whose first bytes are `head`. */
@@ -320,7 +336,7 @@ export class EmulatorsService {
 
   /** Mutations run one at a time, so a name check and its write cannot interleave. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(fn, fn);
+    const next = this.queue.then(fn, fn).finally(() => (this.badges = null));
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -30,7 +30,12 @@ export class ImagesService {
   private readonly inspected = new Map<string, EngineImage>();
   private list: EngineImage[] | null = null;
   private loading: Promise<EngineImage[]> | null = null;
-  readonly requested: RequestedPlatforms = new Map();
+  private readonly requested: RequestedPlatforms = new Map();
+  private summarised: {
+    images: EngineImage[];
+    badge: (platform: string) => RunBadge;
+    summaries: ImageSummary[];
+  } | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -44,7 +49,18 @@ export class ImagesService {
 
   async summaries(): Promise<ImageSummary[]> {
     const [images, badge] = await Promise.all([this.images(), this.emulators.runBadges()]);
-    return images.map((i) => this.summary(i, badge));
+    // The same list with the same badges gives the same summaries: made once, not per request.
+    const last = this.summarised;
+    if (last?.images === images && last.badge === badge) return last.summaries;
+    const summaries = images.map((i) => this.summary(i, badge));
+    this.summarised = { images, badge, summaries };
+    return summaries;
+  }
+
+  /** A pull asked for this platform; the list flags an image whose config says another. */
+  recordRequested(id: string, platform: string): void {
+    this.requested.set(id, platform);
+    this.summarised = null;
   }
 
   async detail(id: string): Promise<ImageDetail> {

@@ -316,7 +316,7 @@ export class PullManager {
     // The image keeps this record even when its tag moves to another architecture.
     job.layers.delete(job.lastId);
     job.state.imageId = image.id;
-    this.images.requested.set(image.id, platform);
+    this.images.recordRequested(image.id, platform);
     const actual = [image.os, image.architecture, image.variant].filter(Boolean).join('/');
     const archTag = archTagFor(ref, platform);
     if (archTag) {

@@ -44,13 +44,21 @@ function reject(reply: FastifyReply, status: number, code: string, message: stri
 
 export default fp(
   async (app) => {
-    const port = () => (app.server.address() as AddressInfo | null)?.port ?? app.config.port;
-    const allowedHosts = () => {
-      const p = port();
-      const names = ['127.0.0.1', 'localhost', '[::1]'];
-      const hosts = names.map((n) => `${n}:${p}`);
-      if (p === 80) hosts.push(...names);
-      return new Set(hosts);
+    // The port the client reached: the socket knows it (an injected request has none).
+    const portOf = (request: FastifyRequest) =>
+      request.socket.localPort ??
+      (app.server.address() as AddressInfo | null)?.port ??
+      app.config.port;
+    const byPort = new Map<number, Set<string>>();
+    const allowedHosts = (port: number) => {
+      let hosts = byPort.get(port);
+      if (!hosts) {
+        const names = ['127.0.0.1', 'localhost', '[::1]'];
+        hosts = new Set(names.map((n) => `${n}:${port}`));
+        if (port === 80) for (const n of names) hosts.add(n);
+        byPort.set(port, hosts);
+      }
+      return hosts;
     };
 
     // Fastify parses text/plain by default; a cross-site form or "simple" fetch can send it.
@@ -60,12 +68,13 @@ export default fp(
       reply.headers(SECURITY_HEADERS);
 
       const host = request.headers.host?.toLowerCase();
-      if (!host || !allowedHosts().has(host)) {
+      const port = portOf(request);
+      if (!host || !allowedHosts(port).has(host)) {
         return reject(
           reply,
           421,
           'bad_host',
-          `archdeck answers only to http://127.0.0.1:${port()} or http://localhost:${port()}.`,
+          `archdeck answers only to http://127.0.0.1:${port} or http://localhost:${port}.`,
         );
       }
 
