@@ -609,7 +609,9 @@ export async function removeContainers(socketPath, { ids = [], namePrefix, image
           (c) =>
             (namePrefix &&
               (c.Names ?? []).some((n) => n.replace(/^\//, '').startsWith(namePrefix))) ||
-            (imagePrefix && (c.Image ?? '').startsWith(imagePrefix)),
+            (imagePrefix &&
+              // The daemon creates from the image id and records the reference in a label.
+              [c.Image, c.Labels?.['io.archdeck.image']].some((i) => i?.startsWith(imagePrefix))),
         )
         .map((c) => c.Id),
     );
