@@ -1,41 +1,16 @@
 import { expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import type { PullJob } from '@archdeck/shared';
 import { daemonToken } from '../fixtures/daemon';
+import { removeImages } from '../fixtures/podman';
 import { startSlowRegistry } from '../fixtures/slow-registry';
 
 const auth = () => ({ authorization: `Bearer ${daemonToken()}` });
-
-/** Removes local copies so the pulls below are real. */
-function removeImages(ref: string) {
-  const env = {
-    ...process.env,
-    CONTAINERS_CONF: process.env.ARCHDECK_TEST_CONTAINERS_CONF,
-    CONTAINERS_STORAGE_CONF: process.env.ARCHDECK_TEST_STORAGE_CONF,
-  };
-  const args = [
-    '--root',
-    process.env.ARCHDECK_TEST_PODMAN_ROOT!,
-    '--runroot',
-    process.env.ARCHDECK_TEST_PODMAN_RUNROOT!,
-  ];
-  for (const suffix of ['', '-arm64', '-ppc64le']) {
-    try {
-      execFileSync('podman', [...args, 'rmi', '--force', `${ref}${suffix}`], {
-        env,
-        stdio: 'ignore',
-      });
-    } catch {
-      // not there
-    }
-  }
-}
 
 test('pull dialog: reference → platforms with badges → progress → the image is listed with its arch', async ({
   page,
 }) => {
   const image = process.env.ARCHDECK_TEST_IMAGE!;
-  removeImages(image);
+  removeImages(image, ['', '-arm64', '-ppc64le']);
   await page.goto(`/images?token=${daemonToken()}`);
   await page.getByTestId('pull-open').click();
   await page.getByTestId('pull-ref').fill(image);
@@ -60,7 +35,7 @@ test('a running pull shows in its dialog and the pulls list over one stream; clo
 }) => {
   const slow = await startSlowRegistry();
   try {
-    removeImages(slow.ref);
+    removeImages(slow.ref, ['', '-arm64', '-ppc64le']);
     const context = await browser.newContext();
     const page = await context.newPage();
     const streams: string[] = [];
@@ -77,6 +52,9 @@ test('a running pull shows in its dialog and the pulls list over one stream; clo
     // The list behind the dialog follows the same job, sharing the dialog's connection.
     const row = page.locator('[data-testid^="pull-job-state-"]').first();
     await expect(row).toContainText(/running/i);
+    // Counted once both have rendered, and again after a round trip through the daemon.
+    expect(streams).toHaveLength(1);
+    await page.evaluate(() => fetch('/api/pulls').then((r) => r.text()));
     expect(streams).toHaveLength(1);
     await context.close();
 

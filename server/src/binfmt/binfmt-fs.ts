@@ -4,8 +4,7 @@
  * elsewhere. OS errors become messages a user can act on (after tonistiigi/binfmt).
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { BinfmtHealth } from '@archdeck/shared';
@@ -24,22 +23,19 @@ export type EntryControl = '1' | '0' | '-1';
 export class BinfmtFs {
   constructor(readonly root: string) {}
 
-  /*
-   * Reads are synchronous: binfmt_misc lives in memory, so one takes microseconds, while
-   * fs/promises' readFile costs four thread-pool round trips (open, fstat, read, close), which
-   * showed in the p99 of every request that reads the handlers (health, image and container
-   * lists). Writes, which the kernel may refuse slowly, stay asynchronous.
-   */
-
   /** binfmt_misc is mounted when its `register` control file exists at the root. */
   async isMounted(): Promise<boolean> {
-    return statSync(join(this.root, 'register'), { throwIfNoEntry: false })?.isFile() ?? false;
+    try {
+      return (await stat(join(this.root, 'register'))).isFile();
+    } catch {
+      return false;
+    }
   }
 
   /** The global switch; null when it cannot be read. */
   async globallyEnabled(): Promise<boolean | null> {
     try {
-      return readFileSync(join(this.root, 'status'), 'utf8').trim() === 'enabled';
+      return (await readFile(join(this.root, 'status'), 'utf8')).trim() === 'enabled';
     } catch {
       return null;
     }
@@ -47,9 +43,7 @@ export class BinfmtFs {
 
   async entryNames(): Promise<string[]> {
     try {
-      return readdirSync(this.root)
-        .filter((n) => !CONTROL_FILES.has(n))
-        .sort();
+      return (await readdir(this.root)).filter((n) => !CONTROL_FILES.has(n)).sort();
     } catch {
       return [];
     }
@@ -58,7 +52,7 @@ export class BinfmtFs {
   /** An entry's text, or null when it vanished between listing and reading. */
   async readEntry(name: string): Promise<string | null> {
     try {
-      return readFileSync(join(this.root, name), 'utf8');
+      return await readFile(join(this.root, name), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;

@@ -75,7 +75,8 @@ export function usePullProgress(
         if (final) onEnd?.(final);
       },
     },
-    { closeOn: ['end'] },
+    // The dialog and the pulls list may follow one pull: `job` is its whole state each time.
+    { closeOn: ['end'], shared: ['job'] },
   );
 
   const lost = url !== null && connection === 'closed';

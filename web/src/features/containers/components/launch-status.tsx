@@ -5,8 +5,7 @@ import { Spinner } from '@/components/spinner';
 import { formatBytes } from '@/lib/format';
 import type { useLaunch } from './use-launch';
 
-function pullText(job: PullJob | null): string {
-  if (!job) return 'Asking the daemon to pull…';
+function pullText(job: PullJob): string {
   if (job.total > 0) return `${formatBytes(job.current)} of ${formatBytes(job.total)}`;
   return job.layers.length > 0 ? 'Waiting for sizes…' : 'Resolving the image…';
 }
@@ -31,12 +30,23 @@ export function LaunchStatus({
       </div>
     );
   }
-  if (phase === 'pulling') {
+  // Until the daemon answers, it is not known whether a pull is needed (a local image is not
+  // pulled again).
+  if (phase === 'pulling' && !job) {
+    return (
+      <p role="status" className="flex items-center gap-2 text-sm text-muted">
+        <Spinner label="Looking for the image" />
+        Looking for <span className="font-mono">{request.image}</span> for{' '}
+        <span className="font-mono">{request.platform}</span>…
+      </p>
+    );
+  }
+  if (phase === 'pulling' && job) {
     const text = pullText(job);
     return (
       <div data-testid="launch-progress" className="space-y-1.5">
         <ProgressBar
-          value={job && job.total > 0 ? job.current / job.total : null}
+          value={job.total > 0 ? job.current / job.total : null}
           label={`Pulling ${request.image} for ${request.platform}`}
           valueText={text}
         />

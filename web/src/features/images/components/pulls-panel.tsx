@@ -17,11 +17,12 @@ import { ReferenceText } from './reference-text';
 const FOLDED_ROWS = 4;
 
 /**
- * Each followed pull holds a connection open, and browsers allow six per origin over HTTP/1.1
- * (the app's event stream takes one). Pulls beyond these show their last known state until
- * one ahead of them ends.
+ * Each followed pull holds a connection open, and browsers allow six per origin over HTTP/1.1:
+ * with the app's event stream and the pull dialog's (when it follows another pull), this
+ * leaves three for requests. Pulls beyond these show their last known state until one ahead
+ * of them ends.
  */
-const LIVE_STREAMS = 3;
+const LIVE_STREAMS = 2;
 
 const runningFirst = (a: PullJob, b: PullJob) =>
   Number(b.state === 'running') - Number(a.state === 'running') ||
