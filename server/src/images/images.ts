@@ -24,7 +24,7 @@ const platformString = (i: EngineImage) =>
   formatPlatform({ os: i.os, arch: i.architecture, variant: i.variant });
 
 /** Pulls record the platform they asked for; a config that disagrees is flagged. */
-export type RequestedPlatforms = Map<string, string>;
+type RequestedPlatforms = Map<string, string>;
 
 export class ImagesService {
   private readonly inspected = new Map<string, EngineImage>();
