@@ -45,20 +45,26 @@ async function logFile(initial: string): Promise<{ path: string; file: LogFile }
   return { path, file };
 }
 
+/** Follows `file` into a fresh sink until `exit()` reports the container stopped. */
+function following(file: LogFile) {
+  const sink = new Collect();
+  let exit!: () => void;
+  const exited = new Promise<void>((resolve) => (exit = resolve));
+  const done = file.follow(
+    sink,
+    { exited, running: async () => true },
+    new AbortController().signal,
+  );
+  return { sink, exit, done };
+}
+
 const numbers = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
 
 describe('LogFile.follow', () => {
   it('reads what is appended, then to the end after the exit, with the last partial line', async () => {
     const { path, file } = await logFile(lines(1, 3));
-    const sink = new Collect();
-    let exit!: () => void;
-    const exited = new Promise<void>((resolve) => (exit = resolve));
-    const done = file.follow(
-      sink,
-      { exited, running: async () => true },
-      new AbortController().signal,
-    );
+    const { sink, exit, done } = following(file);
     await expect.poll(() => sink.given).toBe(3);
     await appendFile(path, lines(4, 1000));
     await expect.poll(() => sink.given).toBe(1000);
@@ -75,14 +81,7 @@ describe('LogFile.follow', () => {
 
   it('goes on in the new file when conmon rotates the log by renaming one over it', async () => {
     const { path, file } = await logFile(lines(1, 2));
-    const sink = new Collect();
-    let exit!: () => void;
-    const exited = new Promise<void>((resolve) => (exit = resolve));
-    const done = file.follow(
-      sink,
-      { exited, running: async () => true },
-      new AbortController().signal,
-    );
+    const { sink, exit, done } = following(file);
     await expect.poll(() => sink.given).toBe(2);
     await appendFile(path, lines(3, 4));
     await writeFile(`${path}.tmp`, lines(5, 6));

@@ -4,6 +4,16 @@ import type { KeyboardEvent } from 'react';
 export const monoInputClass =
   'mt-1.5 block w-full rounded-lg border border-line bg-canvas px-3 py-2 font-mono text-sm outline-none placeholder:font-sans placeholder:text-subtle focus:border-zinc-500 focus:ring-2 focus:ring-zinc-500/30';
 
+/**
+ * For fields whose text is taken verbatim (a reference, argv, a name, a token): no spelling
+ * marks, capitals or autofill suggestions.
+ */
+export const verbatimTextProps = {
+  spellCheck: false,
+  autoCapitalize: 'off',
+  autoComplete: 'off',
+} as const;
+
 /** A dialog form's buttons, kept in view at the bottom while the form scrolls. */
 export const dialogFooterClass =
   'sticky -bottom-5 -mx-6 -mb-5 flex flex-wrap items-center justify-end gap-2 border-t border-line bg-surface px-6 py-4';

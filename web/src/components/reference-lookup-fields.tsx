@@ -1,7 +1,8 @@
 import { useId, type ReactNode } from 'react';
+import { FieldLabel } from './field-label';
 import type { ReferenceLookup } from '@/lib/use-reference-lookup';
 import { ErrorNotice } from './error-notice';
-import { monoInputClass, submitOnEnter } from './form';
+import { monoInputClass, submitOnEnter, verbatimTextProps } from './form';
 import { PlatformPicker } from './platform-picker';
 import { Spinner } from './spinner';
 
@@ -32,9 +33,7 @@ export function ReferenceLookupFields({
   return (
     <>
       <div>
-        <label htmlFor={inputId} className="block text-sm font-medium">
-          Image reference
-        </label>
+        <FieldLabel htmlFor={inputId}>Image reference</FieldLabel>
         <input
           id={inputId}
           value={field.reference}
@@ -43,9 +42,7 @@ export function ReferenceLookupFields({
           onBlur={field.lookUpNow}
           placeholder="e.g. busybox:1.36 or quay.io/podman/hello:latest"
           maxLength={512}
-          spellCheck={false}
-          autoCapitalize="off"
-          autoComplete="off"
+          {...verbatimTextProps}
           aria-describedby={hintId}
           data-autofocus
           autoFocus

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { FieldLabel } from '@/components/field-label';
 import { KeyRound, LoaderCircle } from 'lucide-react';
 import { useLogin } from '../api/login';
 
@@ -33,9 +34,7 @@ export function LoginPrompt() {
 
         <form onSubmit={submit} className="mt-6 space-y-4">
           <div>
-            <label htmlFor={inputId} className="block text-sm font-medium">
-              Token
-            </label>
+            <FieldLabel htmlFor={inputId}>Token</FieldLabel>
             <input
               id={inputId}
               data-testid="login-token"

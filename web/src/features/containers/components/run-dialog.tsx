@@ -1,10 +1,17 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import type { RunRequest } from '@archdeck/shared';
 import { Play, TriangleAlert } from 'lucide-react';
 import { Button } from '@/components/button';
 import { Checkbox } from '@/components/checkbox';
+import { DialogForm } from '@/components/dialog-form';
 import { Dialog } from '@/components/dialog';
-import { dialogFooterClass, monoInputClass, submitOnEnter } from '@/components/form';
+import { FieldLabel } from '@/components/field-label';
+import {
+  dialogFooterClass,
+  monoInputClass,
+  submitOnEnter,
+  verbatimTextProps,
+} from '@/components/form';
 import { ReferenceLookupFields } from '@/components/reference-lookup-fields';
 import { useReferenceLookup } from '@/lib/use-reference-lookup';
 import { splitCommand } from '../split-command';
@@ -98,13 +105,7 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
       onClose={onClose}
       data-testid="run-dialog"
     >
-      <form
-        onSubmit={(event: FormEvent) => {
-          event.preventDefault();
-          submit();
-        }}
-        className="space-y-5"
-      >
+      <DialogForm onSubmit={submit}>
         <ReferenceLookupFields
           field={field}
           onSubmit={submit}
@@ -117,18 +118,16 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
         />
 
         <div>
-          <label htmlFor={ids.cmd} className="block text-sm font-medium">
-            Command <span className="font-normal text-subtle">(optional)</span>
-          </label>
+          <FieldLabel htmlFor={ids.cmd} optional>
+            Command
+          </FieldLabel>
           <input
             id={ids.cmd}
             value={command}
             onChange={(event) => setCommand(event.target.value)}
             onKeyDown={enterSubmits}
             placeholder={`e.g. sh -c 'uname -m; cat /etc/os-release'`}
-            spellCheck={false}
-            autoCapitalize="off"
-            autoComplete="off"
+            {...verbatimTextProps}
             aria-describedby={ids.argv}
             aria-invalid={!split.ok || undefined}
             data-testid="run-cmd"
@@ -153,18 +152,16 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
         </div>
 
         <div>
-          <label htmlFor={ids.env} className="block text-sm font-medium">
-            Environment <span className="font-normal text-subtle">(optional)</span>
-          </label>
+          <FieldLabel htmlFor={ids.env} optional>
+            Environment
+          </FieldLabel>
           <textarea
             id={ids.env}
             value={envText}
             onChange={(event) => setEnvText(event.target.value)}
             rows={3}
             placeholder="KEY=value, one per line"
-            spellCheck={false}
-            autoCapitalize="off"
-            autoComplete="off"
+            {...verbatimTextProps}
             aria-describedby={ids.envHint}
             data-testid="run-env"
             className={monoInputClass}
@@ -184,9 +181,9 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
         </div>
 
         <div>
-          <label htmlFor={ids.name} className="block text-sm font-medium">
-            Name <span className="font-normal text-subtle">(optional)</span>
-          </label>
+          <FieldLabel htmlFor={ids.name} optional>
+            Name
+          </FieldLabel>
           <input
             id={ids.name}
             value={name}
@@ -194,9 +191,7 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
             onKeyDown={enterSubmits}
             placeholder="podman picks one"
             maxLength={128}
-            spellCheck={false}
-            autoCapitalize="off"
-            autoComplete="off"
+            {...verbatimTextProps}
             aria-describedby={ids.nameHint}
             data-testid="run-name"
             className={monoInputClass}
@@ -247,7 +242,7 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
             )}
           </Button>
         </div>
-      </form>
+      </DialogForm>
     </Dialog>
   );
 }

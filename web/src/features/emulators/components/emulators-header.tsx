@@ -1,8 +1,9 @@
-import { useId, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { Emulators } from '@archdeck/shared';
-import { CircleAlert, Lock, TriangleAlert } from 'lucide-react';
+import { Lock } from 'lucide-react';
 import { Badge, type Tone } from '@/components/badge';
 import { Button } from '@/components/button';
+import { Callout } from '@/components/callout';
 import { CodeBlock } from '@/components/code-block';
 import { emulatorChanges, useEmulatorChange } from '../api/change-emulators';
 import { ActionError } from './action-error';
@@ -23,8 +24,6 @@ export function EmulatorsHeader({
   actions: ReactNode;
 }) {
   const mount = useEmulatorChange(emulatorChanges.mount);
-  const notMountedId = useId();
-  const disabledId = useId();
   const enabled = enabledChip(emulators.globallyEnabled);
   const mountCommand = `mount -t binfmt_misc binfmt_misc ${emulators.root}`;
 
@@ -74,26 +73,13 @@ export function EmulatorsHeader({
       )}
 
       {!emulators.mounted && (
-        <section
-          aria-labelledby={notMountedId}
+        <Callout
+          tone="error"
+          title="binfmt_misc is not mounted"
+          description="Without it the kernel has nowhere to look up emulators: every binary for another architecture fails with “exec format error”."
           data-testid="emulators-not-mounted"
-          className="rounded-xl border border-l-4 border-line border-l-red-500 bg-surface px-5 py-4"
-        >
-          <div className="flex flex-wrap items-start gap-3">
-            <CircleAlert
-              aria-hidden
-              className="mt-0.5 size-5 shrink-0 text-red-600 dark:text-red-400"
-            />
-            <div className="min-w-0 flex-1">
-              <h2 id={notMountedId} className="font-semibold">
-                binfmt_misc is not mounted
-              </h2>
-              <p className="mt-1 text-sm text-muted">
-                Without it the kernel has nowhere to look up emulators: every binary for another
-                architecture fails with “exec format error”.
-              </p>
-            </div>
-            {emulators.canChange && (
+          action={
+            emulators.canChange && (
               <Button
                 variant="primary"
                 busy={mount.isPending}
@@ -102,46 +88,28 @@ export function EmulatorsHeader({
               >
                 Mount binfmt_misc
               </Button>
-            )}
+            )
+          }
+        >
+          <div>
+            <p className="mb-1.5 text-xs font-medium tracking-wider text-subtle uppercase">
+              {emulators.canChange ? 'Or run as root' : 'Run as root'}
+            </p>
+            <CodeBlock code={mountCommand} />
           </div>
-          <div className="mt-3 space-y-3">
-            <div>
-              <p className="mb-1.5 text-xs font-medium tracking-wider text-subtle uppercase">
-                {emulators.canChange ? 'Or run as root' : 'Run as root'}
-              </p>
-              <CodeBlock code={mountCommand} />
-            </div>
-            {mount.isError && (
-              <ActionError title="Could not mount binfmt_misc" error={mount.error} />
-            )}
-          </div>
-        </section>
+          {mount.isError && <ActionError title="Could not mount binfmt_misc" error={mount.error} />}
+        </Callout>
       )}
 
       {emulators.mounted && emulators.globallyEnabled === false && (
-        <section
-          aria-labelledby={disabledId}
+        <Callout
+          tone="warning"
+          title="binfmt_misc is switched off"
+          description="The kernel ignores every handler below until the global switch is on again."
           data-testid="emulators-globally-disabled"
-          className="rounded-xl border border-l-4 border-line border-l-amber-500 bg-surface px-5 py-4"
         >
-          <div className="flex gap-3">
-            <TriangleAlert
-              aria-hidden
-              className="mt-0.5 size-5 shrink-0 text-amber-600 dark:text-amber-400"
-            />
-            <div className="min-w-0 flex-1">
-              <h2 id={disabledId} className="font-semibold">
-                binfmt_misc is switched off
-              </h2>
-              <p className="mt-1 text-sm text-muted">
-                The kernel ignores every handler below until the global switch is on again.
-              </p>
-              <div className="mt-3">
-                <CodeBlock code={`echo 1 > ${emulators.root}/status`} />
-              </div>
-            </div>
-          </div>
-        </section>
+          <CodeBlock code={`echo 1 > ${emulators.root}/status`} />
+        </Callout>
       )}
     </div>
   );

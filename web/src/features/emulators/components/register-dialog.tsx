@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
+import { DialogForm } from '@/components/dialog-form';
 import clsx from 'clsx';
 import type { Emulators, QemuInstallation } from '@archdeck/shared';
 import { TriangleAlert } from 'lucide-react';
@@ -6,7 +7,8 @@ import { Badge } from '@/components/badge';
 import { Button } from '@/components/button';
 import { Checkbox } from '@/components/checkbox';
 import { Dialog } from '@/components/dialog';
-import { dialogFooterClass, monoInputClass } from '@/components/form';
+import { FieldLabel } from '@/components/field-label';
+import { dialogFooterClass, monoInputClass, verbatimTextProps } from '@/components/form';
 import { emulatorChanges, useEmulatorChange } from '../api/change-emulators';
 import { ActionError } from './action-error';
 import { platformStateBadge } from './labels';
@@ -125,8 +127,7 @@ export function RegisterDialog({
         ? 'Confirm that you understand what C does'
         : null;
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = () => {
     if (blocked || !platform || !interpreter) return;
     register.mutate(
       {
@@ -147,7 +148,7 @@ export function RegisterDialog({
       onClose={onClose}
       data-testid="register-dialog"
     >
-      <form onSubmit={submit} className="space-y-5">
+      <DialogForm onSubmit={submit}>
         <fieldset>
           <legend id={ids.platforms} className="text-sm font-medium">
             Platform
@@ -208,9 +209,7 @@ export function RegisterDialog({
         </fieldset>
 
         <div>
-          <label htmlFor={ids.interpreter} className="block text-sm font-medium">
-            Interpreter
-          </label>
+          <FieldLabel htmlFor={ids.interpreter}>Interpreter</FieldLabel>
           <select
             id={ids.interpreter}
             value={interpreter ?? ''}
@@ -277,9 +276,9 @@ export function RegisterDialog({
         </fieldset>
 
         <div>
-          <label htmlFor={ids.name} className="block text-sm font-medium">
-            Name <span className="font-normal text-subtle">(optional)</span>
-          </label>
+          <FieldLabel htmlFor={ids.name} optional>
+            Name
+          </FieldLabel>
           <input
             id={ids.name}
             value={name}
@@ -287,8 +286,7 @@ export function RegisterDialog({
             placeholder={selected ? `qemu-${selected.qemuArch}` : undefined}
             maxLength={64}
             pattern="[A-Za-z0-9_][A-Za-z0-9_.+\-]*"
-            spellCheck={false}
-            autoComplete="off"
+            {...verbatimTextProps}
             aria-describedby={ids.nameHint}
             data-testid="register-name"
             className={monoInputClass}
@@ -322,7 +320,7 @@ export function RegisterDialog({
             Register{flagString && <span className="font-mono opacity-70">[{flagString}]</span>}
           </Button>
         </div>
-      </form>
+      </DialogForm>
     </Dialog>
   );
 }

@@ -1,8 +1,8 @@
 import { useId } from 'react';
-import clsx from 'clsx';
 import type { Problem } from '@archdeck/shared';
 import { CircleCheck } from 'lucide-react';
 import { Badge, Count } from '@/components/badge';
+import { calloutEdgeClass } from '@/components/callout';
 import { CodeBlock } from '@/components/code-block';
 
 const severityRank: Record<Problem['severity'], number> = { error: 0, warning: 1 };
@@ -42,10 +42,7 @@ export function ProblemList({ problems }: { problems: Problem[] }) {
             <li
               key={problem.id}
               data-testid={`problem-${problem.id}`}
-              className={clsx(
-                'rounded-xl border border-l-4 border-line bg-surface px-5 py-4',
-                problem.severity === 'error' ? 'border-l-red-500' : 'border-l-amber-500',
-              )}
+              className={calloutEdgeClass(problem.severity)}
             >
               <div className="flex items-start gap-3">
                 <Badge tone={problem.severity}>

@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { PullJob } from '@archdeck/shared';
 import { CircleCheck, Download, TriangleAlert } from 'lucide-react';
 import { Button } from '@/components/button';
+import { DialogForm } from '@/components/dialog-form';
 import { Dialog } from '@/components/dialog';
 import { ErrorNotice } from '@/components/error-notice';
 import { dialogFooterClass } from '@/components/form';
@@ -33,13 +34,7 @@ function PullForm({
   };
 
   return (
-    <form
-      onSubmit={(event: FormEvent) => {
-        event.preventDefault();
-        submit();
-      }}
-      className="space-y-5"
-    >
+    <DialogForm onSubmit={submit}>
       <ReferenceLookupFields
         field={field}
         onSubmit={submit}
@@ -73,7 +68,7 @@ function PullForm({
           )}
         </Button>
       </div>
-    </form>
+    </DialogForm>
   );
 }
 
