@@ -3,16 +3,20 @@ import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfig, USAGE } from './config.js';
 import { buildServer } from './server.js';
+import { StartupError } from './lib/errors.js';
+
+/** A reason not to start that the user can act on: one line, exit 2, no stack. */
+function refuse(message: string): never {
+  process.stderr.write(`archdeck: ${message}\n`);
+  process.exit(2);
+}
 
 async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`archdeck: ${err.message}\n`);
-      process.exit(2);
-    }
+    if (err instanceof ConfigError) refuse(err.message);
     throw err;
   }
   if (config === 'help') {
@@ -20,7 +24,13 @@ async function main(): Promise<void> {
     return;
   }
 
-  const server = await buildServer(config);
+  let server;
+  try {
+    server = await buildServer(config);
+  } catch (err) {
+    if (err instanceof StartupError) refuse(err.message);
+    throw err;
+  }
   try {
     await server.listen({ host: config.host, port: config.port });
   } catch (err) {

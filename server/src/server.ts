@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import archdeck from './app.js';
 import type { Config } from './config.js';
@@ -8,7 +8,15 @@ function redactUrl(url: string): string {
   return url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
 }
 
-export async function buildServer(config: Config): Promise<FastifyInstance> {
+export interface BuildOptions {
+  /** Sees every route as it is registered (tests use it to cover every route there is). */
+  onRoute?: (route: RouteOptions) => void;
+}
+
+export async function buildServer(
+  config: Config,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
   const server = Fastify({
     logger: {
       level: config.logLevel,
@@ -18,8 +26,11 @@ export async function buildServer(config: Config): Promise<FastifyInstance> {
     },
     // Bodies are small JSON documents; larger uploads opt in per route.
     bodyLimit: 1024 * 1024,
-    // Requests with a malformed Host still reach our hook, which answers 421.
-    requestTimeout: 0,
+    // A client gets this long to send a whole request, body included, and 10 s for its
+    // headers; a slow trickle is cut (checked every 2 s). Answers take as long as they take
+    // (event streams, terminals): these limits are on what the client sends.
+    requestTimeout: 30_000,
+    http: { headersTimeout: 10_000, connectionsCheckingInterval: 2_000 },
     trustProxy: false,
     // Event streams stay open indefinitely; on shutdown they must be cut, not waited for.
     forceCloseConnections: true,
@@ -27,6 +38,7 @@ export async function buildServer(config: Config): Promise<FastifyInstance> {
     // coerceTypes true (not Fastify's 'array'): a string must not turn into a one-item argv.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  if (options.onRoute) server.addHook('onRoute', options.onRoute);
   await server.register(archdeck, { config });
   return server;
 }

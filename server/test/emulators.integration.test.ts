@@ -250,6 +250,9 @@ describe('bad input changes nothing', () => {
     ['a name with a slash', { name: 'a/b' }, /name/],
     ['a name with a control character', { name: 'a\u0001b' }, /name/],
     ['an over-long name', { name: 'a'.repeat(300) }, /name/],
+    // The control files beside the entries: writing to them acts on every handler.
+    ['the name "status"', { name: 'status' }, /name/],
+    ['the name "register"', { name: 'register' }, /name/],
     ['a raw register line', { line: ':x:M::\\x7f:\\xff:/bin/sh:F' }, /additional|line/i],
   ])('%s → 400', async (_what, patch, message) => {
     const before = await kernel();

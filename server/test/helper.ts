@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { InjectOptions, LightMyRequestResponse as Response } from 'fastify';
 import { loadConfig, type Config } from '../src/config.js';
-import { buildServer } from '../src/server.js';
+import { buildServer, type BuildOptions } from '../src/server.js';
 
 export const PORT = 8420;
 export const HOST = `127.0.0.1:${PORT}`;
@@ -44,6 +44,7 @@ export interface TestApp {
 export async function buildTestApp(
   overrides: Partial<Config> = {},
   env: NodeJS.ProcessEnv = process.env,
+  options: BuildOptions = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'archdeck-test-'));
   const base = loadConfig(
@@ -52,7 +53,7 @@ export async function buildTestApp(
   );
   if (base === 'help') throw new Error('unreachable');
   const config: Config = { ...base, ...overrides };
-  const app = await buildServer(config);
+  const app = await buildServer(config, options);
   app.addHook('onClose', () => rm(dataDir, { recursive: true, force: true }));
   await app.ready();
   const token = (await readFile(join(dataDir, 'token'), 'utf8')).trim();

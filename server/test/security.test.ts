@@ -1,5 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import Fastify from 'fastify';
+import { WebSocket } from 'ws';
+import { loadOrCreateToken } from '../src/auth/token.js';
+import { AppError } from '../src/lib/errors.js';
+import errors from '../src/plugins/errors.js';
 import { buildTestApp, HOST, ORIGIN, type TestApp } from './helper.js';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../bin/archdeck.js', import.meta.url));
 
 let t: TestApp;
 
@@ -240,5 +256,236 @@ describe('responses', () => {
     const res = await t.api({ url: '/api/nope' });
     expect(res.statusCode).toBe(404);
     expectApiError(res.body, 'not_found');
+  });
+});
+
+describe('a cookie proves the request came from the archdeck page', () => {
+  let cookie: string;
+  beforeAll(async () => {
+    const res = await t.app.inject({ url: `/?token=${t.token}`, headers: { host: HOST } });
+    cookie = String(res.headers['set-cookie']).split(';')[0]!;
+  });
+  // A lookup makes the daemon reach out to a registry: the blind SSRF a page on another local
+  // port could trigger with <img src>, since it is same-site and gets the cookie.
+  const lookup = (headers: Record<string, string>) =>
+    t.app.inject({
+      url: '/api/registry/platforms?ref=127.0.0.1:9/x:1',
+      headers: { host: HOST, cookie, ...headers },
+    });
+
+  it.each([
+    ['same-site', { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors' }],
+    ['cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['no fetch metadata', {}],
+  ])('refuses %s', async (_label, headers) => {
+    const res = await lookup(headers);
+    expect(res.statusCode).toBe(403);
+    expectApiError(res.body, 'cross_origin');
+  });
+
+  it('accepts the page itself, and an address typed in the bar', async () => {
+    for (const site of ['same-origin', 'none']) {
+      const res = await lookup({ 'sec-fetch-site': site });
+      // Past the checks: the lookup itself fails (nothing listens on port 9), which is a 502.
+      expect(res.statusCode, site).not.toBe(403);
+      expect(res.statusCode, site).not.toBe(401);
+    }
+  });
+
+  it('a typed address cannot change state', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/emulators/mount',
+      headers: { host: HOST, cookie, 'sec-fetch-site': 'none' },
+    });
+    expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('state-changing requests without an Origin', () => {
+  const mount = (headers: Record<string, string>) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/emulators/mount',
+      headers: { host: HOST, ...headers },
+    });
+
+  it('need a valid Bearer, not just any', async () => {
+    expect((await mount({ authorization: 'Bearer nope' })).statusCode).toBe(401);
+    expect((await mount({})).statusCode).toBe(403);
+    const session = await t.app.inject({ url: `/?token=${t.token}`, headers: { host: HOST } });
+    const cookie = String(session.headers['set-cookie']).split(';')[0]!;
+    expect((await mount({ cookie, 'sec-fetch-site': 'same-origin' })).statusCode).toBe(403);
+  });
+});
+
+describe('the token file', () => {
+  const dirs: string[] = [];
+  const freshDir = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'archdeck-token-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is created 0600 in a 0700 directory', async () => {
+    const dir = join(await freshDir(), 'data');
+    const token = await loadOrCreateToken(dir);
+    expect(token).toMatch(/^[\w-]{43}$/);
+    expect((await stat(join(dir, 'token'))).mode & 0o777).toBe(0o600);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect(await loadOrCreateToken(dir)).toBe(token);
+  });
+
+  it('an existing world-readable token is made 0600, and a too-short one replaced', async () => {
+    const dir = await freshDir();
+    await writeFile(join(dir, 'token'), `${'a'.repeat(43)}\n`, { mode: 0o666 });
+    await chmod(join(dir, 'token'), 0o666);
+    expect(await loadOrCreateToken(dir)).toBe('a'.repeat(43));
+    expect((await stat(join(dir, 'token'))).mode & 0o777).toBe(0o600);
+    await writeFile(join(dir, 'token'), 'short\n');
+    expect(await loadOrCreateToken(dir)).not.toBe('short');
+  });
+
+  it('refuses a symbolic link at the token, and a data dir others can write to', async () => {
+    const dir = await freshDir();
+    const elsewhere = join(await freshDir(), 'planted');
+    await writeFile(elsewhere, `${'b'.repeat(43)}\n`);
+    await symlink(elsewhere, join(dir, 'token'));
+    await expect(loadOrCreateToken(dir)).rejects.toThrow(/symbolic link/);
+    const open = await freshDir();
+    await chmod(open, 0o777);
+    await expect(loadOrCreateToken(open)).rejects.toThrow(/writable by other users.*chmod 700/);
+  });
+
+  it('on a full disk the daemon says so in one line, exits 2 and leaves no token behind', async () => {
+    const mnt = await freshDir();
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', mnt]);
+    try {
+      // Fill it: the data dir can be created (a directory takes no data block on tmpfs), the
+      // token cannot be written.
+      await run('dd', ['if=/dev/zero', `of=${join(mnt, 'fill')}`, 'bs=4k']).catch(() => undefined);
+      const failed = await run(
+        process.execPath,
+        [BIN, '--data-dir', join(mnt, 'data'), '--port', '0'],
+        {
+          env: { ...process.env, ARCHDECK_PODMAN_SOCKET: '/nonexistent.sock' },
+        },
+      ).then(
+        () => null,
+        (err: { code: number; stderr: string }) => err,
+      );
+      expect(failed?.code).toBe(2);
+      expect(failed?.stderr.trim().split('\n')).toHaveLength(1);
+      expect(failed?.stderr).toMatch(/^archdeck: cannot write .*token: the disk is full/);
+      expect(await readdir(join(mnt, 'data'))).toEqual([]);
+    } finally {
+      await run('umount', [mnt]);
+    }
+  });
+});
+
+describe('5xx answers', () => {
+  it('never carry internals; the log does, for every 5xx', async () => {
+    const lines: string[] = [];
+    const app = Fastify({
+      logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } },
+    });
+    await app.register(errors);
+    app.get('/boom', () => {
+      throw new Error('secret internals at /etc/archdeck/key');
+    });
+    app.get('/bad-gateway', () => {
+      throw new AppError(502, 'podman_error', 'podman failed', undefined, new Error('runc said x'));
+    });
+    const boom = await app.inject({ url: '/boom' });
+    expect(boom.statusCode).toBe(500);
+    expect(boom.body).not.toContain('secret');
+    expect(boom.json()).toMatchObject({ code: 'internal' });
+    const gateway = await app.inject({ url: '/bad-gateway' });
+    expect(gateway.statusCode).toBe(502);
+    expect(gateway.body).not.toContain('runc said');
+    const logged = lines.join('');
+    expect(logged).toContain('secret internals');
+    expect(logged).toContain('runc said x');
+    await app.close();
+  });
+});
+
+describe('over a real socket', () => {
+  let port: number;
+  beforeAll(async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    port = (t.app.server.address() as AddressInfo).port;
+  });
+
+  /** Sends raw bytes, returns what came back before the server closed the connection. */
+  const raw = (bytes: string, waitMs = 2000) =>
+    new Promise<{ text: string; closed: boolean }>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      const timer = setTimeout(() => {
+        socket.destroy();
+        resolve({ text, closed: false });
+      }, waitMs);
+      socket.on('data', (d) => (text += d.toString()));
+      socket.on('end', () => {
+        clearTimeout(timer);
+        resolve({ text, closed: true });
+      });
+      socket.on('error', reject);
+      socket.write(bytes);
+    });
+
+  it('answers a bad Host before any body byte is sent, and closes', async () => {
+    const { text, closed } = await raw(
+      'POST /api/session HTTP/1.1\r\nHost: evil.example\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n',
+    );
+    expect(text).toMatch(/^HTTP\/1.1 421 /);
+    expect(closed).toBe(true);
+  });
+
+  it('answers 401 before the body of an unauthenticated upload, and closes', async () => {
+    const { text, closed } = await raw(
+      `POST /api/emulators HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer nope\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`,
+    );
+    expect(text).toMatch(/^HTTP\/1.1 401 /);
+    expect(closed).toBe(true);
+  });
+
+  it('limits how long a client may take to send a request', () => {
+    expect(t.app.server.requestTimeout).toBe(30_000);
+    expect(t.app.server.headersTimeout).toBe(10_000);
+  });
+
+  it('sends the security headers on event streams', async () => {
+    const { text } = await raw(
+      `GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${t.token}\r\n\r\n`,
+      500,
+    );
+    expect(text).toMatch(/^HTTP\/1.1 200 /);
+    expect(text).toMatch(/content-type: text\/event-stream/i);
+    expect(text).toMatch(/content-security-policy: .*frame-ancestors 'none'/i);
+    expect(text).toMatch(/x-content-type-options: nosniff/i);
+  });
+
+  it('sends the security headers on refused WebSocket upgrades', async () => {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer nope' },
+      { origin: 'http://evil.example' },
+    ]) {
+      const response = await new Promise<IncomingMessage>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/api/terminal?ticket=x`, { headers });
+        ws.on('unexpected-response', (_req, res) => resolve(res));
+        ws.on('open', () => reject(new Error('the upgrade was accepted')));
+        ws.on('error', () => undefined);
+      });
+      expect(response.statusCode).toBeGreaterThanOrEqual(400);
+      expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+    }
   });
 });

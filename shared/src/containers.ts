@@ -76,11 +76,16 @@ export const RunRequest = Type.Object(
   {
     image: Type.String({ minLength: 1, maxLength: 512 }),
     platform: Type.String({ minLength: 3, maxLength: 64 }),
-    cmd: Type.Optional(Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 256 })),
+    // An argument or a variable cannot hold a NUL byte (exec takes C strings): refused here,
+    // before anything is created, rather than by runc after the container exists.
+    cmd: Type.Optional(
+      Type.Array(Type.String({ maxLength: 4096, pattern: '^[^\\u0000]*$' }), { maxItems: 256 }),
+    ),
     env: Type.Optional(
-      Type.Array(Type.String({ maxLength: 8192, pattern: '^[A-Za-z_][A-Za-z0-9_]*=' }), {
-        maxItems: 128,
-      }),
+      Type.Array(
+        Type.String({ maxLength: 8192, pattern: '^[A-Za-z_][A-Za-z0-9_]*=[^\\u0000]*$' }),
+        { maxItems: 128 },
+      ),
     ),
     name: Type.Optional(
       Type.String({ minLength: 1, maxLength: 128, pattern: '^[a-zA-Z0-9][a-zA-Z0-9_.-]*$' }),

@@ -183,10 +183,11 @@ export const Emulators = Type.Object({
 });
 export type Emulators = Static<typeof Emulators>;
 
+/** A binfmt_misc entry's name; `status` and `register` are the control files beside them. */
 export const EntryName = Type.String({
   minLength: 1,
   maxLength: 64,
-  pattern: '^[A-Za-z0-9_][A-Za-z0-9_.+-]*$',
+  pattern: '^(?!(status|register)$)[A-Za-z0-9_][A-Za-z0-9_.+-]*$',
 });
 
 export const EntryParams = Type.Object({ name: EntryName });

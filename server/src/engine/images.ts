@@ -257,6 +257,12 @@ export function engineError(err: unknown, what: string): AppError {
     case 400:
       return new AppError(400, 'bad_request', `Podman refused: ${message}`);
     default:
-      return new AppError(502, 'podman_error', `Podman failed on ${what}: ${message}`);
+      return new AppError(
+        502,
+        'podman_error',
+        `Podman failed on ${what}: ${message}`,
+        undefined,
+        err,
+      );
   }
 }

@@ -10,8 +10,10 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly detail?: Record<string, unknown>,
+    /** What went wrong underneath: logged for a 5xx, never sent. */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'AppError';
   }
 
@@ -25,3 +27,11 @@ export class AppError extends Error {
 export const badRequest = (message: string, detail?: Record<string, unknown>) =>
   new AppError(400, 'bad_request', message, detail);
 export const notFound = (message: string) => new AppError(404, 'not_found', message);
+
+/**
+ * The daemon cannot start, for a reason the user can act on: printed as one line (no stack)
+ * and the process exits 2, like a bad flag.
+ */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}

@@ -1,23 +1,44 @@
 /**
- * The daemon's credential. A random token lives in `<data-dir>/token` (mode 0600). Browsers
- * trade it once (`/?token=…` or the login form) for an HttpOnly, SameSite=Strict cookie;
- * scripts send `Authorization: Bearer <token>`. Every /api route needs one of them unless it
- * is marked `config: { public: true }`.
+ * Who may use the API, decided on the route the router matched (never on the URL string a
+ * client sent: `/%61pi/…` reaches the same route as `/api/…`). Deny by default: every route is
+ * protected unless it is marked `config: { public: true }` (the login exchange, liveness) or
+ * `config: { ui: true }` (the UI's files), so a new route is protected without anyone
+ * remembering to.
+ *
+ * Credentials: the token in `<data-dir>/token`, sent by scripts as `Authorization: Bearer`, or
+ * traded once by a browser (`/?token=…` or the login form) for an HttpOnly SameSite=Strict
+ * cookie. A wrong Bearer is a 401 everywhere, public routes and WebSocket upgrades included.
+ *
+ * What a browser request must also prove, because a page on another port of 127.0.0.1 is
+ * "same-site" and so gets the SameSite=Strict cookie attached to its requests:
+ *  - a state-changing request carries an exact same-origin Origin (a script: a valid Bearer
+ *    and no browser headers at all); cross-site fetch metadata is refused;
+ *  - a request authenticated by the cookie carries `Sec-Fetch-Site: same-origin` (`none`, a
+ *    typed address, for reads): an `<img src>` on another local port cannot make the daemon
+ *    reach out to a registry, or anything else.
  */
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiError } from '@archdeck/shared';
+import { loadOrCreateToken } from '../auth/token.js';
+import { isApiPath } from '../lib/api-path.js';
+import { isSameOrigin, refuse } from './security.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without a credential (the route decides what to reveal). */
     public?: boolean;
+    /**
+     * The UI's files: public, except for a path that resembles the API. The files' catch-all
+     * route would otherwise match `/API/…` or `//api/…` and hand them to the not-found handler.
+     */
+    ui?: boolean;
   }
   interface FastifyRequest {
+    /** How the request proved it holds the token, if it did. */
+    credential: 'bearer' | 'cookie' | null;
     authenticated: boolean;
   }
   interface FastifyInstance {
@@ -28,22 +49,7 @@ declare module 'fastify' {
   }
 }
 
-export async function loadOrCreateToken(dataDir: string): Promise<string> {
-  const path = join(dataDir, 'token');
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  try {
-    const token = (await readFile(path, 'utf8')).trim();
-    if (token.length >= 32) {
-      await chmod(path, 0o600);
-      return token;
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const token = randomBytes(32).toString('base64url');
-  await writeFile(path, `${token}\n`, { mode: 0o600 });
-  return token;
-}
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -51,13 +57,20 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The request comes from a browser (fetch metadata), not from a script. */
+const fromBrowser = (request: FastifyRequest) =>
+  request.headers['sec-fetch-site'] !== undefined ||
+  request.headers['sec-fetch-mode'] !== undefined;
+
 export default fp(
   async (app) => {
+    const tokenPath = join(app.config.dataDir, 'token');
     const token = await loadOrCreateToken(app.config.dataDir);
     // The cookie holds a value derived from the token, so the token itself never sits in a
     // cookie jar. Cookies ignore ports, so the name carries it to keep two daemons apart.
     const session = createHmac('sha256', token).update('archdeck-session-v1').digest('base64url');
     const cookieName = `archdeck_session_${app.config.port}`;
+    const signIn = `Sign in with the token printed by \`npm start\` (also in ${tokenPath}).`;
 
     await app.register(cookie);
 
@@ -68,6 +81,7 @@ export default fp(
         path: '/',
       });
 
+    app.decorateRequest('credential', null);
     app.decorateRequest('authenticated', false);
     app.decorate('auth', {
       login(candidate: string, reply: FastifyReply) {
@@ -77,31 +91,76 @@ export default fp(
       },
     });
 
-    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      const bearer = request.headers.authorization;
-      const viaCookie = request.cookies[cookieName];
-      request.authenticated =
-        (bearer?.startsWith('Bearer ') === true && sameSecret(bearer.slice(7), token)) ||
-        (viaCookie !== undefined && sameSecret(viaCookie, session));
-
-      const url = new URL(request.url, 'http://archdeck');
-      if (!url.pathname.startsWith('/api/')) {
-        // The tokened link printed at start: trade the token for the cookie, then drop it
-        // from the address bar (and from history) with a redirect to the clean URL.
-        const offered = url.searchParams.get('token');
-        if (request.method === 'GET' && offered !== null) {
-          if (sameSecret(offered, token)) setSession(reply);
-          url.searchParams.delete('token');
-          return reply.redirect(url.pathname + url.search, 303);
-        }
-        return;
+    /** The credential the request carries; a wrong Bearer is an answer already (401). */
+    const credentialOf = (request: FastifyRequest): FastifyRequest['credential'] | 'wrong' => {
+      const authorization = request.headers.authorization;
+      if (authorization !== undefined) {
+        const bearer = /^Bearer (\S+)$/.exec(authorization)?.[1];
+        return bearer !== undefined && sameSecret(bearer, token) ? 'bearer' : 'wrong';
       }
-      if (request.authenticated || request.routeOptions.config.public) return;
-      const body: ApiError = {
-        code: 'unauthorized',
-        message: `Sign in with the token printed by \`npm start\` (also in ${join(app.config.dataDir, 'token')}).`,
-      };
-      return reply.code(401).send(body);
+      const viaCookie = request.cookies[cookieName];
+      return viaCookie !== undefined && sameSecret(viaCookie, session) ? 'cookie' : null;
+    };
+
+    /** The origin checks every state-changing request passes, public ones included. */
+    const crossSite = (request: FastifyRequest, reply: FastifyReply) => {
+      if (SAFE_METHODS.has(request.method)) return null;
+      const site = request.headers['sec-fetch-site'];
+      if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+        return refuse(reply, 403, 'cross_origin', 'Requests from other sites are not allowed.');
+      }
+      if (request.headers.origin !== undefined) {
+        if (isSameOrigin(request)) return null;
+        return refuse(reply, 403, 'cross_origin', 'Requests from other origins are not allowed.');
+      }
+      // No Origin: only a script holding the token, not a browser, may change state.
+      if (request.credential === 'bearer' && !fromBrowser(request)) return null;
+      return refuse(
+        reply,
+        403,
+        'origin_required',
+        'State-changing requests need a same-origin Origin header, or an Authorization: Bearer token from a script.',
+      );
+    };
+
+    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      const credential = credentialOf(request);
+      if (credential === 'wrong') {
+        return refuse(reply, 401, 'unauthorized', `That Bearer token is not right. ${signIn}`);
+      }
+      request.credential = credential;
+      request.authenticated = credential !== null;
+
+      if (crossSite(request, reply)) return reply;
+
+      // The UI's files, and its client-side routes (no route matched: the not-found handler
+      // serves index.html) are public; anything that only resembles the API is not.
+      const { config } = request.routeOptions;
+      const ui = (config.ui === true || request.is404) && !isApiPath(request.url);
+      if (config.public === true || ui) {
+        // The tokened link printed at start: trade the token for the cookie, then drop it from
+        // the address bar (and from history) with a redirect to the clean URL.
+        if (request.method !== 'GET' || !request.url.includes('token=')) return;
+        const url = new URL(request.url, 'http://archdeck');
+        const offered = url.searchParams.get('token');
+        if (offered === null || isApiPath(url.pathname)) return;
+        if (sameSecret(offered, token)) setSession(reply);
+        url.searchParams.delete('token');
+        return reply.redirect(url.pathname + url.search, 303);
+      }
+      if (!request.authenticated) return refuse(reply, 401, 'unauthorized', signIn);
+      if (credential === 'cookie') {
+        const site = request.headers['sec-fetch-site'];
+        const typed = site === 'none' && SAFE_METHODS.has(request.method);
+        if (site !== 'same-origin' && !typed) {
+          return refuse(
+            reply,
+            403,
+            'cross_origin',
+            'This request did not come from the archdeck page itself (no Sec-Fetch-Site: same-origin). Scripts authenticate with Authorization: Bearer <token>.',
+          );
+        }
+      }
     });
   },
   { name: 'auth', dependencies: ['config', 'security'] },

@@ -28,6 +28,12 @@ export default fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
       if (error instanceof AppError) {
+        // A 5xx is ours or the engine's to fix: the log keeps what happened underneath, so a
+        // 502 is never just a status line there.
+        if (error.statusCode >= 500) {
+          const level = error.statusCode === 500 ? 'error' : 'warn';
+          request.log[level]({ err: error, cause: error.cause }, `request failed: ${error.code}`);
+        }
         return reply.code(error.statusCode).send(error.toBody());
       }
       if (error.validation) {

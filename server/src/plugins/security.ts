@@ -1,18 +1,16 @@
 /**
- * Defences that apply to every request, static files and streams included. The daemon can do
- * anything root can, so a web page from another origin must never be able to drive it:
+ * Defences that apply to every request, static files and streams included, before anything
+ * else looks at it:
  *  - Host allowlist (DNS rebinding): checked before any body is read;
- *  - state-changing requests need an exact same-origin Origin, or a Bearer token and no
- *    browser headers at all; cross-site fetch metadata is refused;
  *  - JSON bodies only (text/plain and forms are what cross-site "simple requests" can send);
- *  - no CORS headers, ever; strict security headers on every response.
+ *  - no CORS headers, ever; strict security headers on every response;
+ *  - a refused request closes its connection, so a client cannot keep trickling a body in.
+ * Credentials and the origin checks that depend on them are the auth plugin's.
  */
 import fp from 'fastify-plugin';
 import type { AddressInfo } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiError } from '@archdeck/shared';
-
-const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 export const SECURITY_HEADERS = {
   'content-security-policy':
@@ -37,9 +35,13 @@ export function isSameOrigin(request: FastifyRequest): boolean {
   return host !== undefined && request.headers.origin === `http://${host}`;
 }
 
-function reject(reply: FastifyReply, status: number, code: string, message: string) {
+/**
+ * Answers a refused request in the one error shape and closes the connection after it: the
+ * rest of a body it did not read is never waited for.
+ */
+export function refuse(reply: FastifyReply, status: number, code: string, message: string) {
   const body: ApiError = { code, message };
-  return reply.code(status).send(body);
+  return reply.code(status).header('connection', 'close').send(body);
 }
 
 export default fp(
@@ -70,35 +72,11 @@ export default fp(
       const host = request.headers.host?.toLowerCase();
       const port = portOf(request);
       if (!host || !allowedHosts(port).has(host)) {
-        return reject(
+        return refuse(
           reply,
           421,
           'bad_host',
           `archdeck answers only to http://127.0.0.1:${port} or http://localhost:${port}.`,
-        );
-      }
-
-      if (SAFE_METHODS.has(request.method)) return;
-
-      const site = request.headers['sec-fetch-site'];
-      if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-        return reject(reply, 403, 'cross_origin', 'Requests from other sites are not allowed.');
-      }
-      const origin = request.headers.origin;
-      if (origin !== undefined) {
-        if (!isSameOrigin(request)) {
-          return reject(reply, 403, 'cross_origin', 'Requests from other origins are not allowed.');
-        }
-        return;
-      }
-      // No Origin: only a script with a Bearer token, not a browser, may change state.
-      const browserish = site !== undefined || request.headers['sec-fetch-mode'] !== undefined;
-      if (browserish || !request.headers.authorization?.startsWith('Bearer ')) {
-        return reject(
-          reply,
-          403,
-          'origin_required',
-          'State-changing requests need a same-origin Origin header, or an Authorization: Bearer token from a script.',
         );
       }
     });

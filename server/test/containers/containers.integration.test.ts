@@ -161,6 +161,8 @@ describe('POST /api/containers', () => {
     ['devices', { Devices: ['/dev/sda'] }],
     ['a bad name', { name: '../etc' }],
     ['a bad env entry', { env: ['no equals sign'] }],
+    ['a NUL byte in an env value', { env: ['A=x\u0000y'] }],
+    ['a NUL byte in an argument', { cmd: ['echo', 'x\u0000y'] }],
     ['a non-array cmd', { cmd: 'sh -c id' }],
     ['a bad reference', { image: 'UPPER/case' }],
     ['an unknown platform', { platform: 'linux/vax' }],
