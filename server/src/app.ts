@@ -7,6 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from './config.js';
 import errors from './plugins/errors.js';
 import security from './plugins/security.js';
+import requestSignal from './plugins/request-signal.js';
 import auth from './plugins/auth.js';
 import engine from './plugins/engine.js';
 import binfmt from './plugins/binfmt.js';
@@ -48,6 +49,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(configPlugin, opts);
   await instance.register(errors);
   await instance.register(security);
+  await instance.register(requestSignal);
   await instance.register(auth);
   await instance.register(engine);
   await instance.register(binfmt);

@@ -40,8 +40,10 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
     clearInterval(heartbeat);
     resolveDone();
   };
-  request.raw.on('close', finish);
-  res.on('close', finish);
+  // The request's signal, not the socket's events: a client that left before the stream
+  // opened (while the route awaited podman) has no close event left to send.
+  if (request.signal.aborted) finish();
+  else request.signal.addEventListener('abort', finish, { once: true });
 
   return {
     send(event, data) {

@@ -27,6 +27,12 @@ const FASTIFY_CODES: Record<string, { code: string; message: string }> = {
 export default fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+      // The client left, and whatever was waiting for podman on its behalf was cut: nothing
+      // failed, and no one is there to read an answer.
+      if (request.signal.aborted) {
+        request.log.debug({ err: error }, 'client left before the answer');
+        return reply.code(499).send({ code: 'client_gone', message: 'The client left.' });
+      }
       if (error instanceof AppError) {
         // A 5xx is ours or the engine's to fix: the log keeps what happened underneath, so a
         // 502 is never just a status line there.

@@ -542,6 +542,60 @@ describe('connections', () => {
   });
 });
 
+describe('clients that leave before the stream opens', () => {
+  /** The private podman service's pid, which testenv.sh wrote. */
+  const podmanPid = async () =>
+    Number((await readFile(`${process.env.ARCHDECK_TESTENV_DIR}/podman.pid`, 'utf8')).trim());
+
+  it.each([
+    ['the log file', 'follow=true&tail=500'],
+    ["podman's API", 'follow=true&tail=500&timestamps=true'],
+  ])(
+    'hold nothing once gone, though podman was frozen while they waited (%s)',
+    async (_path, query) => {
+      const id = await startContainer(['sh', '-c', 'while true; do echo tick; sleep 0.1; done']);
+      const { LogPath } = (await docker().getContainer(id).inspect()) as { LogPath: string };
+      await expect
+        .poll(async () => (await collect(id, 'follow=false')).lines.length)
+        .toBeGreaterThan(0);
+      /** This process's handles on the log file and inotify instances (a follow's watch). */
+      const files = async () => {
+        let log = 0;
+        let inotify = 0;
+        for (const fd of await readdir('/proc/self/fd')) {
+          const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+          if (target === LogPath) log++;
+          if (target === 'anon_inode:inotify') inotify++;
+        }
+        return { log, inotify };
+      };
+      // The daemon's own event subscription holds one connection; idle ones are not counted.
+      const connections = await inUse();
+      const before = await files();
+
+      // podman stops answering: every client's inspect waits, and every client gives up.
+      const pid = await podmanPid();
+      process.kill(pid, 'SIGSTOP');
+      try {
+        const clients = Array.from({ length: 20 }, async () => {
+          const abort = new AbortController();
+          const res = openLogs(id, query, abort.signal).catch(() => null);
+          await new Promise((r) => setTimeout(r, 300));
+          abort.abort();
+          await res;
+        });
+        await Promise.all(clients);
+        await new Promise((r) => setTimeout(r, 1200));
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      // Within seconds (not at the container's exit): no podman connection, no log handle.
+      await expect.poll(inUse, { timeout: 3000, interval: 50 }).toBe(connections);
+      await expect.poll(files, { timeout: 3000 }).toEqual(before);
+    },
+  );
+});
+
 describe('bad requests', () => {
   it('refuses bad ids with 400 before podman is asked', async () => {
     // A daemon whose podman is unreachable: a 400 proves the route never got to ask it.

@@ -463,7 +463,9 @@ const containerLogs: FastifyPluginAsyncTypebox = async (app) => {
         if (onDied) onDied(e.id);
         else died.add(e.id);
       });
-      const abort = new AbortController();
+      // Every podman request, file and wait of this stream is cut when the client leaves,
+      // from the first await on (the inspect below may wait on podman's container lock).
+      const { signal } = request;
       try {
         // A launch's output (by full id) has neither timestamps nor a `since` to filter by. It
         // is served before podman is asked anything: podman holds a container's lock while it
@@ -472,7 +474,7 @@ const containerLogs: FastifyPluginAsyncTypebox = async (app) => {
           follow && !timestamps && query.since === undefined
             ? (app.containers.launches.get(request.params.id) ?? null)
             : null;
-        const target = launch ? null : await inspectForLogs(docker, request.params.id);
+        const target = launch ? null : await inspectForLogs(docker, request.params.id, signal);
         const id = target?.id ?? request.params.id;
         const exited = new Promise<void>((resolve) => {
           onDied = (dead) => {
@@ -481,14 +483,12 @@ const containerLogs: FastifyPluginAsyncTypebox = async (app) => {
           if (died.has(id)) resolve();
         });
         const sse = openSse(request, reply);
-        // The client left (or we closed): cut every podman request this stream still holds.
-        void sse.done.then(() => abort.abort());
         const context: LogContext = {
           docker,
           id,
           since: query.since,
           timestamps,
-          signal: abort.signal,
+          signal,
         };
         try {
           const end = await streamLogs(
@@ -499,13 +499,12 @@ const containerLogs: FastifyPluginAsyncTypebox = async (app) => {
           );
           sse.send('end', end);
         } catch (err) {
-          if (!abort.signal.aborted) sse.send('failed', failure(err, request.log));
+          if (!signal.aborted) sse.send('failed', failure(err, request.log));
         } finally {
           sse.close();
         }
       } finally {
         unsubscribe();
-        abort.abort();
       }
     },
   );
