@@ -79,3 +79,36 @@ test('a running pull shows in its dialog and the pulls list over one stream; clo
     slow.close();
   }
 });
+
+test('a pull whose registry went away shows no bar, says why, and Retry pulls it again', async ({
+  page,
+}) => {
+  let slow = await startSlowRegistry();
+  try {
+    removeImages(slow.ref, ['', '-s390x']);
+    await page.goto(`/images?token=${daemonToken()}`);
+    await page.getByTestId('pull-open').click();
+    await page.getByTestId('pull-ref').fill(slow.ref);
+    await page.getByTestId('pull-ref').press('Enter');
+    await page.getByTestId('pull-platform-linux-s390x').click();
+    // The registry goes away between the lookup and the pull.
+    slow.close();
+    await page.getByTestId('pull-submit').click();
+    await expect(page.getByTestId('pull-state')).toContainText(/failed|interrupted/i, {
+      timeout: 60_000,
+    });
+    await expect(page.getByTestId('pull-error')).toBeVisible();
+    await expect(
+      page.getByTestId('pull-job').getByRole('progressbar', { name: /^Pulling/ }),
+    ).toHaveCount(0);
+
+    slow = await startSlowRegistry();
+    await page
+      .getByTestId('pull-job')
+      .getByRole('button', { name: /^Retry pulling/ })
+      .click();
+    await expect(page.getByTestId('pull-state')).toContainText(/succeeded/i, { timeout: 90_000 });
+  } finally {
+    slow.close();
+  }
+});

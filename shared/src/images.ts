@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Nullable } from './nullable.js';
+import { JobState } from './jobs.js';
 
 /** Whether this host can run an image of a platform: natively, through a handler, or not. */
 export const RunBadge = Type.Object({
@@ -106,20 +107,13 @@ export const PullLayer = Type.Object({
 });
 export type PullLayer = Static<typeof PullLayer>;
 
-export const PullState = Type.Union([
-  Type.Literal('running'),
-  Type.Literal('succeeded'),
-  Type.Literal('failed'),
-  Type.Literal('interrupted'),
-  Type.Literal('cancelled'),
-]);
-export type PullState = Static<typeof PullState>;
+
 
 export const PullJob = Type.Object({
   id: Type.String(),
   ref: Type.String(),
   platform: Type.String(),
-  state: PullState,
+  state: JobState,
   layers: Type.Array(PullLayer),
   /** Bytes done and expected over all layers whose size is known. */
   current: Type.Number(),
@@ -135,10 +129,3 @@ export type PullJob = Static<typeof PullJob>;
 
 export const PullParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }) });
 
-/** `event: change` on GET /api/events: something changed; the UI refetches what shows it. */
-export const ChangeEvent = Type.Object({
-  kind: Type.Union([Type.Literal('image'), Type.Literal('container'), Type.Literal('pull')]),
-  action: Type.String(),
-  id: Nullable(Type.String()),
-});
-export type ChangeEvent = Static<typeof ChangeEvent>;

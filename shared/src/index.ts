@@ -5,3 +5,5 @@ export * from './emulators.js';
 export * from './images.js';
 export * from './containers.js';
 export * from './terminal.js';
+export * from './events.js';
+export * from './jobs.js';

@@ -162,7 +162,7 @@ export class ContainersService {
     const platform = normalizePlatform(req.platform);
     let imageId = await this.images.findLocal(ref, platform);
     if (!imageId) {
-      const job = await this.pulls.wait(this.pulls.start(req.image, platform).id);
+      const job = await this.pulls.jobs.wait(this.pulls.start(req.image, platform).id);
       if (job.state !== 'succeeded' || !job.imageId) {
         throw new AppError(
           502,

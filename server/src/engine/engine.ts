@@ -23,6 +23,8 @@ const PING_TIMEOUT_MS = 1500;
 const INFO_TIMEOUT_MS = 15_000;
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
+/** Past this age, a health read asks podman again (in the background, never awaited). */
+const CONFIRM_AFTER_MS = 10_000;
 
 export interface EngineOptions {
   /** An explicit socket: use only this one, never discover or start another. */
@@ -64,7 +66,9 @@ export class Engine {
   private retryTimer: NodeJS.Timeout | null = null;
   private connecting: Promise<boolean> | null = null;
   private closed = false;
-  private readonly connectListeners: Array<() => void> = [];
+  private confirmedAt = 0;
+  private checking: Promise<boolean> | null = null;
+  private readonly stateListeners: Array<(reachable: boolean) => void> = [];
 
   constructor(private readonly opts: EngineOptions) {
     this.socket = opts.socket ?? opts.candidates[0] ?? '/run/podman/podman.sock';
@@ -86,16 +90,17 @@ export class Engine {
     await this.managed?.stop();
   }
 
-  /** Probes the service now, so health never reports a connection that died quietly. */
+  /**
+   * What is known of podman, without asking it: a health read must stay fast while podman is
+   * busy (it answers slowly while it holds its storage lock, and under 200 log streams). The
+   * event stream's end tells at once when podman goes away (see check()); a fact older than
+   * CONFIRM_AFTER_MS gets a ping in the background, for a podman that hangs rather than dies.
+   */
   async health(): Promise<PodmanHealth> {
     await this.connecting;
     if (this.docker) {
-      try {
-        await pingSocket(this.socket, PING_TIMEOUT_MS);
-        if (this.info.version === null) await this.loadInfo();
-      } catch (err) {
-        this.lost(err as Error);
-      }
+      if (Date.now() - this.confirmedAt > CONFIRM_AFTER_MS) void this.check();
+      if (this.info.version === null) void this.loadInfo();
     } else if (!this.connecting && !this.retryTimer && !this.closed) {
       this.scheduleReconnect();
     }
@@ -113,13 +118,38 @@ export class Engine {
     };
   }
 
+  /**
+   * Asks podman whether it is still there (one ping in flight at a time); when it is not, the
+   * connection is marked lost, listeners hear it and reconnecting begins. Called when the
+   * event stream ends, when a request fails as if the socket were gone, and for old facts.
+   */
+  check(): Promise<boolean> {
+    this.checking ??= (async () => {
+      if (!this.docker) return false;
+      try {
+        await pingSocket(this.socket, PING_TIMEOUT_MS);
+        this.confirmedAt = Date.now();
+        return true;
+      } catch (err) {
+        this.lost(err as Error);
+        return false;
+      }
+    })().finally(() => {
+      this.checking = null;
+    });
+    return this.checking;
+  }
+
   get graphRoot(): string | null {
     return this.info.graphRoot ?? null;
   }
 
-  /** Called after every (re)connect, so subscriptions can be re-opened. */
-  onConnect(listener: () => void): void {
-    this.connectListeners.push(listener);
+  /**
+   * Called with true after every (re)connect, so subscriptions can be re-opened, and with
+   * false when the connection is lost.
+   */
+  onState(listener: (reachable: boolean) => void): void {
+    this.stateListeners.push(listener);
   }
 
   /** Resolves once a connection attempt in flight has ended (at once when none is). */
@@ -205,9 +235,10 @@ export class Engine {
     this.mode = mode;
     this.lastError = null;
     this.attempt = 0;
+    this.confirmedAt = Date.now();
     await this.loadInfo();
     this.opts.log.info({ socket, mode, version: this.info.version }, 'connected to podman');
-    for (const listener of this.connectListeners) listener();
+    for (const listener of this.stateListeners) listener(true);
     return true;
   }
 
@@ -222,9 +253,13 @@ export class Engine {
   }
 
   private lost(err: Error): void {
-    if (this.docker) this.opts.log.warn({ err: err.message }, 'lost the podman connection');
+    const was = this.docker !== null;
     this.docker = null;
     this.lastError = err.message;
+    if (was) {
+      this.opts.log.warn({ err: err.message }, 'lost the podman connection');
+      for (const listener of this.stateListeners) listener(false);
+    }
     if (!this.closed) this.scheduleReconnect();
   }
 

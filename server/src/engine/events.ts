@@ -9,8 +9,11 @@ import { JsonLines } from '../lib/json-lines.js';
 import type { Engine } from './engine.js';
 
 export interface EngineEvent {
-  /** image/container come from podman; pull from the daemon's own jobs. */
-  kind: 'image' | 'container' | 'pull' | 'resync';
+  /**
+   * image/container come from podman; pull from the daemon's own jobs; podman is the
+   * connection going down or up (action `down`/`up`), resync a new event subscription.
+   */
+  kind: 'image' | 'container' | 'pull' | 'podman' | 'resync';
   action: string;
   id: string | null;
 }
@@ -37,7 +40,15 @@ export class EngineEvents {
     private readonly engine: Engine,
     private readonly log: FastifyBaseLogger,
   ) {
-    engine.onConnect(() => this.open());
+    engine.onState((reachable) => {
+      this.emit({ kind: 'podman', action: reachable ? 'up' : 'down', id: null });
+      if (reachable) {
+        this.open();
+      } else {
+        this.stream?.destroy();
+        this.stream = null;
+      }
+    });
   }
 
   subscribe(listener: Listener): () => void {
@@ -77,10 +88,14 @@ export class EngineEvents {
         s.on('data', (chunk: Buffer) => {
           for (const value of lines.push(chunk)) this.dispatch(value as PodmanEvent);
         });
+        // The stream ends when podman goes away: the quickest word of it there is. A podman
+        // that is still there just gets a new subscription.
         const ended = () => {
           if (this.stream !== s) return;
           this.stream = null;
-          this.scheduleRetry();
+          void this.engine.check().then((up) => {
+            if (up) this.scheduleRetry();
+          });
         };
         s.on('end', ended);
         s.on('error', ended);

@@ -229,9 +229,11 @@ export async function pullStream(
   fromImage: string,
   tag: string,
   platform: string,
+  abortSignal?: AbortSignal,
 ): Promise<Readable> {
   try {
-    return (await docker.createImage({ fromImage, tag, platform })) as Readable;
+    // dockerode takes the signal out of the options before it builds the query.
+    return (await docker.createImage({ fromImage, tag, platform, abortSignal })) as Readable;
   } catch (err) {
     throw engineError(err, fromImage);
   }

@@ -1,18 +1,19 @@
 /**
- * Pulls are jobs the daemon owns: a closed tab neither cancels nor loses them. Progress is
- * coalesced to at most one update per 100 ms per job. The outcome is honest: podman reports
- * errors inside its 200 stream, and a stream that ends without podman's final message is
+ * Pulls are daemon jobs (jobs/jobs.ts): a closed tab neither cancels nor loses them, and a
+ * daemon restart lists them as interrupted. The outcome is honest: podman reports errors
+ * inside its 200 stream, and a stream that ends without podman's final message is
  * `interrupted`, never `succeeded`.
  */
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import type { PullJob, PullLayer } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
-import type { EngineEvents } from '../engine/events.js';
+
+type Docker = ReturnType<Engine['client']>;
 import { inspectImage, pullStream, tagImage } from '../engine/images.js';
 import { JsonLines } from '../lib/json-lines.js';
-import { AppError, badRequest, notFound } from '../lib/errors.js';
+import { AppError, badRequest } from '../lib/errors.js';
+import { Job, Jobs, type JobFields } from '../jobs/jobs.js';
 import { archForPlatform } from '../binfmt/platforms.js';
 import {
   formatReference,
@@ -24,10 +25,6 @@ import { archTagFor, archSuffix } from './arch-tag.js';
 import { canonicalVariant, formatPlatform, parsePlatform } from './platform.js';
 import type { ImagesService } from './images.js';
 
-const EMIT_INTERVAL_MS = 100;
-const KEEP_FINISHED = 20;
-
-type Listener = (job: PullJob, final: boolean) => void;
 
 interface ProgressMessage {
   status?: string;
@@ -62,58 +59,42 @@ export function normalizePlatform(platform: string): string {
   return formatPlatform({ os, arch, variant: canonicalVariant(arch, variant) });
 }
 
-class Job {
-  readonly listeners = new Set<Listener>();
+/** What a pull adds to a job: its request, podman's layers so far, and its result. */
+class Pull {
   readonly layers = new Map<string, PullLayer>();
-  stream: Readable | null = null;
-  private timer: NodeJS.Timeout | null = null;
   lastId: string | null = null;
+  imageId: string | null = null;
+  archTag: string | null = null;
+  job!: Job<PullJob>;
 
-  constructor(readonly state: PullJob) {}
+  constructor(
+    readonly ref: string,
+    readonly platform: string,
+  ) {}
 
-  snapshot(): PullJob {
+  view(fields: JobFields): PullJob {
     const layers = [...this.layers.values()];
     const sized = layers.filter((l) => l.total !== null);
     return {
-      ...this.state,
+      ...fields,
+      ref: this.ref,
+      platform: this.platform,
       layers,
       current: sized.reduce((n, l) => n + Math.min(l.current, l.total ?? 0), 0),
       total: sized.reduce((n, l) => n + (l.total ?? 0), 0),
+      imageId: this.imageId,
+      archTag: this.archTag,
     };
-  }
-
-  /** Schedules one update for listeners; many podman lines collapse into it. */
-  changed(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      const snap = this.snapshot();
-      for (const l of this.listeners) l(snap, false);
-    }, EMIT_INTERVAL_MS);
-  }
-
-  finish(state: PullJob['state'], error: string | null = null): void {
-    if (this.state.state !== 'running') return;
-    this.state.state = state;
-    this.state.error = error;
-    this.state.finishedAt = new Date().toISOString();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.stream?.destroy();
-    this.stream = null;
-    const snap = this.snapshot();
-    for (const l of this.listeners) l(snap, true);
-    this.listeners.clear();
   }
 }
 
 export class PullManager {
-  private readonly jobs = new Map<string, Job>();
+  private readonly pulls = new WeakMap<Job<PullJob>, Pull>();
 
   constructor(
     private readonly engine: Engine,
     private readonly images: ImagesService,
-    private readonly events: EngineEvents,
+    readonly jobs: Jobs<PullJob>,
     private readonly log: FastifyBaseLogger,
   ) {}
 
@@ -122,36 +103,18 @@ export class PullManager {
     const ref = parseRef(refInput);
     const platform = normalizePlatform(platformInput);
     const canonical = formatReference(ref);
-    for (const job of this.jobs.values()) {
-      if (
-        job.state.state === 'running' &&
-        job.state.ref === canonical &&
-        job.state.platform === platform
-      )
-        return job.snapshot();
-    }
+    const running = this.jobs.find((job) => {
+      const pull = this.pulls.get(job);
+      return pull?.ref === canonical && pull.platform === platform;
+    });
+    if (running) return running.snapshot();
     const docker = this.engine.client();
-    const job = new Job({
-      id: randomUUID(),
-      ref: canonical,
-      platform,
-      state: 'running',
-      layers: [],
-      current: 0,
-      total: 0,
-      startedAt: new Date().toISOString(),
-      finishedAt: null,
-      error: null,
-      imageId: null,
-      archTag: null,
-    });
-    this.jobs.set(job.state.id, job);
-    this.prune();
-    this.events.publish({ kind: 'pull', action: 'start', id: job.state.id });
-    job.listeners.add((snap, final) => {
-      if (final) this.events.publish({ kind: 'pull', action: snap.state, id: snap.id });
-    });
-    void this.run(job, ref, platform, docker).catch((err: unknown) => {
+    const pull = new Pull(canonical, platform);
+    const job = this.jobs.add((fields) => pull.view(fields));
+    pull.job = job;
+    this.pulls.set(job, pull);
+    void this.run(pull, ref, docker).catch((err: unknown) => {
+      if (!job.running) return;
       this.log.warn({ err, ref: canonical }, 'pull failed');
       job.finish(
         'failed',
@@ -187,112 +150,65 @@ export class PullManager {
     };
   }
 
-  /** Stops every running pull; the daemon is going away. */
-  close(): void {
-    for (const job of this.jobs.values()) job.finish('cancelled', 'The daemon stopped.');
-  }
-
-  list(): PullJob[] {
-    return [...this.jobs.values()].map((j) => j.snapshot()).reverse();
-  }
-
-  get(id: string): PullJob {
-    return this.job(id).snapshot();
-  }
-
-  cancel(id: string): void {
-    this.job(id).finish('cancelled', 'Cancelled.');
-  }
-
-  /** Calls `listener` with every update until the job ends; returns the unsubscribe. */
-  subscribe(id: string, listener: Listener): () => void {
-    const job = this.job(id);
-    if (job.state.state !== 'running') {
-      listener(job.snapshot(), true);
-      return () => undefined;
-    }
-    job.listeners.add(listener);
-    return () => job.listeners.delete(listener);
-  }
-
-  /** Resolves when the job ends (for "pull then run"). */
-  wait(id: string): Promise<PullJob> {
-    return new Promise((resolve) => {
-      this.subscribe(id, (job, final) => final && resolve(job));
-    });
-  }
-
-  private job(id: string): Job {
-    const job = this.jobs.get(id);
-    if (!job) throw notFound(`No pull job ${id}.`);
-    return job;
-  }
-
-  private prune(): void {
-    const finished = [...this.jobs.values()].filter((j) => j.state.state !== 'running');
-    for (const j of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED)))
-      this.jobs.delete(j.state.id);
-  }
-
-  private async run(
-    job: Job,
-    ref: ImageReference,
-    platform: string,
-    docker: ReturnType<Engine['client']>,
-  ): Promise<void> {
+  private async run(pull: Pull, ref: ImageReference, docker: Docker): Promise<void> {
+    const { job } = pull;
     const fromImage = `${ref.registry}/${ref.repository}`;
-    const stream = await pullStream(docker, fromImage, ref.digest ?? ref.tag ?? 'latest', platform);
-    if (job.state.state !== 'running') {
-      stream.destroy();
-      return;
-    }
-    job.stream = stream;
+    const stream = await pullStream(
+      docker,
+      fromImage,
+      ref.digest ?? ref.tag ?? 'latest',
+      pull.platform,
+      job.signal,
+    );
     const lines = new JsonLines();
     const outcome = await new Promise<'ended' | 'error'>((resolve) => {
       stream.on('data', (chunk: Buffer) => {
-        for (const m of lines.push(chunk)) this.progress(job, m as ProgressMessage);
+        for (const m of lines.push(chunk)) this.progress(pull, m as ProgressMessage);
       });
       stream.on('end', () => resolve('ended'));
       stream.on('error', () => resolve('error'));
       stream.on('close', () => resolve('error'));
     });
-    for (const m of lines.end()) this.progress(job, m as ProgressMessage);
-    if (job.state.state !== 'running') return;
+    for (const m of lines.end()) this.progress(pull, m as ProgressMessage);
+    if (!job.running) return;
     if (outcome === 'error') {
-      job.finish('interrupted', 'The connection to podman closed before the pull finished.');
+      job.finish('interrupted', await this.whyCut('The connection to podman closed'));
       return;
     }
-    await this.verify(job, ref, platform, docker);
+    await this.verify(pull, ref, docker);
   }
 
-  private progress(job: Job, m: ProgressMessage): void {
+  /** Why a pull stream stopped early, in words: podman going away is said as such. */
+  private async whyCut(what: string): Promise<string> {
+    return (await this.engine.check())
+      ? `${what} before the pull finished: retry it.`
+      : `podman stopped during the pull: retry it once podman is back (the Host page shows it).`;
+  }
+
+  private progress(pull: Pull, m: ProgressMessage): void {
     if (m.error || m.errorDetail?.message) {
-      job.finish('failed', m.errorDetail?.message ?? m.error ?? 'podman reported an error');
+      pull.job.finish('failed', m.errorDetail?.message ?? m.error ?? 'podman reported an error');
       return;
     }
     if (!m.id) return;
-    job.lastId = m.id;
-    const layer = job.layers.get(m.id) ?? { id: m.id, status: '', current: 0, total: null };
+    pull.lastId = m.id;
+    const layer = pull.layers.get(m.id) ?? { id: m.id, status: '', current: 0, total: null };
     layer.status = m.status ?? layer.status;
     if (typeof m.progressDetail?.total === 'number' && m.progressDetail.total > 0)
       layer.total = m.progressDetail.total;
     if (typeof m.progressDetail?.current === 'number') layer.current = m.progressDetail.current;
     if (/complete|already exists/i.test(layer.status) && layer.total !== null)
       layer.current = layer.total;
-    job.layers.set(m.id, layer);
-    job.changed();
+    pull.layers.set(m.id, layer);
+    pull.job.changed();
   }
 
   /**
    * Podman ends a good pull with a message whose id is the new image's short id. Anything
    * else means the stream stopped early, whatever the HTTP status said.
    */
-  private async verify(
-    job: Job,
-    ref: ImageReference,
-    platform: string,
-    docker: ReturnType<Engine['client']>,
-  ): Promise<void> {
+  private async verify(pull: Pull, ref: ImageReference, docker: Docker): Promise<void> {
+    const { job, platform } = pull;
     const local = ref.digest
       ? `${ref.registry}/${ref.repository}@${ref.digest}`
       : formatReference(ref);
@@ -300,13 +216,10 @@ export class PullManager {
     try {
       image = await inspectImage(docker, local);
     } catch {
-      job.finish(
-        'interrupted',
-        'The pull stream ended without an image: podman stopped before the pull finished.',
-      );
+      job.finish('interrupted', await this.whyCut('The pull stream ended without an image'));
       return;
     }
-    if (!job.lastId || !image.id.startsWith(job.lastId)) {
+    if (!pull.lastId || !image.id.startsWith(pull.lastId)) {
       job.finish(
         'interrupted',
         "The pull stream ended without podman's final message; the pull may not have finished.",
@@ -314,14 +227,14 @@ export class PullManager {
       return;
     }
     // The image keeps this record even when its tag moves to another architecture.
-    job.layers.delete(job.lastId);
-    job.state.imageId = image.id;
+    pull.layers.delete(pull.lastId);
+    pull.imageId = image.id;
     this.images.recordRequested(image.id, platform);
     const actual = [image.os, image.architecture, image.variant].filter(Boolean).join('/');
     const archTag = archTagFor(ref, platform);
     if (archTag) {
       await tagImage(docker, image.id, archTag.repo, archTag.tag);
-      job.state.archTag = archTag.full;
+      pull.archTag = archTag.full;
     }
     if (archSuffix(actual) !== archSuffix(platform)) {
       job.finish(

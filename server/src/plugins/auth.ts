@@ -11,8 +11,8 @@
  *
  * What a browser request must also prove, because a page on another port of 127.0.0.1 is
  * "same-site" and so gets the SameSite=Strict cookie attached to its requests:
- *  - a state-changing request carries an exact same-origin Origin (a script: a valid Bearer
- *    and no browser headers at all); cross-site fetch metadata is refused;
+ *  - a state-changing request carries an exact same-origin Origin (a script: a valid Bearer);
+ *    cross-site fetch metadata is refused;
  *  - a request authenticated by the cookie carries `Sec-Fetch-Site: same-origin` (`none`, a
  *    typed address, for reads): an `<img src>` on another local port cannot make the daemon
  *    reach out to a registry, or anything else.
@@ -56,11 +56,6 @@ function sameSecret(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
-
-/** The request comes from a browser (fetch metadata), not from a script. */
-const fromBrowser = (request: FastifyRequest) =>
-  request.headers['sec-fetch-site'] !== undefined ||
-  request.headers['sec-fetch-mode'] !== undefined;
 
 export default fp(
   async (app) => {
@@ -113,8 +108,9 @@ export default fp(
         if (isSameOrigin(request)) return null;
         return refuse(reply, 403, 'cross_origin', 'Requests from other origins are not allowed.');
       }
-      // No Origin: only a script holding the token, not a browser, may change state.
-      if (request.credential === 'bearer' && !fromBrowser(request)) return null;
+      // No Origin: only a script holding the token, not a browser's cookie, may change state.
+      // (Node's fetch sends Sec-Fetch-Mode like a browser: what counts is the token.)
+      if (request.credential === 'bearer') return null;
       return refuse(
         reply,
         403,

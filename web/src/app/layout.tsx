@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import clsx from 'clsx';
 import { Boxes, Container, Cpu, Layers, Server } from 'lucide-react';
 import { NavLink, Outlet } from 'react-router';
+import { PodmanBanner } from '@/features/host/components/podman-banner';
 import { LiveEvents } from './live-events';
 
 interface NavEntry {
@@ -72,6 +73,7 @@ export function Layout() {
       </aside>
       <main className="min-w-0 flex-1 px-4 py-8 md:px-10 md:py-10">
         <div className="mx-auto max-w-5xl">
+          <PodmanBanner />
           <Outlet />
         </div>
       </main>

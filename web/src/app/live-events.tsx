@@ -3,6 +3,7 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { ChangeEvent } from '@archdeck/shared';
 import { authKeys } from '@/features/auth/api/query-keys';
 import { containerKeys } from '@/features/containers/api/query-keys';
+import { hostKeys } from '@/features/host/api/query-keys';
 import { imageKeys } from '@/features/images/api/query-keys';
 import { useEventSource } from '@/lib/use-event-source';
 
@@ -59,6 +60,7 @@ function coalesced(queryClient: QueryClient) {
  * pulled or removed by anyone, a container started, a pull begun or ended) and the matching
  * queries are invalidated, so every page stays current without polling. `hello` comes on every
  * (re)connect; whatever happened while disconnected is unknown, so everything is refetched.
+ * `podman` says the daemon lost (or regained) podman; the banner shows it.
  * Mounted once, inside the signed-in layout.
  */
 export function LiveEvents() {
@@ -75,6 +77,9 @@ export function LiveEvents() {
       const change = parseChange(data);
       if (change) invalidate(change.kind);
     },
+    // podman went away or came back: the health query says so (the banner reads it); on its
+    // return a `hello` follows, which refetches the rest.
+    podman: () => void queryClient.invalidateQueries({ queryKey: hostKeys.health() }),
   });
 
   // The browser retries a dropped stream by itself, but not a refused one. A refusal is most

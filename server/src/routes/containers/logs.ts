@@ -60,6 +60,7 @@ import {
   type LogSource,
 } from '../../containers/log-history.js';
 import { AppError } from '../../lib/errors.js';
+import type { Engine } from '../../engine/engine.js';
 import { openSse, type SseStream } from '../../lib/sse.js';
 
 const DEFAULT_TAIL = 500;
@@ -392,8 +393,15 @@ async function streamLogs(
     }
     if (file) {
       // Read on from the top of the file, past the lines dealt with, unless it is there already.
-      const running = async () =>
-        (await inspectForLogs(r.docker, r.id, r.signal).catch(() => null))?.running ?? false;
+      // Only a container podman says is stopped (or gone) ends the follow: while podman itself
+      // is away, conmon still writes the file, so the follow goes on.
+      const running = async () => {
+        try {
+          return (await inspectForLogs(r.docker, r.id, r.signal)).running;
+        } catch (err) {
+          return !isGone(err);
+        }
+      };
       await file.follow(
         new Sink(batcher, fileAtPosition ? 0 : position),
         { exited: opts.exited, running },
@@ -424,7 +432,16 @@ async function streamLogs(
   }
 }
 
-function failure(err: unknown, log: FastifyBaseLogger): ApiError {
+/** What ended a stream early, for the user; podman going away is said as such. */
+async function failure(err: unknown, log: FastifyBaseLogger, engine: Engine): Promise<ApiError> {
+  if (err instanceof AppError && err.statusCode < 500) return err.toBody();
+  if (!(await engine.check())) {
+    return {
+      code: 'podman_stopped',
+      message:
+        'podman stopped while this log was streaming. archdeck reconnects by itself; open the log again once podman is back (the Host page shows it).',
+    };
+  }
   if (err instanceof AppError) return err.toBody();
   if (err instanceof LogFrameError) {
     log.warn({ err: err.message }, 'podman sent a log stream we cannot parse');
@@ -499,7 +516,7 @@ const containerLogs: FastifyPluginAsyncTypebox = async (app) => {
           );
           sse.send('end', end);
         } catch (err) {
-          if (!signal.aborted) sse.send('failed', failure(err, request.log));
+          if (!signal.aborted) sse.send('failed', await failure(err, request.log, app.engine));
         } finally {
           sse.close();
         }

@@ -3,8 +3,9 @@ import { errorResponses } from '@archdeck/shared';
 import { openSse } from '../../lib/sse.js';
 
 /**
- * One stream of small typed events for the whole UI, fed by the daemon's single podman event
- * subscription: the browser maps them to query invalidations instead of polling.
+ * One stream of small typed events for the whole UI (shared/src/events.ts), fed by the daemon's
+ * single podman event subscription and its connection state: the browser maps them to query
+ * invalidations instead of polling.
  */
 const events: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -15,6 +16,7 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       sse.send('hello', { podman: app.engine.reachable });
       const unsubscribe = app.engineEvents.subscribe((e) => {
         if (e.kind === 'resync') sse.send('hello', { podman: true });
+        else if (e.kind === 'podman') sse.send('podman', { podman: e.action === 'up' });
         else sse.send('change', { kind: e.kind, action: e.action, id: e.id });
       });
       await sse.done;

@@ -23,20 +23,20 @@ const pulls: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get('/api/pulls', { schema: { response: { 200: Type.Array(PullJob), 500: e500 } } }, () =>
-    app.pulls.list(),
+    app.pulls.jobs.list(),
   );
 
   app.get(
     '/api/pulls/:id',
     { schema: { params: PullParams, response: { 200: PullJob, 404: e404, 500: e500 } } },
-    (request) => app.pulls.get(request.params.id),
+    (request) => app.pulls.jobs.get(request.params.id).snapshot(),
   );
 
   app.delete(
     '/api/pulls/:id',
     { schema: { params: PullParams, response: { 204: Type.Null(), 404: e404, 500: e500 } } },
     async (request, reply) => {
-      app.pulls.cancel(request.params.id);
+      app.pulls.jobs.cancel(request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -46,13 +46,13 @@ const pulls: FastifyPluginAsyncTypebox = async (app) => {
     '/api/pulls/:id/events',
     { schema: { params: PullParams, response: { 404: e404, 500: e500 } } },
     async (request, reply) => {
-      app.pulls.get(request.params.id);
+      const job = app.pulls.jobs.get(request.params.id);
       const sse = openSse(request, reply);
-      const unsubscribe = app.pulls.subscribe(request.params.id, (job, final) => {
-        sse.send(final ? 'end' : 'job', job);
+      const unsubscribe = app.pulls.jobs.subscribe(request.params.id, (snap, final) => {
+        sse.send(final ? 'end' : 'job', snap);
         if (final) sse.close();
       });
-      if (!sse.closed) sse.send('job', app.pulls.get(request.params.id));
+      if (!sse.closed) sse.send('job', job.snapshot());
       await sse.done;
       unsubscribe();
     },

@@ -1,7 +1,7 @@
-import type { ImageSummary, PullState } from '@archdeck/shared';
+import type { ImageSummary, JobState } from '@archdeck/shared';
 import type { Tone } from '@/components/badge';
 
-export const pullStateTone: Record<PullState, Tone> = {
+export const pullStateTone: Record<JobState, Tone> = {
   running: 'neutral',
   succeeded: 'ok',
   failed: 'error',

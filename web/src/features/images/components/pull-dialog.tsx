@@ -13,7 +13,7 @@ import { useCancelPull } from '../api/cancel-pull';
 import { useCreatePull } from '../api/create-pull';
 import { usePullProgress } from '../api/get-pull-events';
 import { usePulls } from '../api/get-pulls';
-import { PullLayers, PullOverall, PullStateBadge } from './pull-progress';
+import { PullLayers, PullOverall, PullStateBadge, RetryPullButton } from './pull-progress';
 import { ReferenceText } from './reference-text';
 
 function PullForm({
@@ -85,10 +85,12 @@ function PullJobView({
   started,
   onClose,
   onAnother,
+  onRetried,
 }: {
   started: PullJob;
   onClose: () => void;
   onAnother: () => void;
+  onRetried: (job: PullJob) => void;
 }) {
   const pulls = usePulls();
   const snapshot = pulls.data?.find((j) => j.id === started.id) ?? started;
@@ -192,6 +194,7 @@ function PullJobView({
           </>
         ) : (
           <>
+            {job.state !== 'succeeded' && <RetryPullButton job={job} onStarted={onRetried} />}
             <Button onClick={onAnother} data-testid="pull-another">
               Pull another
             </Button>
@@ -223,7 +226,13 @@ export function PullDialog({ onClose }: { onClose: () => void }) {
       data-testid="pull-dialog"
     >
       {job ? (
-        <PullJobView started={job} onClose={onClose} onAnother={() => setJob(null)} />
+        <PullJobView
+          key={job.id}
+          started={job}
+          onClose={onClose}
+          onAnother={() => setJob(null)}
+          onRetried={setJob}
+        />
       ) : (
         <PullForm onStarted={setJob} onClose={onClose} />
       )}

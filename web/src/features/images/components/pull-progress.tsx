@@ -1,4 +1,8 @@
 import type { PullJob, PullLayer } from '@archdeck/shared';
+import { RotateCcw } from 'lucide-react';
+import { Button } from '@/components/button';
+import { ErrorNotice } from '@/components/error-notice';
+import { useCreatePull } from '../api/create-pull';
 import { Badge } from '@/components/badge';
 import { ProgressBar } from '@/components/progress-bar';
 import { formatBytes } from '@/lib/format';
@@ -8,7 +12,7 @@ import { pullStateTone } from './labels';
 function pullFraction(job: PullJob): number | null {
   if (job.state === 'succeeded') return 1;
   if (job.total > 0) return job.current / job.total;
-  return job.state === 'running' ? null : 0;
+  return null;
 }
 
 function pullBytes(job: PullJob): string {
@@ -22,6 +26,39 @@ const barTone = (job: PullJob) =>
     : job.state === 'failed' || job.state === 'interrupted'
       ? 'error'
       : 'neutral';
+
+/**
+ * Pulls the same reference for the same platform again, for a pull that ended without its
+ * image (failed, interrupted by podman or a daemon restart, cancelled).
+ */
+export function RetryPullButton({
+  job,
+  onStarted,
+  size,
+}: {
+  job: PullJob;
+  onStarted?: (job: PullJob) => void;
+  size?: 'sm' | 'md';
+}) {
+  const retry = useCreatePull();
+  return (
+    <>
+      <Button
+        size={size}
+        icon={<RotateCcw aria-hidden />}
+        busy={retry.isPending}
+        onClick={() =>
+          retry.mutate({ ref: job.ref, platform: job.platform }, { onSuccess: onStarted })
+        }
+        aria-label={`Retry pulling ${job.ref} for ${job.platform}`}
+        data-testid={`pull-retry-${job.id}`}
+      >
+        Retry
+      </Button>
+      {retry.isError && <ErrorNotice title="Could not start the pull" error={retry.error} />}
+    </>
+  );
+}
 
 /** The job's state as a word the API uses too: running, succeeded, failed… */
 export function PullStateBadge({
@@ -49,6 +86,15 @@ export function PullOverall({
   'data-testid'?: string;
 }) {
   const bytes = pullBytes(job);
+  // A pull that ended without its image has no bar: a full one would read as done, though
+  // every byte may have arrived before it failed.
+  if (job.state !== 'running' && job.state !== 'succeeded') {
+    return bytes ? (
+      <p className="text-xs text-muted tabular-nums" data-testid={testId}>
+        Stopped after {bytes}.
+      </p>
+    ) : null;
+  }
   const fraction = pullFraction(job);
   return (
     <div className="space-y-1">

@@ -10,7 +10,7 @@ import { formatDateTime, formatRelativeTime } from '@/lib/format';
 import { useCancelPull } from '../api/cancel-pull';
 import { usePullProgress } from '../api/get-pull-events';
 import { usePulls } from '../api/get-pulls';
-import { PullLayers, PullOverall, PullStateBadge } from './pull-progress';
+import { PullLayers, PullOverall, PullStateBadge, RetryPullButton } from './pull-progress';
 import { ReferenceText } from './reference-text';
 
 /** The daemon keeps the last twenty finished pulls; the panel folds after these. */
@@ -61,6 +61,7 @@ function PullJobRow({ snapshot, live }: { snapshot: PullJob; live: boolean }) {
               Cancel
             </Button>
           )}
+          {!running && job.state !== 'succeeded' && <RetryPullButton job={job} size="sm" />}
         </span>
       </div>
 

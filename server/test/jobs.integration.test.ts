@@ -1,0 +1,92 @@
+/**
+ * Pull jobs across a daemon restart, with the daemon run as users run it (its own process):
+ * a pull that was running when the daemon died is listed afterwards as interrupted, with the
+ * reason, and its event stream ends at once with that state. The registry is frozen
+ * (SIGSTOP) meanwhile, so the pull is surely still running when the daemon goes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PullJob } from '@archdeck/shared';
+import { startDaemon } from './daemon.js';
+import { testEnv } from './helper.js';
+
+const env = testEnv();
+let dataDir: string;
+
+const registryPid = async () =>
+  Number((await readFile(`${process.env.ARCHDECK_TESTENV_DIR}/registry.pid`, 'utf8')).trim());
+
+const daemonArgs = () => [
+  '--data-dir',
+  dataDir,
+  '--podman-socket',
+  env.socket,
+  '--registries-conf',
+  env.registriesConf,
+];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'archdeck-jobs-'));
+});
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+/** Starts a pull while the registry does not answer; returns it still running. */
+async function pullWhileFrozen(
+  api: (p: string, i?: RequestInit) => Promise<Response>,
+  platform: string,
+) {
+  const res = await api('/api/pulls', {
+    method: 'POST',
+    body: JSON.stringify({ ref: env.image, platform }),
+  });
+  expect(res.status).toBe(202);
+  const job = (await res.json()) as PullJob;
+  expect(job.state).toBe('running');
+  return job;
+}
+
+describe('a daemon restart during a pull', () => {
+  // One platform each: podman finishes the first pull on its own once the registry thaws.
+  it.each([
+    ['killed (SIGKILL)', 'SIGKILL', 'linux/ppc64le'],
+    ['stopped (SIGTERM)', 'SIGTERM', 'linux/s390x'],
+  ] as const)(
+    'lists the pull as interrupted when the daemon was %s',
+    async (_how, signal, platform) => {
+      const first = await startDaemon(daemonArgs());
+      const registry = await registryPid();
+      process.kill(registry, 'SIGSTOP');
+      let job: PullJob;
+      try {
+        job = await pullWhileFrozen(first.api, platform);
+        // The record on disk is the daemon's, no one else's.
+        expect((await stat(join(dataDir, 'jobs', 'pulls.json'))).mode & 0o777).toBe(0o600);
+        first.proc.kill(signal);
+        await first.stop();
+      } finally {
+        process.kill(registry, 'SIGCONT');
+      }
+
+      const second = await startDaemon(daemonArgs());
+      try {
+        const listed = (await (await second.api('/api/pulls')).json()) as PullJob[];
+        const again = listed.find((j) => j.id === job.id);
+        expect(again).toMatchObject({
+          ref: job.ref,
+          platform,
+          state: 'interrupted',
+          error: expect.stringMatching(/archdeck stopped.*retry/),
+        });
+        expect(again?.finishedAt).not.toBeNull();
+        // Its stream ends at once, with that state: a page that follows it is not left hanging.
+        const events = await second.api(`/api/pulls/${job.id}/events`);
+        const text = await events.text();
+        expect(text).toMatch(/event: end\ndata: .*"state":"interrupted"/);
+      } finally {
+        await second.stop();
+      }
+    },
+  );
+});
