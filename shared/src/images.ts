@@ -107,8 +107,6 @@ export const PullLayer = Type.Object({
 });
 export type PullLayer = Static<typeof PullLayer>;
 
-
-
 export const PullJob = Type.Object({
   id: Type.String(),
   ref: Type.String(),
@@ -128,4 +126,3 @@ export const PullJob = Type.Object({
 export type PullJob = Static<typeof PullJob>;
 
 export const PullParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }) });
-

@@ -13,7 +13,8 @@ type Docker = ReturnType<Engine['client']>;
 import { inspectImage, pullStream, tagImage } from '../engine/images.js';
 import { JsonLines } from '../lib/json-lines.js';
 import { AppError, badRequest } from '../lib/errors.js';
-import { Job, Jobs, type JobFields } from '../jobs/jobs.js';
+import type { Job, Jobs } from '../jobs/jobs.js';
+import { type JobFields } from '../jobs/jobs.js';
 import { archForPlatform } from '../binfmt/platforms.js';
 import {
   formatReference,
@@ -24,7 +25,6 @@ import {
 import { archTagFor, archSuffix } from './arch-tag.js';
 import { canonicalVariant, formatPlatform, parsePlatform } from './platform.js';
 import type { ImagesService } from './images.js';
-
 
 interface ProgressMessage {
   status?: string;
