@@ -281,8 +281,10 @@ setup_host() {
   # netavark, aardvark-dns, iptables and catatonit are only recommended by
   # podman and so not installed with --no-install-recommends, yet `podman run`
   # needs a network backend and its firewall tool, and --init needs catatonit.
+  # binutils (readelf) and file are what the ELF inspector's differential test
+  # (server/test/binfmt/elf-differential.test.ts) compares against.
   ensure_packages podman runc skopeo buildah qemu-user-static docker-registry \
-    chromium uidmap fuse-overlayfs ca-certificates file curl \
+    chromium uidmap fuse-overlayfs ca-certificates file binutils curl \
     netavark aardvark-dns iptables catatonit
 
   step "register qemu-user binfmt_misc handlers"

@@ -54,3 +54,44 @@ test('the ELF inspector explains a foreign dynamic binary', async ({ page }) => 
   await expect(report).toContainText('qemu-aarch64');
   await expect(report).toContainText('linux/arm64');
 });
+
+test('the ELF inspector tells a shared library from a program, and says what it could not read', async ({
+  page,
+}) => {
+  await page.goto(`/emulators?token=${daemonToken()}`);
+  const input = page.getByTestId('elf-input');
+  const report = page.getByTestId('elf-report');
+  const kind = page.getByTestId('elf-kind');
+  const loader = page.getByTestId('elf-loader');
+
+  // hello.c linked with -shared by Debian's aarch64 cross compiler.
+  await input.setInputFiles('../server/test/fixtures/elf/hello-aarch64-shared.head');
+  await expect(kind).toHaveText('shared library');
+  await expect(report).toContainText('it is not run by itself');
+  await expect(loader).toHaveCount(0);
+
+  // glibc's libc.so.6 for arm64, from the cross C library scripts/build-probes.sh installs: its
+  // loader path and its dynamic section lie past the first MiB, all that the UI sends.
+  await input.setInputFiles('/usr/aarch64-linux-gnu/lib/libc.so.6');
+  await expect(loader).toHaveText(
+    'Needed, but its path (PT_INTERP) lies past the first 1 MiB, the part sent',
+  );
+  await expect(kind).toHaveText(
+    'dynamically linked program or shared library — undecided: the PIE flag in its dynamic section lies past the first 1 MiB, the part sent',
+  );
+  await expect(report).toContainText('the kernel hands it to qemu-aarch64');
+
+  // What the file says is shown as text, never as markup.
+  const fixture = await readFile('../server/test/fixtures/elf/hello-aarch64-dynamic.head');
+  const marked = Buffer.from(fixture);
+  // readelf -l: INTERP at 0x238, 0x1b bytes.
+  marked.fill(0, 0x238, 0x238 + 0x1b).write('/lib/<i>ld</i>.so', 0x238, 'latin1');
+  await input.setInputFiles({
+    name: '<b>marked</b>',
+    mimeType: 'application/octet-stream',
+    buffer: marked,
+  });
+  await expect(loader).toHaveText('/lib/<i>ld</i>.so');
+  await expect(report).toContainText('<b>marked</b>');
+  await expect(report.locator('i, b')).toHaveCount(0);
+});

@@ -10,7 +10,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Emulators, EmulatorEntry } from '@archdeck/shared';
+import type { ElfReport, Emulators, EmulatorEntry } from '@archdeck/shared';
 import { buildTestApp, ORIGIN, testEnv, type TestApp } from './helper.js';
 
 const run = promisify(execFile);
@@ -340,7 +340,7 @@ describe('POST /api/elf', () => {
     expect(res.json()).toMatchObject({
       platform: 'linux/amd64',
       runs: 'native',
-      linkage: 'dynamic',
+      linkage: ['dynamic'],
       handler: null,
     });
   });
@@ -352,9 +352,36 @@ describe('POST /api/elf', () => {
       platform: 'linux/arm64',
       runs: 'handler',
       handler: 'qemu-aarch64',
-      linkage: 'dynamic',
+      linkage: ['dynamic'],
       loader: '/lib/ld-linux-aarch64.so.1',
+      unread: [],
     });
+  });
+
+  it('reports a binary cut before its loader path, saying what it could not read', async () => {
+    // readelf -l: INTERP at 0x238, 0x1b bytes: one byte short of it.
+    const head = (await readFile(ELF_FIXTURE('aarch64-dynamic'))).subarray(0, 0x238 + 0x1a);
+    const res = await inspect(head);
+    expect(res.statusCode).toBe(200);
+    const report = res.json() as ElfReport;
+    expect(report).toMatchObject({
+      platform: 'linux/arm64',
+      runs: 'handler',
+      linkage: ['dynamic', 'shared-library'],
+      loader: null,
+      unread: ['loader', 'dynamic-section'],
+    });
+    expect(report.explanation).toMatch(/its path, PT_INTERP, lies past the 594 bytes sent/);
+  });
+
+  it('says a shared library is not run by itself, and that the kernel refuses a .o', async () => {
+    const library = (await inspect(await readFile(ELF_FIXTURE('aarch64-shared')))).json();
+    expect(library).toMatchObject({ linkage: ['shared-library'], runs: 'handler' });
+    expect(library.explanation).toMatch(/it is not run by itself/);
+    // binfmt_elf loads EXEC and DYN files only, native or not.
+    const object = (await inspect(await readFile(ELF_FIXTURE('x86_64-object')))).json();
+    expect(object).toMatchObject({ linkage: ['relocatable'], runs: 'none', handler: null });
+    expect(object.explanation).toMatch(/to be linked .* "exec format error"/);
   });
 
   it('refuses what is not ELF, and bodies that are not octet-stream', async () => {

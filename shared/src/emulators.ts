@@ -215,23 +215,59 @@ export const RegisterAllResult = Type.Object({
 });
 export type RegisterAllResult = Static<typeof RegisterAllResult>;
 
-/** What the ELF inspector learned from a binary's header. */
+/** How much of a file the UI sends the ELF inspector: the headers it reads sit at the start. */
+export const ELF_HEAD_BYTES = 1024 * 1024;
+
+/**
+ * What kind of ELF file it is, told apart as file(1) does: by e_type, PT_INTERP and the PIE
+ * flag (DT_FLAGS_1) of an ET_DYN file.
+ * static: a program that needs no loader; static-pie: the same, position-independent (ET_DYN
+ * with DF_1_PIE, no PT_INTERP); dynamic: a program the kernel starts through the loader its
+ * PT_INTERP names; shared-library: ET_DYN without DF_1_PIE, which programs load (some, like
+ * glibc's libc.so.6, name a loader too); relocatable: a `.o` (ET_REL) still to be linked;
+ * core: a crashed process's memory (ET_CORE).
+ */
+export const ElfLinkage = Type.Union([
+  Type.Literal('static'),
+  Type.Literal('static-pie'),
+  Type.Literal('dynamic'),
+  Type.Literal('shared-library'),
+  Type.Literal('relocatable'),
+  Type.Literal('core'),
+]);
+export type ElfLinkage = Static<typeof ElfLinkage>;
+
+/** Parts of an ELF file that lie past the bytes sent, so the inspector could not read them. */
+export const ElfUnread = Type.Union([
+  /** Whether it needs a loader is unknown, and so is its kind. */
+  Type.Literal('program-headers'),
+  /** It has a PT_INTERP, so it needs a loader, but the path is unknown. */
+  Type.Literal('loader'),
+  /** The DT_FLAGS_1 that tells a PIE program from a shared library is unknown. */
+  Type.Literal('dynamic-section'),
+]);
+export type ElfUnread = Static<typeof ElfUnread>;
+
+/** What the ELF inspector learned from the start of a file. */
 export const ElfReport = Type.Object({
   ident: ElfIdent,
   platform: Nullable(Type.String()),
+  /** e_type: EXEC, DYN, REL, CORE, NONE or `unknown (n)`. */
   type: Type.String(),
-  linkage: Type.Union([
-    Type.Literal('static'),
-    Type.Literal('static-pie'),
-    Type.Literal('dynamic'),
-  ]),
-  /** The loader a dynamic binary asks for (PT_INTERP), e.g. /lib/ld-linux-aarch64.so.1. */
+  /**
+   * One kind when the bytes sent decide it; every kind they leave possible when what decides
+   * lies past them (`unread` says what); none for an e_type that is none of these kinds.
+   */
+  linkage: Type.Array(ElfLinkage),
+  /** The loader it asks for (PT_INTERP), e.g. /lib/ld-linux-aarch64.so.1; null when it has none or its path is unread. */
   loader: Nullable(Type.String()),
+  unread: Type.Array(ElfUnread),
   /** native: the kernel runs it itself; handler: binfmt_misc hands it to `entry`; none: exec format error. */
   runs: Type.Union([Type.Literal('native'), Type.Literal('handler'), Type.Literal('none')]),
   handler: Nullable(Type.String()),
   /** Other enabled entries that also match (the kernel uses only the first). */
   alsoMatching: Type.Array(Type.String()),
+  /** Plain sentences: what the file is, what running it under emulation takes, what the kernel does with it. */
   explanation: Type.String(),
 });
 export type ElfReport = Static<typeof ElfReport>;

@@ -38,6 +38,7 @@ import {
 import { discoverInstallations, type DiscoveryDirs, DEFAULT_DISCOVERY } from './installations.js';
 import { interpreterHealth } from './interpreter.js';
 import { parseElf } from './elf.js';
+import { describeElf } from './elf-report.js';
 
 export interface EmulatorsOptions {
   fs: BinfmtFs;
@@ -306,20 +307,23 @@ export class EmulatorsService {
     const matching = live
       .filter((e) => e.parsed.enabled && matchesBinary(e.parsed, head))
       .map((e) => e.name);
-    const native = platform !== null && this.nativePlatforms.includes(platform);
-    const what = `${elf.linkage} ${elf.ident.class}-bit ${elf.ident.byteOrder}-endian ${elf.ident.machineName} ${elf.type} binary`;
-    const loader = elf.loader ? `, which needs the loader ${elf.loader}` : '';
+    // fs/binfmt_elf.c loads ET_EXEC and ET_DYN files only; anything else no handler takes is refused.
+    const loadable = elf.type === 'EXEC' || elf.type === 'DYN';
+    const native = loadable && platform !== null && this.nativePlatforms.includes(platform);
+    const what = describeElf(elf, head.length, platform);
     let runs: ElfReport['runs'];
     let explanation: string;
     if (matching.length > 0) {
       runs = 'handler';
-      explanation = `A ${what}${loader}. The kernel hands it to binfmt_misc handler ${matching[0]}${native ? ' even though this host could run it natively (the handler shadows the native loader)' : ''}.`;
+      explanation = `${what} The kernel hands it to binfmt_misc handler ${matching[0]}${native ? ' even though this host could run it natively (the handler shadows the native loader)' : ''}.`;
     } else if (native) {
       runs = 'native';
-      explanation = `A ${what}${loader}. This host runs it natively.`;
+      explanation = `${what} This host runs it natively.`;
     } else {
       runs = 'none';
-      explanation = `A ${what}${loader}. No enabled handler matches it: running it fails with "exec format error". Register an emulator for ${platform ?? elf.ident.machineName}.`;
+      explanation = loadable
+        ? `${what} No enabled handler matches it: running it fails with "exec format error". Register an emulator for ${platform ?? elf.ident.machineName}.`
+        : `${what} The kernel executes only EXEC and DYN files: executing it fails with "exec format error".`;
     }
     return {
       ident: elf.ident,
@@ -327,6 +331,7 @@ export class EmulatorsService {
       type: elf.type,
       linkage: elf.linkage,
       loader: elf.loader,
+      unread: elf.unread,
       runs,
       handler: matching[0] ?? null,
       alsoMatching: matching.slice(1),

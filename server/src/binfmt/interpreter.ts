@@ -70,7 +70,8 @@ export async function interpreterHealth(path: string): Promise<InterpreterHealth
       linkage = 'not-elf';
     } else {
       try {
-        linkage = parseElf(head).linkage === 'dynamic' ? 'dynamic' : 'static';
+        const { needsLoader } = parseElf(head);
+        if (needsLoader !== null) linkage = needsLoader ? 'dynamic' : 'static';
       } catch (err) {
         if (!(err instanceof ElfError)) throw err;
       }

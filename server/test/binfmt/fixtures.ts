@@ -4,6 +4,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ElfLinkage, ElfUnread } from '@archdeck/shared';
 import { parseConfFile, type RegisterLine } from '../../src/binfmt/binfmt-conf.js';
 
 const dir = (sub: string) => fileURLToPath(new URL(`../fixtures/${sub}/`, import.meta.url));
@@ -36,7 +37,8 @@ export function registeredLine(label: string): RegisterLine {
 
 /**
  * What each ELF fixture is, as `readelf -h -l` reports it on the full binaries (see
- * scripts/make-elf-fixtures.sh), and the emulator that must run it.
+ * scripts/make-elf-fixtures.sh), and the emulator that must run it. `headLacks`: what a
+ * fixture kept to its first 4 KiB leaves out, so the parser cannot see it.
  */
 export const ELF_FACTS: Record<
   string,
@@ -46,8 +48,9 @@ export const ELF_FACTS: Record<
     machine: number;
     eFlags: number;
     type: string;
-    linkage: 'static' | 'static-pie' | 'dynamic';
+    linkage: ElfLinkage;
     loader: string | null;
+    headLacks?: ElfUnread[];
     qemuArch: string;
     platform: string;
   }
@@ -71,6 +74,7 @@ export const ELF_FACTS: Record<
     type: 'DYN',
     linkage: 'static-pie',
     loader: null,
+    headLacks: ['dynamic-section'],
     qemuArch: 'x86_64',
     platform: 'linux/amd64',
   },
@@ -85,6 +89,28 @@ export const ELF_FACTS: Record<
     qemuArch: 'x86_64',
     platform: 'linux/amd64',
   },
+  'hello-x86_64-shared': {
+    class: 64,
+    byteOrder: 'little',
+    machine: 62,
+    eFlags: 0,
+    type: 'DYN',
+    linkage: 'shared-library',
+    loader: null,
+    qemuArch: 'x86_64',
+    platform: 'linux/amd64',
+  },
+  'hello-x86_64-object': {
+    class: 64,
+    byteOrder: 'little',
+    machine: 62,
+    eFlags: 0,
+    type: 'REL',
+    linkage: 'relocatable',
+    loader: null,
+    qemuArch: 'x86_64',
+    platform: 'linux/amd64',
+  },
   'qemu-aarch64-static': {
     class: 64,
     byteOrder: 'little',
@@ -93,6 +119,7 @@ export const ELF_FACTS: Record<
     type: 'DYN',
     linkage: 'static-pie',
     loader: null,
+    headLacks: ['dynamic-section'],
     qemuArch: 'x86_64',
     platform: 'linux/amd64',
   },
@@ -137,6 +164,28 @@ export const ELF_FACTS: Record<
     type: 'DYN',
     linkage: 'dynamic',
     loader: '/lib/ld-linux-aarch64.so.1',
+    qemuArch: 'aarch64',
+    platform: 'linux/arm64',
+  },
+  'hello-aarch64-shared': {
+    class: 64,
+    byteOrder: 'little',
+    machine: 183,
+    eFlags: 0,
+    type: 'DYN',
+    linkage: 'shared-library',
+    loader: null,
+    qemuArch: 'aarch64',
+    platform: 'linux/arm64',
+  },
+  'hello-aarch64-object': {
+    class: 64,
+    byteOrder: 'little',
+    machine: 183,
+    eFlags: 0,
+    type: 'REL',
+    linkage: 'relocatable',
+    loader: null,
     qemuArch: 'aarch64',
     platform: 'linux/arm64',
   },

@@ -1,9 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
-import type { ElfReport } from '@archdeck/shared';
+import { ELF_HEAD_BYTES, type ElfReport } from '@archdeck/shared';
 import { api } from '@/lib/api-client';
-
-/** The ELF and program headers sit at the start of a binary; the rest is not worth sending. */
-export const ELF_HEAD_BYTES = 1024 * 1024;
 
 /** Asks the daemon what the kernel would do if asked to execute this file. */
 const inspectElf = (file: Blob) => api.post<ElfReport>('/api/elf', file.slice(0, ELF_HEAD_BYTES));

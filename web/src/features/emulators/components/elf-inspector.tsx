@@ -1,6 +1,11 @@
 import { useId, useState, type DragEvent } from 'react';
 import clsx from 'clsx';
-import type { ElfReport, EmulatorEntry } from '@archdeck/shared';
+import {
+  ELF_HEAD_BYTES,
+  type ElfLinkage,
+  type ElfReport,
+  type EmulatorEntry,
+} from '@archdeck/shared';
 import { CircleCheck, CircleX, FileSearch, Upload } from 'lucide-react';
 import { Badge } from '@/components/badge';
 import { Card } from '@/components/card';
@@ -8,20 +13,31 @@ import { Detail, DetailList } from '@/components/detail-list';
 import { ErrorNotice } from '@/components/error-notice';
 import { Spinner } from '@/components/spinner';
 import { formatBytes } from '@/lib/format';
-import { ELF_HEAD_BYTES, useInspectElf } from '../api/inspect-elf';
-import { verdictBadge } from './labels';
+import { useInspectElf } from '../api/inspect-elf';
+import { elfLinkageLabel, verdictBadge } from './labels';
 
-/** "dynamic aarch64 binary, needs /lib/ld-linux-aarch64.so.1; the kernel hands it to qemu-aarch64" */
+const PROGRAMS: ReadonlySet<ElfLinkage> = new Set(['static', 'static-pie', 'dynamic']);
+
+const kindText = (report: ElfReport) =>
+  report.linkage.length > 0
+    ? report.linkage.map((kind) => elfLinkageLabel[kind]).join(' or ')
+    : `ELF ${report.type} file`;
+
+/** "Dynamically linked program for AArch64, needs /lib/ld-linux-aarch64.so.1; the kernel hands it to qemu-aarch64" */
 function headline(report: ElfReport): string {
-  const what = `${report.linkage} ${report.ident.machineName} binary`;
-  const needs = report.loader ? `, needs ${report.loader}` : '';
+  const what = `${kindText(report)} for ${report.ident.machineName}`;
+  const needs = report.loader
+    ? `, needs ${report.loader}`
+    : report.unread.includes('loader')
+      ? ', needs a loader'
+      : '';
   const runs =
     report.runs === 'native'
       ? 'the CPU runs it natively'
       : report.runs === 'handler'
         ? `the kernel hands it to ${report.handler ?? 'an emulator'}`
         : 'the kernel refuses it: exec format error';
-  return `${what}${needs}; ${runs}`;
+  return `${what.charAt(0).toUpperCase()}${what.slice(1)}${needs}; ${runs}`;
 }
 
 function Report({
@@ -34,16 +50,34 @@ function Report({
   entries: EmulatorEntry[];
 }) {
   const handler = entries.find((entry) => entry.name === report.handler);
+  // Whether it runs is the question for a program only: a library or an object is not run.
+  const program = report.linkage.some((kind) => PROGRAMS.has(kind));
   const runs = report.runs !== 'none';
+  // What lies past the part sent is past the end of a file that was sent whole: it is cut short.
+  const past =
+    file.size > ELF_HEAD_BYTES
+      ? 'lies past the first 1 MiB, the part sent'
+      : 'lies past the end of the file: it is cut short';
+  const undecided =
+    report.linkage.length > 1 &&
+    (report.unread.includes('program-headers')
+      ? `its program headers ${past}`
+      : `the PIE flag in its dynamic section ${past}`);
   return (
     <div data-testid="elf-report" className="space-y-4">
       <div
         className={clsx(
           'flex gap-3 rounded-lg border px-4 py-3',
-          runs ? 'border-emerald-500/30 bg-emerald-500/5' : 'border-red-500/30 bg-red-500/5',
+          !program
+            ? 'border-line bg-canvas'
+            : runs
+              ? 'border-emerald-500/30 bg-emerald-500/5'
+              : 'border-red-500/30 bg-red-500/5',
         )}
       >
-        {runs ? (
+        {!program ? (
+          <FileSearch aria-hidden className="mt-0.5 size-4 shrink-0 text-subtle" />
+        ) : runs ? (
           <CircleCheck
             aria-hidden
             className="mt-0.5 size-4 shrink-0 text-emerald-600 dark:text-emerald-400"
@@ -85,11 +119,20 @@ function Report({
           {report.platform}
         </Detail>
         <Detail term="Type">{report.type}</Detail>
-        <Detail term="Linkage">{report.linkage}</Detail>
-        {report.loader && (
-          <Detail term="Loader" mono>
+        <Detail term="Kind" data-testid="elf-kind">
+          {kindText(report)}
+          {undecided && <span className="text-muted"> — undecided: {undecided}</span>}
+        </Detail>
+        {report.loader ? (
+          <Detail term="Loader" mono data-testid="elf-loader">
             {report.loader}
           </Detail>
+        ) : (
+          report.unread.includes('loader') && (
+            <Detail term="Loader" data-testid="elf-loader">
+              Needed, but its path (PT_INTERP) {past}
+            </Detail>
+          )
         )}
         {report.alsoMatching.length > 0 && (
           <Detail term="Also matching">

@@ -47,7 +47,11 @@ const linkageFact: Record<Health['linkage'], { ok: boolean | null; label: string
       label: 'not an ELF binary',
       title: 'The kernel cannot use this file as an interpreter.',
     },
-    unknown: { ok: null, label: 'linkage unknown', title: 'The file could not be read.' },
+    unknown: {
+      ok: null,
+      label: 'linkage unknown',
+      title: 'Its ELF headers could not be read, or its program headers lie past its first 4 KiB.',
+    },
   };
 
 /** The interpreter's path and what the daemon found when it looked at the file. */

@@ -1,4 +1,4 @@
-import type { Drift, PlatformState, Verdict } from '@archdeck/shared';
+import type { Drift, ElfLinkage, PlatformState, Verdict } from '@archdeck/shared';
 import type { Tone } from '@/components/badge';
 
 export const verdictBadge: Record<Verdict, { tone: Tone; label: string }> = {
@@ -7,6 +7,16 @@ export const verdictBadge: Record<Verdict, { tone: Tone; label: string }> = {
   broken: { tone: 'error', label: 'Broken' },
   shadowing: { tone: 'error', label: 'Shadowing' },
   disabled: { tone: 'neutral', label: 'Disabled' },
+};
+
+/** The ELF inspector's names for the kinds of ELF file. */
+export const elfLinkageLabel: Record<ElfLinkage, string> = {
+  static: 'static program',
+  'static-pie': 'static-pie program',
+  dynamic: 'dynamically linked program',
+  'shared-library': 'shared library',
+  relocatable: 'relocatable object',
+  core: 'core dump',
 };
 
 export const platformStateBadge: Record<PlatformState, { tone: Tone; label: string }> = {
