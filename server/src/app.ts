@@ -47,9 +47,9 @@ const configPlugin = fp<AppOptions>(
 
 export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(configPlugin, opts);
+  await instance.register(requestSignal);
   await instance.register(errors);
   await instance.register(security);
-  await instance.register(requestSignal);
   await instance.register(auth);
   await instance.register(engine);
   await instance.register(binfmt);

@@ -84,6 +84,9 @@ beforeAll(async () => {
     },
   );
   await t.app.listen({ host: '127.0.0.1', port: 0 });
+  // The daemon's own check runs a probe container after it connects: not a change to watch for.
+  await t.app.engine.settled();
+  await t.app.containerCheck.idle();
   HOST = `127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   ORIGIN = `http://${HOST}`;
 });

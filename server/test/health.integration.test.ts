@@ -185,9 +185,18 @@ describe('GET /api/health', () => {
       `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/root"\nrunroot = "${dir}/runroot"\n`,
     );
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    // Everything else is the host's own: /usr/share and /etc containers.conf, the generator.
     const t = await buildTestApp(
-      { podmanSocket: null, podmanCandidates: [join(dir, 'absent.sock')] },
-      { ...process.env, CONTAINERS_STORAGE_CONF: storageConf },
+      {
+        podmanSocket: null,
+        podmanCandidates: [join(dir, 'absent.sock')],
+        registriesConf: env.registriesConf,
+      },
+      {
+        ...process.env,
+        CONTAINERS_STORAGE_CONF: storageConf,
+        CONTAINERS_REGISTRIES_CONF: env.registriesConf,
+      },
     );
     const h = await health(t);
     expect(h.podman).toMatchObject({
@@ -203,10 +212,83 @@ describe('GET /api/health', () => {
     if (!quirks.capSysResource) expect(settings).toContain('default_ulimits');
     if (quirks.hybridCgroups) expect(h.podman.ociRuntime).toBe('runc');
 
+    // The daemon proved it itself, first thing after the connect.
+    await expect
+      .poll(async () => (await health(t)).containers.canStart, { timeout: 60_000 })
+      .toBe('yes');
+
+    // What it is for: a container starts (its rlimits fit the service's own, which are lower
+    // than the daemon's: podman sets RLIMIT_NPROC 32768 for itself).
+    const started = await t.api({
+      method: 'POST',
+      url: '/api/containers',
+      payload: {
+        image: env.image,
+        platform: 'linux/amd64',
+        cmd: ['sh', '-c', 'ulimit -u; ulimit -n'],
+      },
+    });
+    expect(started.statusCode, started.body).toBe(201);
+    const { id } = started.json() as { id: string };
+    await expect
+      .poll(async () => (await t.api({ url: `/api/containers/${id}` })).json(), { timeout: 60_000 })
+      .toMatchObject({ state: 'exited', exitCode: 0 });
+    await t.api({ method: 'DELETE', url: `/api/containers/${id}` });
+
     const pids = async () =>
       (await run('pgrep', ['-f', h.podman.socket]).catch(() => ({ stdout: '' }))).stdout.trim();
     expect(await pids()).not.toBe('');
     await t.app.close();
     expect(await pids()).toBe('');
+  });
+
+  it("says whether an external service with the host's stock configuration can start containers, and the fix", async () => {
+    // A podman service as Debian configures it: no CONTAINERS_* variables, the host's own
+    // /usr/share and /etc containers.conf, the host's storage. Found through $DOCKER_HOST.
+    const dir = await mkdtemp(join(tmpdir(), 'archdeck-stock-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const socket = join(dir, 'podman.sock');
+    const stockEnv = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('CONTAINERS_')),
+    );
+    const child = spawn('podman', ['system', 'service', '--time=0', `unix://${socket}`], {
+      env: stockEnv,
+      stdio: 'ignore',
+    });
+    cleanups.push(async () => {
+      child.kill('SIGTERM');
+      // The probe image went to the host's storage; it is ours to take away.
+      await run('podman', ['rmi', '-f', 'localhost/archdeck-probe:amd64'], { env: stockEnv }).catch(
+        () => undefined,
+      );
+    });
+    const t = await buildTestApp(
+      { podmanSocket: null },
+      { ...process.env, DOCKER_HOST: `unix://${socket}` },
+    );
+    apps.push(t);
+    await expect
+      .poll(async () => (await health(t)).podman.reachable, { timeout: 30_000 })
+      .toBe(true);
+    await expect
+      .poll(async () => (await health(t)).containers.canStart, { timeout: 60_000 })
+      .toMatch(/^(yes|no)$/);
+    const h = await health(t);
+    expect(h.podman.mode).toBe('external');
+
+    // Stock podman fails on hosts with hybrid cgroups (crun) or without CAP_SYS_RESOURCE
+    // (its default rlimits); elsewhere it works. The verdict must match the host.
+    const quirks = await detectHostQuirks();
+    if (quirks.hybridCgroups || !quirks.capSysResource) {
+      expect(h.containers).toMatchObject({
+        canStart: 'no',
+        error: expect.stringMatching(/rlimit|hybrid|cgroup/i),
+        fix: expect.stringMatching(/default_ulimits|runtime = "runc"/),
+      });
+      expect(h.problems.map((p) => p.id)).toContain('containers-cannot-start');
+      expect(h.ok).toBe(false);
+    } else {
+      expect(h.containers.canStart).toBe('yes');
+    }
   });
 });

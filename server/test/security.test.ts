@@ -12,6 +12,7 @@ import { WebSocket } from 'ws';
 import { loadOrCreateToken } from '../src/auth/token.js';
 import { AppError } from '../src/lib/errors.js';
 import errors from '../src/plugins/errors.js';
+import requestSignal from '../src/plugins/request-signal.js';
 import { buildTestApp, HOST, ORIGIN, type TestApp } from './helper.js';
 
 const run = promisify(execFile);
@@ -393,6 +394,7 @@ describe('5xx answers', () => {
     const app = Fastify({
       logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } },
     });
+    await app.register(requestSignal);
     await app.register(errors);
     app.get('/boom', () => {
       throw new Error('secret internals at /etc/archdeck/key');

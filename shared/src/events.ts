@@ -5,9 +5,17 @@
 import { Type, type Static } from 'typebox';
 import { Nullable } from './nullable.js';
 
-/** `event: change`: an image, a container or a pull changed. */
+/**
+ * `event: change`: an image, a container or a pull changed; `host`: a fact of /api/health (the
+ * check that containers can start).
+ */
 export const ChangeEvent = Type.Object({
-  kind: Type.Union([Type.Literal('image'), Type.Literal('container'), Type.Literal('pull')]),
+  kind: Type.Union([
+    Type.Literal('image'),
+    Type.Literal('container'),
+    Type.Literal('pull'),
+    Type.Literal('host'),
+  ]),
   action: Type.String(),
   id: Nullable(Type.String()),
 });

@@ -51,12 +51,33 @@ export const PodmanHealth = Type.Object({
 });
 export type PodmanHealth = Static<typeof PodmanHealth>;
 
+/**
+ * Whether podman can start a container here at all, proved by running one: the daemon's tiny
+ * native probe, FROM scratch, in an image it builds itself (no registry), after every
+ * (re)connect to podman. `checking` while it runs; `unknown` while podman is unreachable.
+ */
+export const ContainerCheck = Type.Object({
+  canStart: Type.Union([
+    Type.Literal('yes'),
+    Type.Literal('no'),
+    Type.Literal('checking'),
+    Type.Literal('unknown'),
+  ]),
+  /** podman's (or the runtime's) own words when it could not. */
+  error: Nullable(Type.String()),
+  /** What makes it work, when it did not. */
+  fix: Nullable(Type.String()),
+  checkedAt: Nullable(Type.String()),
+});
+export type ContainerCheck = Static<typeof ContainerCheck>;
+
 export const Health = Type.Object({
   ok: Type.Boolean(),
   version: Type.String(),
   host: HostInfo,
   binfmt: BinfmtHealth,
   podman: PodmanHealth,
+  containers: ContainerCheck,
   problems: Type.Array(Problem),
 });
 export type Health = Static<typeof Health>;

@@ -18,9 +18,9 @@ import {
   listContainerIds,
   removeContainer,
   startCreated,
-  PLATFORM_LABEL,
   type EngineContainer,
 } from '../engine/containers.js';
+import { PLATFORM_LABEL } from '../engine/labels.js';
 import type { EmulatorsService } from '../binfmt/emulators.js';
 import type { ImagesService } from '../images/images.js';
 import { normalizePlatform, parseRef, type PullManager } from '../images/pulls.js';

@@ -6,10 +6,7 @@ import type Docker from 'dockerode';
 import { AppError } from '../lib/errors.js';
 import { logFileOf } from './container-logs.js';
 import { engineError } from './images.js';
-
-/** Labels recording the platform a container was asked to run as and the reference used. */
-export const PLATFORM_LABEL = 'io.archdeck.platform';
-export const IMAGE_LABEL = 'io.archdeck.image';
+import { IMAGE_LABEL, PLATFORM_LABEL, PROBE_LABEL } from './labels.js';
 
 export interface EngineContainer {
   id: string;
@@ -64,7 +61,8 @@ interface CompatContainerInspect {
  */
 export async function listContainerIds(docker: Docker): Promise<string[]> {
   try {
-    return (await docker.listContainers({ all: true })).map((c) => c.Id);
+    const list = await docker.listContainers({ all: true });
+    return list.filter((c) => !c.Labels?.[PROBE_LABEL]).map((c) => c.Id);
   } catch (err) {
     throw engineError(err, 'containers');
   }

@@ -9,12 +9,7 @@ import type { PodmanHealth } from '@archdeck/shared';
 import { AppError } from '../lib/errors.js';
 import { ManagedService } from './managed-service.js';
 import { pingSocket } from './socket-probe.js';
-import {
-  detectHostQuirks,
-  findExecutable,
-  serviceConfigFor,
-  type ServiceConfig,
-} from './host-quirks.js';
+import { findExecutable } from './host-quirks.js';
 import { join } from 'node:path';
 
 /** The oldest compat API version with everything we use; podman 4.x serves 1.41. */
@@ -59,7 +54,6 @@ export class Engine {
   private socket: string;
   private mode: PodmanHealth['mode'] = 'none';
   private managed: ManagedService | null = null;
-  private serviceConfig: ServiceConfig | null = null;
   private info: ServiceInfo = NO_INFO;
   private lastError: string | null = 'not connected yet';
   private attempt = 0;
@@ -113,7 +107,7 @@ export class Engine {
       ociRuntime: this.info.ociRuntime,
       cgroupVersion: this.info.cgroupVersion,
       rootless: this.info.rootless,
-      adjustments: this.mode === 'managed' ? (this.serviceConfig?.adjustments ?? []) : [],
+      adjustments: this.mode === 'managed' ? (this.managed?.config.adjustments ?? []) : [],
       error: this.docker ? null : this.lastError,
     };
   }
@@ -204,20 +198,14 @@ export class Engine {
         'podman is not installed and no podman API socket answers: apt-get install -y podman runc';
       return false;
     }
-    if (!this.managed) {
-      this.serviceConfig = serviceConfigFor(
-        await detectHostQuirks(),
-        await findExecutable('runc', this.opts.pathEnv),
-      );
-      this.managed = new ManagedService(
-        join(this.opts.dataDir, 'podman'),
-        podman,
-        this.serviceConfig,
-        this.opts.env,
-        this.opts.log,
-        () => this.lost(new Error('the managed podman service exited')),
-      );
-    }
+    this.managed ??= new ManagedService({
+      dir: join(this.opts.dataDir, 'podman'),
+      podmanPath: podman,
+      pathEnv: this.opts.pathEnv,
+      env: this.opts.env,
+      log: this.opts.log,
+      onExit: () => this.lost(new Error('the managed podman service exited')),
+    });
     try {
       await this.managed.start();
     } catch (err) {

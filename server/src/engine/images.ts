@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError } from '../lib/errors.js';
+import { PROBE_LABEL } from './labels.js';
 
 /** What we keep of an image: the facts of its config, which never change for an id. */
 export interface EngineImage {
@@ -189,7 +190,9 @@ export async function listImageIds(
     }
     throw engineError(err, 'image list');
   }
-  return list.map((i) => ({ id: i.Id.replace(/^sha256:/, ''), repoTags: i.RepoTags ?? [] }));
+  return list
+    .filter((i) => !i.Labels?.[PROBE_LABEL])
+    .map((i) => ({ id: i.Id.replace(/^sha256:/, ''), repoTags: i.RepoTags ?? [] }));
 }
 
 /**

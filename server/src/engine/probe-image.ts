@@ -10,7 +10,7 @@ import type { LogLine } from '@archdeck/shared';
 import { AppError } from '../lib/errors.js';
 import { JsonLines } from '../lib/json-lines.js';
 import { tarArchive } from '../lib/tar.js';
-import { IMAGE_LABEL, PLATFORM_LABEL } from './containers.js';
+import { IMAGE_LABEL, PLATFORM_LABEL, PROBE_LABEL } from './labels.js';
 import { engineError } from './images.js';
 import { LogDemuxer } from './log-frames.js';
 
@@ -59,7 +59,7 @@ export async function ensureProbeImage(
 
   const containerfile = [
     'FROM scratch',
-    `LABEL ${PROBE_HASH_LABEL}=${spec.sha256}`,
+    `LABEL ${PROBE_HASH_LABEL}=${spec.sha256} ${PROBE_LABEL}=1`,
     'COPY probe /probe',
     'ENTRYPOINT ["/probe"]',
     '',
@@ -137,7 +137,7 @@ export async function runProbe(
       Tty: false,
       AttachStdout: true,
       AttachStderr: true,
-      Labels: { [PLATFORM_LABEL]: image.platform, [IMAGE_LABEL]: image.tag },
+      Labels: { [PLATFORM_LABEL]: image.platform, [IMAGE_LABEL]: image.tag, [PROBE_LABEL]: '1' },
       HostConfig: { NetworkMode: 'none', AutoRemove: true },
     });
   } catch (err) {

@@ -42,8 +42,8 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
   };
   // The request's signal, not the socket's events: a client that left before the stream
   // opened (while the route awaited podman) has no close event left to send.
-  if (request.signal.aborted) finish();
-  else request.signal.addEventListener('abort', finish, { once: true });
+  if (request.closed.aborted) finish();
+  else request.closed.addEventListener('abort', finish, { once: true });
 
   return {
     send(event, data) {

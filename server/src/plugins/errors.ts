@@ -29,7 +29,7 @@ export default fp(
     app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
       // The client left, and whatever was waiting for podman on its behalf was cut: nothing
       // failed, and no one is there to read an answer.
-      if (request.signal.aborted) {
+      if (request.closed.aborted) {
         request.log.debug({ err: error }, 'client left before the answer');
         return reply.code(499).send({ code: 'client_gone', message: 'The client left.' });
       }
@@ -63,5 +63,5 @@ export default fp(
       return reply.code(500).send(body);
     });
   },
-  { name: 'errors' },
+  { name: 'errors', dependencies: ['request-signal'] },
 );

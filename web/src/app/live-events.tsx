@@ -37,6 +37,8 @@ function coalesced(queryClient: QueryClient) {
         void queryClient.invalidateQueries({ queryKey: imageKeys.details() });
       } else if (kind === 'container') {
         void queryClient.invalidateQueries({ queryKey: containerKeys.all });
+      } else if (kind === 'host') {
+        void queryClient.invalidateQueries({ queryKey: hostKeys.health() });
       } else {
         void queryClient.invalidateQueries({ queryKey: imageKeys.pulls() });
       }

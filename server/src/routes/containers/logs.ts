@@ -482,7 +482,7 @@ const containerLogs: FastifyPluginAsyncTypebox = async (app) => {
       });
       // Every podman request, file and wait of this stream is cut when the client leaves,
       // from the first await on (the inspect below may wait on podman's container lock).
-      const { signal } = request;
+      const signal = request.closed;
       try {
         // A launch's output (by full id) has neither timestamps nor a `since` to filter by. It
         // is served before podman is asked anything: podman holds a container's lock while it

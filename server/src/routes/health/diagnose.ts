@@ -1,9 +1,21 @@
-import type { BinfmtHealth, PodmanHealth, Problem } from '@archdeck/shared';
+import type { BinfmtHealth, ContainerCheck, PodmanHealth, Problem } from '@archdeck/shared';
 import { MOUNT_COMMAND } from '../../binfmt/binfmt-fs.js';
 
 /** Turns the raw health facts into problems a user can act on, each with its fix. */
-export function diagnose(h: { binfmt: BinfmtHealth; podman: PodmanHealth }): Problem[] {
+export function diagnose(h: {
+  binfmt: BinfmtHealth;
+  podman: PodmanHealth;
+  containers: ContainerCheck;
+}): Problem[] {
   const problems: Problem[] = [];
+  if (h.containers.canStart === 'no') {
+    problems.push({
+      id: 'containers-cannot-start',
+      severity: 'error',
+      message: `podman cannot start containers here: ${h.containers.error ?? 'it gave no reason'}`,
+      fix: h.containers.fix ?? '',
+    });
+  }
   if (!h.podman.reachable) {
     problems.push({
       id: 'podman-unreachable',

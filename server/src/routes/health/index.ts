@@ -16,13 +16,15 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       // Without a credential: liveness only, nothing about the host.
       if (!request.authenticated) return { ok: true };
       const [binfmt, podman] = await Promise.all([app.binfmt.health(), app.engine.health()]);
-      const problems = diagnose({ binfmt, podman });
+      const containers = app.containerCheck.current;
+      const problems = diagnose({ binfmt, podman, containers });
       return {
         ok: !problems.some((p) => p.severity === 'error'),
         version: DAEMON_VERSION,
         host: hostInfo(),
         binfmt,
         podman,
+        containers,
         problems,
       };
     },

@@ -3,6 +3,7 @@ import { ErrorNotice } from '@/components/error-notice';
 import { Skeleton } from '@/components/spinner';
 import { useHealth } from '../api/get-health';
 import { BinfmtCard } from './binfmt-card';
+import { ContainerVerdict } from './container-verdict';
 import { HostHeader } from './host-header';
 import { PodmanCard } from './podman-card';
 import { ProblemList } from './problem-list';
@@ -49,7 +50,11 @@ export function HostPage({ children }: { children?: ReactNode }) {
             />
           )}
           <HostHeader host={health.data.host} problems={health.data.problems} />
-          <ProblemList problems={health.data.problems} />
+          <ContainerVerdict check={health.data.containers} />
+          {/* The verdict above says it, with podman's words and the fix. */}
+          <ProblemList
+            problems={health.data.problems.filter((p) => p.id !== 'containers-cannot-start')}
+          />
           {children}
           <div className="grid items-start gap-6 lg:grid-cols-2">
             <PodmanCard podman={health.data.podman} />
