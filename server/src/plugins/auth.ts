@@ -24,6 +24,8 @@ declare module 'fastify' {
     auth: {
       /** Sets the session cookie when `token` is right; tells whether it was. */
       login(token: string, reply: FastifyReply): boolean;
+      /** What a 401 tells the user: where the token is. */
+      signInHint: string;
     };
   }
 }
@@ -75,6 +77,7 @@ export default fp(
         setSession(reply);
         return true;
       },
+      signInHint: `Sign in with the token printed by \`npm start\` (also in \`${join(app.config.dataDir, 'token')}\`).`,
     });
 
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -87,20 +90,20 @@ export default fp(
       const url = new URL(request.url, 'http://archdeck');
       if (!url.pathname.startsWith('/api/')) {
         // The tokened link printed at start: trade the token for the cookie, then drop it
-        // from the address bar (and from history) with a redirect to the clean URL.
+        // from the address bar (and from history) with a redirect to the clean URL. A wrong one
+        // (an old link, a cut-off copy) leaves a flag instead, so the login prompt can say why.
         const offered = url.searchParams.get('token');
         if (request.method === 'GET' && offered !== null) {
-          if (sameSecret(offered, token)) setSession(reply);
           url.searchParams.delete('token');
+          url.searchParams.delete('auth');
+          if (sameSecret(offered, token)) setSession(reply);
+          else if (!request.authenticated) url.searchParams.set('auth', 'rejected');
           return reply.redirect(url.pathname + url.search, 303);
         }
         return;
       }
       if (request.authenticated || request.routeOptions.config.public) return;
-      const body: ApiError = {
-        code: 'unauthorized',
-        message: `Sign in with the token printed by \`npm start\` (also in ${join(app.config.dataDir, 'token')}).`,
-      };
+      const body: ApiError = { code: 'unauthorized', message: app.auth.signInHint };
       return reply.code(401).send(body);
     });
   },
