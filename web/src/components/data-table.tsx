@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import clsx from 'clsx';
+import type { RowFocus } from '@/lib/focus';
 
 /**
  * Where a column starts to show, measured on the table's own width (a container query), not
@@ -43,6 +44,7 @@ export function DataTable({
   columns,
   cellPadding,
   stacked = false,
+  rowFocus,
   'data-testid': testId,
   children,
 }: {
@@ -50,11 +52,16 @@ export function DataTable({
   /** The header cells' horizontal padding, matching the rows' cells. */
   cellPadding: 'px-3' | 'px-4';
   stacked?: boolean;
+  /** From `useFocusAfterRemoval`, whose rows these are. */
+  rowFocus?: RowFocus;
   'data-testid'?: string;
   children: ReactNode;
 }) {
   return (
-    <div className="@container relative overflow-x-auto rounded-xl border border-line bg-surface shadow-xs">
+    <div
+      {...rowFocus}
+      className="@container relative overflow-x-auto rounded-xl border border-line bg-surface shadow-xs"
+    >
       <table
         data-testid={testId}
         className={clsx('w-full text-left text-sm', stacked && stackedRow.plain)}

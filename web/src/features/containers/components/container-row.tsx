@@ -58,6 +58,7 @@ export function ContainerRow({ container }: { container: ContainerSummary }) {
   return (
     <>
       <tr
+        data-row-id={container.id}
         data-testid={`container-row-${container.name}`}
         className={clsx('align-top', stackedRow.row)}
       >
@@ -140,7 +141,7 @@ export function ContainerRow({ container }: { container: ContainerSummary }) {
         </td>
       </tr>
       {(controls.step.confirming || controls.control.failed) && (
-        <tr className={stackedRow.plain}>
+        <tr data-row-id={container.id} className={stackedRow.plain}>
           <td colSpan={CONTAINER_COLUMNS} className={clsx('space-y-2 px-4 pb-3', stackedRow.plain)}>
             <ContainerActionFeedback
               container={container}

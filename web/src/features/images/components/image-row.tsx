@@ -81,6 +81,7 @@ export function ImageRow({ image, onOpen }: { image: ImageSummary; onOpen: () =>
   return (
     <>
       <tr
+        data-row-id={image.id}
         data-testid={`image-row-${image.shortId}`}
         onClick={onRowClick}
         className={clsx(
@@ -159,7 +160,7 @@ export function ImageRow({ image, onOpen }: { image: ImageSummary; onOpen: () =>
         </td>
       </tr>
       {step.confirming && (
-        <tr>
+        <tr data-row-id={image.id}>
           <td colSpan={COLUMNS} className="px-4 pb-3">
             <ConfirmPanel
               step={step}

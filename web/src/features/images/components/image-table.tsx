@@ -1,16 +1,24 @@
 import type { ImageSummary } from '@archdeck/shared';
 import { DataTable } from '@/components/data-table';
+import type { RowFocus } from '@/lib/focus';
 import { ImageRow, imageColumns } from './image-row';
 
 export function ImageTable({
   images,
   onOpen,
+  rowFocus,
 }: {
   images: ImageSummary[];
   onOpen: (id: string) => void;
+  rowFocus: RowFocus;
 }) {
   return (
-    <DataTable columns={imageColumns} cellPadding="px-4" data-testid="images-list">
+    <DataTable
+      columns={imageColumns}
+      cellPadding="px-4"
+      rowFocus={rowFocus}
+      data-testid="images-list"
+    >
       {images.map((image) => (
         <ImageRow key={image.id} image={image} onOpen={() => onOpen(image.id)} />
       ))}
