@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
 import type { ImageSummary } from '@archdeck/shared';
+import { auth, createContainer } from '../fixtures/api';
 import { daemonToken } from '../fixtures/daemon';
 import { importImage, removeImages } from '../fixtures/podman';
 
-const auth = () => ({ authorization: `Bearer ${daemonToken()}` });
 const stamp = Date.now();
 
 test('the first Tab reaches "Skip to main content", which skips the navigation', async ({
@@ -65,18 +65,7 @@ test('removing a container from the list puts focus on the row that takes its pl
   request,
 }) => {
   const names = ['a', 'b'].map((x) => `archdeck-e2e-focus-${x}-${stamp}`);
-  for (const name of names) {
-    const res = await request.post('/api/containers', {
-      headers: auth(),
-      data: {
-        image: process.env.ARCHDECK_TEST_IMAGE,
-        platform: 'linux/arm64',
-        cmd: ['sleep', '600'],
-        name,
-      },
-    });
-    expect(res.status()).toBe(201);
-  }
+  for (const name of names) await createContainer(request, name);
   try {
     await page.goto(`/containers?token=${daemonToken()}`);
     for (const name of names) await expect(page.getByTestId(`container-row-${name}`)).toBeVisible();

@@ -1,9 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { ImageSummary } from '@archdeck/shared';
+import { auth, createContainer } from '../fixtures/api';
 import { daemonToken } from '../fixtures/daemon';
 import { expectReachable, pageOverflowsSideways, scrollWindowTo } from '../fixtures/layout';
 
-const auth = () => ({ authorization: `Bearer ${daemonToken()}` });
 const name = `archdeck-e2e-narrow-${Date.now()}`;
 
 /** A tablet in portrait (the sidebar still shows) and a phone. */
@@ -13,16 +13,7 @@ const viewports = [
 ];
 
 test.beforeAll(async ({ request }) => {
-  const res = await request.post('/api/containers', {
-    headers: auth(),
-    data: {
-      image: process.env.ARCHDECK_TEST_IMAGE,
-      platform: 'linux/arm64',
-      cmd: ['sleep', '600'],
-      name,
-    },
-  });
-  expect(res.status()).toBe(201);
+  await createContainer(request, name);
 });
 
 test.afterAll(async ({ request }) => {

@@ -18,6 +18,9 @@ export const columnFrom = {
 
 export type ColumnWidth = keyof typeof columnFrom;
 
+/** A table's columns' widths by name, checked against `columnFrom`'s and kept literal. */
+export const columnWidths = <const T extends Record<string, ColumnWidth>>(widths: T): T => widths;
+
 /**
  * The classes a row of a `stacked` table places its cells with. While the table is narrower
  * than `@xl` (a phone, a tablet beside the sidebar) each row is a small card instead of a

@@ -51,7 +51,7 @@ export function Tabs({
   };
 
   return (
-    <div>
+    <div className="@container">
       <div
         role="tablist"
         aria-label={label}
@@ -83,7 +83,8 @@ export function Tabs({
               )}
             >
               {tab.icon && (
-                <span aria-hidden className="text-subtle [&>svg]:size-4">
+                // Left out where they would push the last tab out of sight.
+                <span aria-hidden className="hidden text-subtle @2xl:inline [&>svg]:size-4">
                   {tab.icon}
                 </span>
               )}

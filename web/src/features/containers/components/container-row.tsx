@@ -1,7 +1,7 @@
 import type { ContainerSummary } from '@archdeck/shared';
 import { Link } from 'react-router';
 import clsx from 'clsx';
-import { columnFrom, stackedRow, type ColumnWidth } from '@/components/data-table';
+import { columnFrom, stackedRow, columnWidths } from '@/components/data-table';
 import { PlatformChip } from '@/components/platform-chip';
 import { ReferenceText } from '@/components/reference-text';
 import { RunBadge } from '@/components/run-badge';
@@ -19,10 +19,7 @@ import { commandLine, containerName } from './labels';
  * shows what they would. Measured: name, platform, state and actions need about 690 px;
  * the image column 145 more, the created one 125 more.
  */
-const from = { image: '4xl', platform: '3xl', created: '60rem' } as const satisfies Record<
-  string,
-  ColumnWidth
->;
+const from = columnWidths({ image: '4xl', platform: '3xl', created: '60rem' });
 
 /** The header row's columns (the actions column follows them), in the row's cells' order. */
 export const containerColumns = [

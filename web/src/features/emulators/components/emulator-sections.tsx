@@ -74,7 +74,7 @@ export function EmulatorSections({
     },
     {
       id: 'persisted',
-      label: 'Persisted only',
+      label: 'Persisted',
       icon: <Save />,
       count: data.persistedOnly.length,
       panel:

@@ -53,7 +53,7 @@ export function FlagLegend() {
       <dl className="mt-2.5 grid gap-x-4 gap-y-2 text-sm sm:grid-cols-[max-content_minmax(0,1fr)]">
         {FLAGS.map((flag) => (
           <div key={flag.letter} className="contents">
-            <dt className="flex items-center gap-1.5">
+            <dt className="flex items-center gap-1.5 self-start">
               <Letter letter={flag.letter} />
               <span className="sr-only">{flag.letter}, </span>
               <span className="font-mono text-[13px]">{flag.name}</span>

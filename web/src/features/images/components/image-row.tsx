@@ -5,7 +5,7 @@ import { Trash2, TriangleAlert } from 'lucide-react';
 import { Badge } from '@/components/badge';
 import { Button } from '@/components/button';
 import { ConfirmPanel, useConfirmStep } from '@/components/confirm-step';
-import { columnFrom, type ColumnWidth } from '@/components/data-table';
+import { columnFrom, columnWidths } from '@/components/data-table';
 import { ErrorNotice } from '@/components/error-notice';
 import { PlatformChip } from '@/components/platform-chip';
 import { RunBadge } from '@/components/run-badge';
@@ -15,10 +15,7 @@ import { imageName } from './labels';
 import { ReferenceText } from '@/components/reference-text';
 
 /** From which table width the columns after the image show; its actions always do. */
-const from = { platform: 'md', runs: '2xl', size: '2xl', created: '4xl' } as const satisfies Record<
-  string,
-  ColumnWidth
->;
+const from = columnWidths({ platform: 'md', runs: '2xl', size: '2xl', created: '4xl' });
 
 /** The header row's columns (the actions column follows them), in the row's cells' order. */
 export const imageColumns = [
