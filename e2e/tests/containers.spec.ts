@@ -1,9 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { ContainerSummary, PullJob } from '@archdeck/shared';
+import { auth, createContainer } from '../fixtures/api';
 import { daemonToken } from '../fixtures/daemon';
 import { removeImages } from '../fixtures/podman';
-
-const auth = () => ({ authorization: `Bearer ${daemonToken()}` });
 
 /** Records every text the launch's pull progress shows, however briefly. */
 async function recordPullProgress(page: Page) {
@@ -64,16 +63,7 @@ test('a container started elsewhere appears in the open list without a reload', 
   await page.goto(`/containers?token=${daemonToken()}`);
   await expect(page.getByTestId('presets')).toBeVisible();
   const name = `archdeck-e2e-${Date.now()}`;
-  const res = await request.post('/api/containers', {
-    headers: auth(),
-    data: {
-      image: process.env.ARCHDECK_TEST_IMAGE,
-      platform: 'linux/arm64',
-      cmd: ['uname', '-m'],
-      name,
-    },
-  });
-  expect(res.status()).toBe(201);
+  await createContainer(request, name, ['uname', '-m']);
   await expect(page.getByTestId(`container-row-${name}`)).toBeVisible();
   await expect(page.getByTestId(`container-state-${name}`)).toHaveText('exited', {
     timeout: 30_000,

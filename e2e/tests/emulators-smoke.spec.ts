@@ -7,6 +7,7 @@ test('testing arm64 from the Emulators page shows a pass, its time and what the 
   page,
 }) => {
   await page.goto(`/emulators?token=${daemonToken()}`);
+  await page.getByRole('tab', { name: /^Smoke tests/ }).click();
   const result = page.getByTestId('emulator-test-result-arm64');
   await expect(page.getByTestId('emulators-test-all')).toBeVisible();
 

@@ -45,6 +45,7 @@ test('toggling a handler in the UI changes the kernel state', async ({ page, req
 
 test('the ELF inspector explains a foreign dynamic binary', async ({ page }) => {
   await page.goto(`/emulators?token=${daemonToken()}`);
+  await page.getByRole('tab', { name: /^ELF inspector/ }).click();
   // A real aarch64 binary built by Debian's cross compiler (scripts/make-elf-fixtures.sh).
   await page
     .getByTestId('elf-input')

@@ -1,10 +1,9 @@
 import { expect, test } from '@playwright/test';
 import type { PullJob } from '@archdeck/shared';
+import { auth } from '../fixtures/api';
 import { daemonToken } from '../fixtures/daemon';
 import { removeImages } from '../fixtures/podman';
 import { startSlowRegistry } from '../fixtures/slow-registry';
-
-const auth = () => ({ authorization: `Bearer ${daemonToken()}` });
 
 test('pull dialog: reference → platforms with badges → progress → the image is listed with its arch', async ({
   page,

@@ -1,9 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { expect, test } from '@playwright/test';
-import type { ContainerSummary } from '@archdeck/shared';
+import { auth, createContainer } from '../fixtures/api';
 import { daemonToken } from '../fixtures/daemon';
-
-const auth = () => ({ authorization: `Bearer ${daemonToken()}` });
 
 /**
  * The processes in a container, straight from podman (compat `top`), bypassing archdeck: the
@@ -39,17 +37,7 @@ test('a shell in an arm64 container: runs, follows resizes, ends with the page',
   request,
 }) => {
   const name = `archdeck-e2e-term-${Date.now()}`;
-  const res = await request.post('/api/containers', {
-    headers: auth(),
-    data: {
-      image: process.env.ARCHDECK_TEST_IMAGE,
-      platform: 'linux/arm64',
-      cmd: ['sleep', '600'],
-      name,
-    },
-  });
-  expect(res.status()).toBe(201);
-  const { id } = (await res.json()) as ContainerSummary;
+  const { id } = await createContainer(request, name);
 
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -5,7 +5,6 @@ import type { IncomingMessage } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import { WebSocket } from 'ws';
@@ -13,10 +12,10 @@ import { loadOrCreateToken } from '../src/auth/token.js';
 import { AppError } from '../src/lib/errors.js';
 import errors from '../src/plugins/errors.js';
 import requestSignal from '../src/plugins/request-signal.js';
+import { BIN } from './daemon.js';
 import { buildTestApp, HOST, ORIGIN, type TestApp } from './helper.js';
 
 const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../bin/archdeck.js', import.meta.url));
 
 let t: TestApp;
 
@@ -116,10 +115,31 @@ describe('credentials', () => {
     expect(session.json()).toEqual({ authenticated: true });
   });
 
-  it('a wrong token in the URL sets no cookie', async () => {
+  it('a wrong token in the URL sets no cookie, and the page says so without the token', async () => {
     const res = await t.app.inject({ url: '/?token=wrong', headers: { host: HOST } });
     expect(res.statusCode).toBe(303);
     expect(res.headers['set-cookie']).toBeUndefined();
+    expect(res.headers.location).toBe('/?auth=rejected');
+
+    const deep = await t.app.inject({
+      url: `/containers?token=${t.token.slice(1)}&x=1`,
+      headers: { host: HOST },
+    });
+    expect(deep.headers.location).toBe('/containers?x=1&auth=rejected');
+    expect(deep.headers.location).not.toContain(t.token.slice(1));
+  });
+
+  it('a wrong token in the URL of a signed-in browser changes nothing', async () => {
+    const signIn = await t.app.inject({ url: `/?token=${t.token}`, headers: { host: HOST } });
+    const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+    const res = await t.app.inject({ url: '/?token=stale', headers: { host: HOST, cookie } });
+    expect(res.headers.location).toBe('/');
+  });
+
+  it('tells a browser that is not signed in where the token is', async () => {
+    const res = await t.app.inject({ url: '/api/session', headers: { host: HOST } });
+    expect(res.statusCode).toBe(401);
+    expect(res.json<{ message: string }>().message).toContain(join(t.config.dataDir, 'token'));
   });
 
   it('the login form sets the cookie for the right token only', async () => {

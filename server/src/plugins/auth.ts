@@ -45,6 +45,8 @@ declare module 'fastify' {
     auth: {
       /** Sets the session cookie when `token` is right; tells whether it was. */
       login(token: string, reply: FastifyReply): boolean;
+      /** What a 401 tells the user: where the token is. */
+      signInHint: string;
     };
   }
 }
@@ -65,7 +67,7 @@ export default fp(
     // cookie jar. Cookies ignore ports, so the name carries it to keep two daemons apart.
     const session = createHmac('sha256', token).update('archdeck-session-v1').digest('base64url');
     const cookieName = `archdeck_session_${app.config.port}`;
-    const signIn = `Sign in with the token printed by \`npm start\` (also in ${tokenPath}).`;
+    const signIn = `Sign in with the token printed by \`npm start\` (also in \`${tokenPath}\`).`;
 
     await app.register(cookie);
 
@@ -84,6 +86,7 @@ export default fp(
         setSession(reply);
         return true;
       },
+      signInHint: signIn,
     });
 
     /** The credential the request carries; a wrong Bearer is an answer already (401). */
@@ -140,8 +143,12 @@ export default fp(
         const url = new URL(request.url, 'http://archdeck');
         const offered = url.searchParams.get('token');
         if (offered === null || isApiPath(url.pathname)) return;
-        if (sameSecret(offered, token)) setSession(reply);
+        // A wrong one (an old link, a cut-off copy) leaves a flag instead, so the login prompt
+        // can say why.
         url.searchParams.delete('token');
+        url.searchParams.delete('auth');
+        if (sameSecret(offered, token)) setSession(reply);
+        else if (!request.authenticated) url.searchParams.set('auth', 'rejected');
         return reply.redirect(url.pathname + url.search, 303);
       }
       if (!request.authenticated) return refuse(reply, 401, 'unauthorized', signIn);

@@ -27,6 +27,6 @@ export function App() {
       </div>
     );
   }
-  if (!session.data.authenticated) return <LoginPrompt />;
+  if (!session.data.authenticated) return <LoginPrompt signInHint={session.data.signInHint} />;
   return <AppRoutes />;
 }

@@ -1,4 +1,4 @@
-import type { ComponentType } from 'react';
+import { useRef, type ComponentType } from 'react';
 import clsx from 'clsx';
 import { Boxes, Container, Cpu, Layers, Server } from 'lucide-react';
 import { NavLink, Outlet } from 'react-router';
@@ -23,8 +23,20 @@ const itemClass =
   'flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium whitespace-nowrap';
 
 export function Layout() {
+  const main = useRef<HTMLElement>(null);
   return (
     <div className="min-h-dvh md:flex">
+      {/* The first stop for Tab, shown only then: past the navigation, into the page. */}
+      <a
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          main.current?.focus();
+        }}
+        className="sr-only rounded-md bg-surface text-sm font-medium shadow-lg ring-1 ring-line focus:not-sr-only focus:fixed focus:px-3 focus:py-2 focus:top-3 focus:left-3 focus:z-50 focus:outline-2 focus:outline-offset-2 focus:outline-zinc-500"
+      >
+        Skip to main content
+      </a>
       <LiveEvents />
       <aside className="border-b border-line bg-surface md:sticky md:top-0 md:h-dvh md:w-56 md:shrink-0 md:border-r md:border-b-0">
         <div className="flex items-center gap-2 px-4 py-3 md:px-5 md:py-5">
@@ -71,7 +83,12 @@ export function Layout() {
           </ul>
         </nav>
       </aside>
-      <main className="min-w-0 flex-1 px-4 py-8 md:px-10 md:py-10">
+      <main
+        id="main"
+        ref={main}
+        tabIndex={-1}
+        className="min-w-0 flex-1 px-4 py-8 outline-none md:px-10 md:py-10"
+      >
         <div className="mx-auto max-w-5xl">
           <PodmanBanner />
           <Outlet />

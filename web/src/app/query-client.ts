@@ -1,5 +1,5 @@
 import { MutationCache, QueryCache, QueryClient, matchMutation } from '@tanstack/react-query';
-import type { Session } from '@archdeck/shared';
+import { signedOut, type SessionState } from '@/features/auth/api/get-session';
 import { authKeys } from '@/features/auth/api/query-keys';
 import { containerKeys } from '@/features/containers/api/query-keys';
 import { emulatorKeys } from '@/features/emulators/api/query-keys';
@@ -13,7 +13,7 @@ export function createQueryClient(): QueryClient {
   // token). Marking the session signed-out in one place makes the shell show the login.
   const signOutOn401 = (error: unknown) => {
     if (isUnauthorized(error)) {
-      client.setQueryData<Session>(authKeys.session, { authenticated: false });
+      client.setQueryData<SessionState>(authKeys.session, signedOut(error));
     }
   };
 

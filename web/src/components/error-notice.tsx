@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { CircleAlert, RotateCw } from 'lucide-react';
 import { ApiRequestError } from '@/lib/api-client';
+import { MessageText } from './message-text';
 
 function messageOf(error: unknown): string {
   if (error instanceof ApiRequestError) return error.body.message;
@@ -32,7 +33,9 @@ export function ErrorNotice({
       <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-red-600 dark:text-red-400" />
       <div className="min-w-0 flex-1">
         <p className="font-medium text-red-800 dark:text-red-300">{title}</p>
-        <p className="mt-1 break-words whitespace-pre-line text-fg">{messageOf(error)}</p>
+        <p className="mt-1 break-words whitespace-pre-line text-fg">
+          <MessageText text={messageOf(error)} />
+        </p>
         {children && <div className="mt-2.5">{children}</div>}
         {onRetry && (
           <button

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Session, SessionLogin, errorResponses } from '@archdeck/shared';
+import { join } from 'node:path';
 import { AppError } from '../../lib/errors.js';
 
 const session: FastifyPluginAsyncTypebox = async (app) => {
@@ -11,7 +12,7 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       if (!request.authenticated) {
-        throw new AppError(401, 'unauthorized', 'Not signed in.');
+        throw new AppError(401, 'unauthorized', app.auth.signInHint);
       }
       return { authenticated: true };
     },
@@ -31,7 +32,7 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
         throw new AppError(
           401,
           'bad_token',
-          `That token is not right. Use the one printed by \`npm start\` (also in ${app.config.dataDir}/token).`,
+          `That token is not right. Use the one printed by \`npm start\` (also in \`${join(app.config.dataDir, 'token')}\`).`,
         );
       }
       return { authenticated: true };

@@ -1,11 +1,19 @@
 import { useId, useState, type FormEvent } from 'react';
+import { ErrorNotice } from '@/components/error-notice';
 import { FieldLabel } from '@/components/field-label';
+import { MessageText } from '@/components/message-text';
 import { KeyRound, LoaderCircle } from 'lucide-react';
 import { useLogin } from '../api/login';
+import { useRejectedLink } from './use-rejected-link';
 
-export function LoginPrompt() {
+/**
+ * Asks for the daemon's token. `signInHint` is the daemon's own word on where it is (its data
+ * dir's `token` file); a wrong token, typed or in the link that opened the page, is said so.
+ */
+export function LoginPrompt({ signInHint }: { signInHint?: string }) {
   const [token, setToken] = useState('');
   const login = useLogin();
+  const linkRejected = useRejectedLink();
   const inputId = useId();
   const helpId = useId();
   const errorId = useId();
@@ -27,10 +35,23 @@ export function LoginPrompt() {
         </div>
         <h1 className="text-xl font-semibold tracking-tight">Sign in to archdeck</h1>
         <p id={helpId} className="mt-2 text-sm leading-relaxed text-muted">
-          Paste the token printed by <code className="font-mono text-fg">npm start</code> (it is
-          also in <code className="font-mono text-fg">&lt;data-dir&gt;/token</code>, e.g.{' '}
-          <code className="font-mono text-fg">/var/lib/archdeck/token</code>).
+          {signInHint ? (
+            <MessageText text={signInHint} />
+          ) : (
+            <>
+              Paste the token printed by <code className="font-mono text-fg">npm start</code> (it is
+              also in <code className="font-mono text-fg">&lt;data-dir&gt;/token</code>).
+            </>
+          )}
         </p>
+        {linkRejected && login.isIdle && (
+          <div data-testid="login-link-rejected" className="mt-4">
+            <ErrorNotice
+              title="The link’s token was not accepted"
+              error="The daemon’s token is not the one in that link: the link is from an earlier start with another data directory, or it was cut short when copied. Open the newest link `npm start` printed, or paste the token below."
+            />
+          </div>
+        )}
 
         <form onSubmit={submit} className="mt-6 space-y-4">
           <div>
@@ -57,7 +78,7 @@ export function LoginPrompt() {
                 role="alert"
                 className="mt-2 text-sm text-red-700 dark:text-red-400"
               >
-                {login.error.message}
+                <MessageText text={login.error.message} />
               </p>
             )}
           </div>

@@ -1,7 +1,9 @@
+import { useRef } from 'react';
 import type { ContainerSummary } from '@archdeck/shared';
 import { CopyButton } from '@/components/copy-button';
 import { PlatformChip } from '@/components/platform-chip';
 import { RunBadge } from '@/components/run-badge';
+import { useArrivalFocus } from '@/lib/focus';
 import { formatDateTime, formatRelativeTime } from '@/lib/format';
 import {
   ContainerActionButtons,
@@ -25,13 +27,20 @@ export function ContainerHeader({
   const controls = useContainerControls();
   const name = containerName(container);
   const command = commandLine(container.command);
+  // Run and Remove-elsewhere lead here with the button that was pressed gone.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useArrivalFocus(heading);
 
   return (
     <header className="space-y-4">
       <div className="flex flex-wrap items-start justify-between gap-x-8 gap-y-4">
         <div className="min-w-0 space-y-2">
           <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
-            <h1 className="font-mono text-2xl font-semibold tracking-tight [overflow-wrap:anywhere]">
+            <h1
+              ref={heading}
+              tabIndex={-1}
+              className="font-mono text-2xl font-semibold tracking-tight outline-none [overflow-wrap:anywhere]"
+            >
               {name}
             </h1>
             <span className="text-sm">

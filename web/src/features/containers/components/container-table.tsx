@@ -1,19 +1,23 @@
 import type { ContainerSummary } from '@archdeck/shared';
 import { DataTable } from '@/components/data-table';
-import { ContainerRow } from './container-row';
+import type { RowFocus } from '@/lib/focus';
+import { ContainerRow, containerColumns } from './container-row';
 
-/** The row's cells, in order; ContainerRow renders the same five plus the actions. */
-const columns = [
-  { label: 'Name', className: '' },
-  { label: 'Image', className: '' },
-  { label: 'Platform', className: '' },
-  { label: 'State', className: '' },
-  { label: 'Created', className: 'hidden lg:table-cell' },
-];
-
-export function ContainerTable({ containers }: { containers: ContainerSummary[] }) {
+export function ContainerTable({
+  containers,
+  rowFocus,
+}: {
+  containers: ContainerSummary[];
+  rowFocus: RowFocus;
+}) {
   return (
-    <DataTable columns={columns} cellPadding="px-3" data-testid="containers-list">
+    <DataTable
+      columns={containerColumns}
+      cellPadding="px-3"
+      stacked
+      rowFocus={rowFocus}
+      data-testid="containers-list"
+    >
       {containers.map((container) => (
         <ContainerRow key={container.id} container={container} />
       ))}

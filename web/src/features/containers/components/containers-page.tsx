@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { ContainerSummary } from '@archdeck/shared';
 import { Container, Play } from 'lucide-react';
 import { Button } from '@/components/button';
@@ -6,6 +6,7 @@ import { EmptyState } from '@/components/empty-state';
 import { ErrorNotice } from '@/components/error-notice';
 import { PageHeader } from '@/components/page-header';
 import { Skeleton } from '@/components/spinner';
+import { useFocusAfterRemoval } from '@/lib/focus';
 import { useContainers } from '../api/get-containers';
 import { ContainerTable } from './container-table';
 import { PresetsPanel } from './presets-panel';
@@ -30,6 +31,11 @@ export function ContainersPage() {
   const all = containers.data;
   const sorted = useMemo(() => (all ? [...all].sort(byStateThenNewest) : []), [all]);
   const up = sorted.filter((c) => c.state === 'running').length;
+  const heading = useRef<HTMLHeadingElement>(null);
+  const rowFocus = useFocusAfterRemoval(
+    sorted.map((container) => container.id),
+    heading,
+  );
 
   const runButton = (testId: string) => (
     <Button
@@ -51,6 +57,7 @@ export function ContainersPage() {
         count={all && (up > 0 ? `${up} running of ${all.length}` : all.length)}
         description="Containers in podman, each run as an image’s architecture: natively, or through the qemu-user emulator the kernel hands its binaries to."
         action={runButton('run-open')}
+        headingRef={heading}
       />
 
       <PresetsPanel />
@@ -80,7 +87,7 @@ export function ContainersPage() {
               onRetry={() => void containers.refetch()}
             />
           )}
-          <ContainerTable containers={sorted} />
+          <ContainerTable containers={sorted} rowFocus={rowFocus} />
         </section>
       )}
 

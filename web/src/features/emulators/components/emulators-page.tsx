@@ -1,23 +1,18 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { CircleCheck, Cpu, ListPlus, Plus } from 'lucide-react';
-import { Count } from '@/components/badge';
 import { Button } from '@/components/button';
 import { Card } from '@/components/card';
-import { EmptyState } from '@/components/empty-state';
 import { ErrorNotice } from '@/components/error-notice';
 import { Skeleton } from '@/components/spinner';
 import { emulatorChanges, useEmulatorChange } from '../api/change-emulators';
 import { useEmulators } from '../api/get-emulators';
 import { ActionError } from './action-error';
-import { ElfInspector } from './elf-inspector';
-import { EmulatorCard } from './emulator-card';
+import { EmulatorSections } from './emulator-sections';
 import { EmulatorsHeader } from './emulators-header';
 import { lockReason } from './labels';
-import { PersistedOnlyList } from './persisted-only-list';
 import { PlatformSummary } from './platform-summary';
 import { RegisterAllResult } from './register-all-result';
 import { RegisterDialog } from './register-dialog';
-import { SmokeTests } from './smoke-tests';
 
 function EmulatorsSkeleton() {
   return (
@@ -38,7 +33,6 @@ export function EmulatorsPage() {
   const registerAll = useEmulatorChange(emulatorChanges.registerAll);
   const [registering, setRegistering] = useState(false);
   const [registered, setRegistered] = useState<string | null>(null);
-  const entriesHeadingId = useId();
 
   if (emulators.isPending) {
     return (
@@ -138,36 +132,11 @@ export function EmulatorsPage() {
         <PlatformSummary summary={data.summary} />
       </Card>
 
-      <SmokeTests emulators={data} />
-
-      <section aria-labelledby={entriesHeadingId} className="space-y-3">
-        <h2 id={entriesHeadingId} className="flex items-center gap-2 text-sm font-semibold">
-          Registered in the kernel
-          <Count>{data.entries.length}</Count>
-        </h2>
-        {data.entries.length === 0 ? (
-          <EmptyState icon={<Cpu />} title="No emulators registered">
-            <p>
-              {data.mounted
-                ? 'The kernel has no handler for foreign binaries, so containers for other architectures fail with “exec format error”. Register the qemu-user interpreters installed on this host to run them.'
-                : 'Mount binfmt_misc first; then register the qemu-user interpreters installed on this host.'}
-            </p>
-            <div className="mt-4 flex justify-center">{registerAllButton('primary')}</div>
-          </EmptyState>
-        ) : (
-          <ul className="space-y-3">
-            {data.entries.map((entry) => (
-              <li key={entry.name}>
-                <EmulatorCard entry={entry} lockReason={locked} />
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-
-      {data.persistedOnly.length > 0 && <PersistedOnlyList entries={data.persistedOnly} />}
-
-      <ElfInspector entries={data.entries} />
+      <EmulatorSections
+        emulators={data}
+        lockReason={locked}
+        registerAllButton={registerAllButton('primary')}
+      />
 
       {registering && (
         <RegisterDialog

@@ -70,3 +70,33 @@ export function lockReason(emulators: { canChange: boolean; mounted: boolean }):
 
 /** `7f454c46…` → `7f 45 4c 46 …`, so the bytes can be counted and compared. */
 export const spacedHex = (hex: string) => hex.match(/.{1,2}/g)?.join(' ') ?? hex;
+
+/** The binfmt_misc flags, as the Register dialog offers them and the flag legend explains them. */
+export type FlagLetter = 'P' | 'O' | 'C' | 'F';
+
+export const FLAGS: { letter: FlagLetter; name: string; meaning: string }[] = [
+  {
+    letter: 'P',
+    name: 'preserve-argv0',
+    meaning:
+      'Pass the original argv[0] to the interpreter as an extra argument. Only interpreters that expect it (Debian’s -binfmt-P wrappers) work with it.',
+  },
+  {
+    letter: 'O',
+    name: 'open-binary',
+    meaning:
+      'The kernel opens the binary and hands the interpreter a file descriptor, so binaries that are executable but not readable still run.',
+  },
+  {
+    letter: 'C',
+    name: 'credentials',
+    meaning:
+      'Compute credentials from the binary, not the interpreter: setuid binaries run with their setuid credentials. Implies O.',
+  },
+  {
+    letter: 'F',
+    name: 'fix-binary',
+    meaning:
+      'The kernel opens the interpreter now and keeps it, so it is found inside containers and chroots too, where its path does not exist.',
+  },
+];

@@ -1,25 +1,20 @@
 import { useId, useState } from 'react';
 import type { PersistedOnlyEntry } from '@archdeck/shared';
-import { Count } from '@/components/badge';
 import { PlatformChip } from '@/components/platform-chip';
 
 /** Distributions ship a binfmt.d file per qemu target; a long list is folded after these. */
 const FOLDED_ROWS = 5;
 
-/** binfmt.d lines the kernel does not have: they return at boot, or failed to register. */
+/** binfmt.d lines the kernel does not have: they return at boot, or failed to register. The
+ * Emulators page's tab names the list and counts it. */
 export function PersistedOnlyList({ entries }: { entries: PersistedOnlyEntry[] }) {
-  const headingId = useId();
   const tableId = useId();
   const [showAll, setShowAll] = useState(false);
   const foldable = entries.length > FOLDED_ROWS + 1;
   const shown = foldable && !showAll ? entries.slice(0, FOLDED_ROWS) : entries;
   return (
-    <section aria-labelledby={headingId} data-testid="emulators-persisted-only">
-      <h2 id={headingId} className="flex items-center gap-2 text-sm font-semibold">
-        Persisted only
-        <Count>{entries.length}</Count>
-      </h2>
-      <p className="mt-1 text-sm text-muted">
+    <div data-testid="emulators-persisted-only">
+      <p className="text-sm text-muted">
         In binfmt.d but not registered in the kernel now: systemd-binfmt registers them at the next
         boot (or they failed to register, or were removed since).
       </p>
@@ -85,6 +80,6 @@ export function PersistedOnlyList({ entries }: { entries: PersistedOnlyEntry[] }
           {showAll ? 'Show fewer' : `Show all ${entries.length}`}
         </button>
       )}
-    </section>
+    </div>
   );
 }

@@ -11,36 +11,7 @@ import { FieldLabel } from '@/components/field-label';
 import { dialogFooterClass, monoInputClass, verbatimTextProps } from '@/components/form';
 import { emulatorChanges, useEmulatorChange } from '../api/change-emulators';
 import { ActionError } from './action-error';
-import { platformStateBadge } from './labels';
-
-type FlagLetter = 'P' | 'O' | 'C' | 'F';
-
-const FLAGS: { letter: FlagLetter; name: string; meaning: string }[] = [
-  {
-    letter: 'P',
-    name: 'preserve-argv0',
-    meaning:
-      'Pass the original argv[0] to the interpreter as an extra argument. Only interpreters that expect it (Debian’s -binfmt-P wrappers) work with it.',
-  },
-  {
-    letter: 'O',
-    name: 'open-binary',
-    meaning:
-      'The kernel opens the binary and hands the interpreter a file descriptor, so binaries that are executable but not readable still run.',
-  },
-  {
-    letter: 'C',
-    name: 'credentials',
-    meaning:
-      'Compute credentials from the binary, not the interpreter: setuid binaries run with their setuid credentials. Implies O.',
-  },
-  {
-    letter: 'F',
-    name: 'fix-binary',
-    meaning:
-      'The kernel opens the interpreter now and keeps it, so it is found inside containers and chroots too, where its path does not exist.',
-  },
-];
+import { FLAGS, platformStateBadge, type FlagLetter } from './labels';
 
 const kindHint: Record<QemuInstallation['kind'], string> = {
   wrapper: 'Debian’s binfmt wrapper: understands P (preserve argv[0]).',

@@ -5,16 +5,59 @@ import { Trash2, TriangleAlert } from 'lucide-react';
 import { Badge } from '@/components/badge';
 import { Button } from '@/components/button';
 import { ConfirmPanel, useConfirmStep } from '@/components/confirm-step';
+import { columnFrom, columnWidths } from '@/components/data-table';
 import { ErrorNotice } from '@/components/error-notice';
 import { PlatformChip } from '@/components/platform-chip';
 import { RunBadge } from '@/components/run-badge';
 import { formatBytes, formatDateTime, formatRelativeTime } from '@/lib/format';
 import { useDeleteImage } from '../api/delete-image';
 import { imageName } from './labels';
-import { ReferenceText } from './reference-text';
+import { ReferenceText } from '@/components/reference-text';
+
+/** From which table width the columns after the image show; its actions always do. */
+const from = columnWidths({ platform: 'md', runs: '2xl', size: '2xl', created: '4xl' });
+
+/** The header row's columns (the actions column follows them), in the row's cells' order. */
+export const imageColumns = [
+  { label: 'Image' },
+  { label: 'Platform', from: from.platform },
+  { label: 'Runs', from: from.runs },
+  { label: 'Size', from: from.size, className: 'text-right' },
+  { label: 'Created', from: from.created },
+];
 
 /** Image, platform, runs, size, created, actions: the confirm step spans them all. */
 const COLUMNS = 6;
+
+/** The platform, and a warning when the image's config disagrees with it. */
+function Platform({ image, testIds }: { image: ImageSummary; testIds: boolean }) {
+  return (
+    <div className="flex flex-wrap items-center gap-1.5">
+      <span data-testid={testIds ? `image-arch-${image.shortId}` : undefined}>
+        <PlatformChip platform={image.platform} />
+      </span>
+      {image.archMismatch && (
+        <Badge
+          tone="warning"
+          title={`Pulled for ${image.archMismatch.requested}, but its config says ${image.archMismatch.actual}: the publisher may have mislabelled it.`}
+          data-testid={testIds ? `image-mismatch-${image.shortId}` : undefined}
+        >
+          <TriangleAlert aria-hidden className="-ml-0.5 size-3" />
+          arch mismatch
+        </Badge>
+      )}
+    </div>
+  );
+}
+
+/** How this host runs the image. */
+const Runs = ({ image, testIds }: { image: ImageSummary; testIds: boolean }) => (
+  <RunBadge
+    badge={image.badge}
+    platform={image.platform}
+    data-testid={testIds ? `image-badge-${image.shortId}` : undefined}
+  />
+);
 
 /** One image: click (or Enter on its name) opens the details; delete asks first. */
 export function ImageRow({ image, onOpen }: { image: ImageSummary; onOpen: () => void }) {
@@ -35,6 +78,7 @@ export function ImageRow({ image, onOpen }: { image: ImageSummary; onOpen: () =>
   return (
     <>
       <tr
+        data-row-id={image.id}
         data-testid={`image-row-${image.shortId}`}
         onClick={onRowClick}
         className={clsx(
@@ -42,7 +86,7 @@ export function ImageRow({ image, onOpen }: { image: ImageSummary; onOpen: () =>
           step.confirming && 'border-b-0',
         )}
       >
-        <th scope="row" className="min-w-48 px-4 py-3 text-left font-normal">
+        <th scope="row" className="min-w-40 px-4 py-3 text-left font-normal @3xl:min-w-48">
           <button
             ref={nameButton}
             type="button"
@@ -69,35 +113,32 @@ export function ImageRow({ image, onOpen }: { image: ImageSummary; onOpen: () =>
             </ul>
           )}
           {primary && <p className="mt-0.5 font-mono text-xs text-subtle">{image.shortId}</p>}
+          {/* What the narrower table has no column for. */}
+          <div className={clsx('mt-1.5 space-y-1.5', columnFrom[from.platform].inline)}>
+            <Platform image={image} testIds={false} />
+            <Runs image={image} testIds={false} />
+          </div>
         </th>
-        <td className="px-4 py-3">
-          <div className="flex flex-wrap items-center gap-1.5">
-            <span data-testid={`image-arch-${image.shortId}`}>
-              <PlatformChip platform={image.platform} />
-            </span>
-            {image.archMismatch && (
-              <Badge
-                tone="warning"
-                title={`Pulled for ${image.archMismatch.requested}, but its config says ${image.archMismatch.actual}: the publisher may have mislabelled it.`}
-                data-testid={`image-mismatch-${image.shortId}`}
-              >
-                <TriangleAlert aria-hidden className="-ml-0.5 size-3" />
-                arch mismatch
-              </Badge>
-            )}
+        <td className={clsx('px-4 py-3', columnFrom[from.platform].cell)}>
+          <Platform image={image} testIds />
+          <div className={clsx('mt-1.5 whitespace-nowrap', columnFrom[from.runs].inline)}>
+            <Runs image={image} testIds={false} />
           </div>
         </td>
-        <td className="px-4 py-3 whitespace-nowrap">
-          <RunBadge
-            badge={image.badge}
-            platform={image.platform}
-            data-testid={`image-badge-${image.shortId}`}
-          />
+        <td className={clsx('px-4 py-3 whitespace-nowrap', columnFrom[from.runs].cell)}>
+          <Runs image={image} testIds />
         </td>
-        <td className="hidden px-4 py-3 text-right whitespace-nowrap tabular-nums md:table-cell">
+        <td
+          className={clsx(
+            'px-4 py-3 text-right whitespace-nowrap tabular-nums',
+            columnFrom[from.size].cell,
+          )}
+        >
           {formatBytes(image.size)}
         </td>
-        <td className="hidden px-4 py-3 whitespace-nowrap text-muted md:table-cell">
+        <td
+          className={clsx('px-4 py-3 whitespace-nowrap text-muted', columnFrom[from.created].cell)}
+        >
           <time dateTime={image.created} title={formatDateTime(image.created)}>
             {formatRelativeTime(image.created)}
           </time>
@@ -116,7 +157,7 @@ export function ImageRow({ image, onOpen }: { image: ImageSummary; onOpen: () =>
         </td>
       </tr>
       {step.confirming && (
-        <tr>
+        <tr data-row-id={image.id}>
           <td colSpan={COLUMNS} className="px-4 pb-3">
             <ConfirmPanel
               step={step}

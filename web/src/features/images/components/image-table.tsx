@@ -1,25 +1,24 @@
 import type { ImageSummary } from '@archdeck/shared';
 import { DataTable } from '@/components/data-table';
-import { ImageRow } from './image-row';
-
-/** The row's cells, in order; ImageRow renders the same five plus the actions. */
-const columns = [
-  { label: 'Image', className: '' },
-  { label: 'Platform', className: '' },
-  { label: 'Runs', className: '' },
-  { label: 'Size', className: 'hidden text-right md:table-cell' },
-  { label: 'Created', className: 'hidden md:table-cell' },
-];
+import type { RowFocus } from '@/lib/focus';
+import { ImageRow, imageColumns } from './image-row';
 
 export function ImageTable({
   images,
   onOpen,
+  rowFocus,
 }: {
   images: ImageSummary[];
   onOpen: (id: string) => void;
+  rowFocus: RowFocus;
 }) {
   return (
-    <DataTable columns={columns} cellPadding="px-4" data-testid="images-list">
+    <DataTable
+      columns={imageColumns}
+      cellPadding="px-4"
+      rowFocus={rowFocus}
+      data-testid="images-list"
+    >
       {images.map((image) => (
         <ImageRow key={image.id} image={image} onOpen={() => onOpen(image.id)} />
       ))}

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { ImageSummary } from '@archdeck/shared';
 import { Download, Layers, SearchX } from 'lucide-react';
 import { Button } from '@/components/button';
@@ -6,6 +6,7 @@ import { EmptyState } from '@/components/empty-state';
 import { ErrorNotice } from '@/components/error-notice';
 import { PageHeader } from '@/components/page-header';
 import { Skeleton } from '@/components/spinner';
+import { useFocusAfterRemoval } from '@/lib/focus';
 import { useImages } from '../api/get-images';
 import { ImageDetailDrawer } from './image-detail-drawer';
 import { ImageFilters } from './image-filters';
@@ -61,6 +62,12 @@ export function ImagesPage() {
       (activeArches.size === 0 || activeArches.has(image.architecture)) && matches(image, needle),
   );
 
+  const heading = useRef<HTMLHeadingElement>(null);
+  const rowFocus = useFocusAfterRemoval(
+    shown.map((image) => image.id),
+    heading,
+  );
+
   const toggleArch = (arch: string) => {
     const next = new Set(activeArches);
     if (next.has(arch)) next.delete(arch);
@@ -90,6 +97,7 @@ export function ImagesPage() {
         count={all?.length}
         description="Images in podman’s storage, one row per architecture. Each says whether this host runs it natively, through a qemu-user emulator, or not at all."
         action={pullButton('pull-open')}
+        headingRef={heading}
       />
 
       <PullsPanel />
@@ -137,7 +145,7 @@ export function ImagesPage() {
               </button>
             </EmptyState>
           ) : (
-            <ImageTable images={shown} onOpen={setOpenId} />
+            <ImageTable images={shown} onOpen={setOpenId} rowFocus={rowFocus} />
           )}
           {shown.length > 0 && shown.length < all.length && (
             <p role="status" className="text-xs text-subtle">

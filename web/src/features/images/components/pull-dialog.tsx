@@ -14,7 +14,7 @@ import { useCreatePull } from '../api/create-pull';
 import { usePullProgress } from '../api/get-pull-events';
 import { usePulls } from '../api/get-pulls';
 import { PullLayers, PullOverall, PullStateBadge, RetryPullButton } from './pull-progress';
-import { ReferenceText } from './reference-text';
+import { ReferenceText } from '@/components/reference-text';
 
 function PullForm({
   onStarted,

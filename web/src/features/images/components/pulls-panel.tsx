@@ -11,7 +11,7 @@ import { useCancelPull } from '../api/cancel-pull';
 import { usePullProgress } from '../api/get-pull-events';
 import { usePulls } from '../api/get-pulls';
 import { PullLayers, PullOverall, PullStateBadge, RetryPullButton } from './pull-progress';
-import { ReferenceText } from './reference-text';
+import { ReferenceText } from '@/components/reference-text';
 
 /** The daemon keeps the last twenty finished pulls; the panel folds after these. */
 const FOLDED_ROWS = 4;
