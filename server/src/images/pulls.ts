@@ -205,24 +205,21 @@ export class PullManager {
 
   /**
    * Podman ends a good pull with a message whose id is the new image's short id. Anything
-   * else means the stream stopped early, whatever the HTTP status said.
+   * else means the stream stopped early, whatever the HTTP status said. The image is looked up
+   * by that id, not by the tag: a pull of the same tag for another platform, at the same time,
+   * may already have moved the tag to its own image.
    */
   private async verify(pull: Pull, ref: ImageReference, docker: Docker): Promise<void> {
     const { job, platform } = pull;
-    const local = ref.digest
-      ? `${ref.registry}/${ref.repository}@${ref.digest}`
-      : formatReference(ref);
-    let image;
-    try {
-      image = await inspectImage(docker, local);
-    } catch {
-      job.finish('interrupted', await this.whyCut('The pull stream ended without an image'));
-      return;
-    }
-    if (!pull.lastId || !image.id.startsWith(pull.lastId)) {
+    const image = pull.lastId
+      ? await inspectImage(docker, `sha256:${pull.lastId}`).catch(() => null)
+      : null;
+    if (!image || !pull.lastId || !image.id.startsWith(pull.lastId)) {
       job.finish(
         'interrupted',
-        "The pull stream ended without podman's final message; the pull may not have finished.",
+        image === null && !(await this.engine.check())
+          ? await this.whyCut('The pull stream ended')
+          : "The pull stream ended without podman's final message; the pull may not have finished: retry it.",
       );
       return;
     }
