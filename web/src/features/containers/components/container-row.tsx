@@ -9,7 +9,7 @@ import {
   useContainerControls,
 } from './container-actions';
 import { ContainerStateLabel, ExitCode } from './container-state';
-import { commandLine, containerName } from './labels';
+import { commandLine, containerName, stopNote } from './labels';
 
 /** Name, image, platform, state, created, actions: the confirm step spans them all. */
 const CONTAINER_COLUMNS = 6;
@@ -62,8 +62,16 @@ export function ContainerRow({ container }: { container: ContainerSummary }) {
             <p className="mt-0.5 pl-[1.125rem] text-xs whitespace-nowrap text-muted">
               exit code{' '}
               <span data-testid={`container-exit-${container.name}`}>
-                <ExitCode code={container.exitCode} />
+                <ExitCode container={container} />
               </span>
+            </p>
+          )}
+          {container.stop?.killed && (
+            <p
+              className="mt-0.5 max-w-56 pl-[1.125rem] text-xs text-muted"
+              data-testid={`container-stop-${container.name}`}
+            >
+              {stopNote(container.stop)}
             </p>
           )}
         </td>
@@ -83,7 +91,7 @@ export function ContainerRow({ container }: { container: ContainerSummary }) {
           />
         </td>
       </tr>
-      {(controls.step.confirming || controls.control.failed) && (
+      {controls.open && (
         <tr>
           <td colSpan={CONTAINER_COLUMNS} className="space-y-2 px-4 pb-3">
             <ContainerActionFeedback
