@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { ContainerSummary, PullJob } from '@archdeck/shared';
 import { auth, createContainer } from '../fixtures/api';
 import { daemonToken } from '../fixtures/daemon';
-import { removeImages } from '../fixtures/podman';
+import { podmanGet, removeImages } from '../fixtures/podman';
 
 /** Records every text the launch's pull progress shows, however briefly. */
 async function recordPullProgress(page: Page) {
@@ -37,6 +37,7 @@ test('one click runs BusyBox as s390x: progress, live logs with the foreign arch
   await expect(page.getByTestId('container-header-state')).toContainText(/running/i);
 
   await page.getByTestId('container-action-stop').click();
+  await page.getByTestId('container-action-stop-confirm').click();
   await expect(page.getByTestId('container-header-state')).toContainText(/exited/i, {
     timeout: 30_000,
   });
@@ -104,4 +105,66 @@ test('a preset whose image is local opens its logs without pulling it again', as
   expect(await pullProgress(page)).toEqual([]);
   const id = page.url().split('/').pop()!;
   await request.delete(`/api/containers/${id}`, { headers: auth() });
+});
+
+test('stopping a shell from its row: the timeout chosen, the kill explained, the row in place', async ({
+  page,
+  request,
+}) => {
+  const stamp = Date.now();
+  const older = `archdeck-e2e-stop-sleep-${stamp}`;
+  const shell = `archdeck-e2e-stop-shell-${stamp}`;
+  const run = async (name: string, data: Record<string, unknown>) => {
+    const res = await request.post('/api/containers', {
+      headers: auth(),
+      data: { image: process.env.ARCHDECK_TEST_IMAGE, platform: 'linux/arm64', name, ...data },
+    });
+    expect(res.status()).toBe(201);
+  };
+  // Both running, the shell the newer: a list sorted by state would move it below the other.
+  await run(older, { cmd: ['sleep', '600'] });
+  await run(shell, { cmd: ['sh'], tty: true });
+  try {
+    await page.goto(`/containers?token=${daemonToken()}`);
+    for (const name of [older, shell]) {
+      await expect(page.getByTestId(`container-state-${name}`)).toHaveText('running');
+    }
+    // Until its prompt, the shell may not ignore SIGTERM yet (a SIGTERM then ends it, 143).
+    await expect
+      .poll(() => podmanGet(`/containers/${shell}/logs?stdout=1`), { timeout: 30_000 })
+      .toContain('/ # ');
+    // Other containers may come and go meanwhile (the podman service is shared): the two rows
+    // are placed against each other.
+    const rows = () =>
+      page
+        .locator('[data-testid^="container-row-"]')
+        .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-testid')));
+    const shellFirst = async () => {
+      const ids = await rows();
+      return ids.indexOf(`container-row-${shell}`) < ids.indexOf(`container-row-${older}`);
+    };
+    expect(await shellFirst()).toBe(true);
+
+    await page.getByTestId(`container-action-stop-${shell}`).click();
+    await page.getByTestId(`container-stop-timeout-${shell}`).fill('1');
+    await page.getByTestId(`container-action-stop-confirm-${shell}`).click();
+    await expect(page.getByTestId(`container-state-${shell}`)).toHaveText('exited', {
+      timeout: 10_000,
+    });
+    await expect(page.getByTestId(`container-stop-${shell}`)).toHaveText(
+      'killed after the 1 s stop timeout: it did not exit on SIGTERM',
+    );
+    await expect(page.getByTestId(`container-exit-${shell}`)).toHaveText('137');
+    expect(await shellFirst()).toBe(true);
+
+    // Its page explains the kill in full.
+    await page.getByRole('link', { name: shell }).click();
+    await expect(page.getByTestId('container-diagnosis')).toContainText(
+      'Killed after the 1 s stop timeout: it did not exit on SIGTERM',
+    );
+    await expect(page.getByTestId('container-diagnosis')).toContainText('interactive shell');
+  } finally {
+    for (const name of [older, shell])
+      await request.delete(`/api/containers/${name}`, { headers: auth() });
+  }
 });

@@ -1,32 +1,17 @@
-import { request as httpRequest } from 'node:http';
 import { expect, test } from '@playwright/test';
 import { auth, createContainer } from '../fixtures/api';
 import { daemonToken } from '../fixtures/daemon';
+import { podmanGet } from '../fixtures/podman';
 
 /**
  * The processes in a container, straight from podman (compat `top`), bypassing archdeck: the
  * exec'd shell must be gone from there, not just from the daemon's bookkeeping.
  */
-function containerProcesses(id: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        socketPath: process.env.ARCHDECK_TEST_PODMAN_SOCKET,
-        path: `/v1.41/containers/${id}/top`,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => {
-          const { Processes } = JSON.parse(body) as { Processes: string[][] };
-          resolve(Processes.map((row) => row.join(' ')));
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+async function containerProcesses(id: string): Promise<string[]> {
+  const { Processes } = JSON.parse(await podmanGet(`/containers/${id}/top`)) as {
+    Processes: string[][];
+  };
+  return Processes.map((row) => row.join(' '));
 }
 
 const shells = async (id: string) =>
@@ -87,6 +72,8 @@ test('a TTY preset lands directly in its terminal', async ({ page, request }) =>
   await page.getByTestId('terminal').click();
   await page.keyboard.type('uname -m\n');
   await expect(page.getByTestId('terminal')).toContainText('aarch64');
+  // Attaching typed nothing of its own (podman once got `0` and Enters from the request).
+  await expect(page.getByTestId('terminal')).not.toContainText('not found');
   const id = new URL(page.url()).pathname.split('/').pop()!;
   await request.delete(`/api/containers/${id}`, {
     headers: { authorization: `Bearer ${daemonToken()}` },

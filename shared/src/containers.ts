@@ -23,6 +23,7 @@ export const Diagnosis = Type.Object({
     Type.Literal('cpu-level'),
     Type.Literal('qemu-crash'),
     Type.Literal('arch-mismatch'),
+    Type.Literal('stop-timeout'),
   ]),
   title: Type.String(),
   cause: Type.String(),
@@ -31,6 +32,20 @@ export const Diagnosis = Type.Object({
   link: Type.Optional(Type.String()),
 });
 export type Diagnosis = Static<typeof Diagnosis>;
+
+/** Podman's and Docker's own default. */
+export const DEFAULT_STOP_TIMEOUT = 10;
+export const MAX_STOP_TIMEOUT = 600;
+/** Seconds podman waits, after SIGTERM, for the process to exit before it sends SIGKILL. */
+export const StopTimeout = Type.Integer({ minimum: 0, maximum: MAX_STOP_TIMEOUT });
+
+/**
+ * How a stop asked for through archdeck ended this run of the container: `killed` when the
+ * process did not exit on SIGTERM within `timeout` seconds, so podman sent SIGKILL (exit code
+ * 137); otherwise it exited on SIGTERM. Kept by the daemon while it runs, for the run it ended.
+ */
+export const StopOutcome = Type.Object({ timeout: StopTimeout, killed: Type.Boolean() });
+export type StopOutcome = Static<typeof StopOutcome>;
 
 export const ContainerSummary = Type.Object({
   id: Type.String(),
@@ -48,6 +63,8 @@ export const ContainerSummary = Type.Object({
   created: Type.String(),
   tty: Type.Boolean(),
   command: Type.Array(Type.String()),
+  /** Set when the container exited because archdeck stopped it; null otherwise. */
+  stop: Nullable(StopOutcome),
   /** Why it failed and how to fix it; only for a failed container, and only from GET /api/containers/:id. */
   diagnosis: Nullable(Diagnosis),
 });
@@ -66,7 +83,14 @@ export const ContainerAction = Type.Union([
   Type.Literal('restart'),
   Type.Literal('kill'),
 ]);
+export type ContainerAction = Static<typeof ContainerAction>;
 export const ContainerActionParams = Type.Object({ id: ContainerId, action: ContainerAction });
+/** `timeout` is the stop's (StopTimeout); the other actions take none. */
+export const ContainerActionQuery = Type.Object(
+  { timeout: Type.Optional(StopTimeout) },
+  { additionalProperties: false },
+);
+export type ContainerActionQuery = Static<typeof ContainerActionQuery>;
 
 /**
  * What a run may ask for: our own fields only. Nothing privileged (no privileged mode, mounts,

@@ -2,12 +2,15 @@
  * Running images as a chosen platform, and the container list with how each is executed
  * (natively or through which emulator).
  */
-import type {
-  ContainerState,
-  ContainerSummary,
-  Preset,
-  RunBadge,
-  RunRequest,
+import {
+  DEFAULT_STOP_TIMEOUT,
+  type ContainerAction,
+  type ContainerState,
+  type ContainerSummary,
+  type Preset,
+  type RunBadge,
+  type RunRequest,
+  type StopOutcome,
 } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
@@ -25,9 +28,9 @@ import type { EmulatorsService } from '../binfmt/emulators.js';
 import type { ImagesService } from '../images/images.js';
 import { normalizePlatform, parseRef, type PullManager } from '../images/pulls.js';
 import { archSuffix } from '../images/arch-tag.js';
-import { AppError, notFound } from '../lib/errors.js';
+import { AppError, badRequest, notFound } from '../lib/errors.js';
 import type { PresetDef } from './presets.js';
-import { diagnose } from './diagnosis.js';
+import { diagnose, stopDiagnosis } from './diagnosis.js';
 import { TailRing, readHistory } from './log-history.js';
 import type { LaunchOutputs } from './launch-output.js';
 
@@ -35,6 +38,8 @@ import type { LaunchOutputs } from './launch-output.js';
 const INSPECT_TTL_MS = 30_000;
 /** How many of the last log lines the diagnosis looks at. */
 const DIAGNOSIS_LINES = 50;
+/** Exit code of a process ended by SIGKILL (128 + 9). */
+const SIGKILL_EXIT = 137;
 
 const STATES = new Set<ContainerState>([
   'created',
@@ -69,12 +74,18 @@ export class ContainersService {
   private readonly inspected = new Map<string, { at: number; container: EngineContainer }>();
   /** Counts changes, so an inspect that raced one is not cached. */
   private epoch = 0;
+  /**
+   * How our stops ended, by full id, with the run each ended (its start time): podman does not
+   * record why a container exited, so only the daemon that asked for the stop can tell.
+   */
+  private readonly stops = new Map<string, StopOutcome & { startedAt: string }>();
 
   async list(): Promise<ContainerSummary[]> {
     const docker = this.engine.client();
     const [ids, badge] = await Promise.all([listContainerIds(docker), this.emulators.runBadges()]);
     const live = new Set(ids);
     for (const id of this.inspected.keys()) if (!live.has(id)) this.inspected.delete(id);
+    for (const id of this.stops.keys()) if (!live.has(id)) this.stops.delete(id);
     const all = await Promise.all(ids.map((id) => this.inspectCached(id).catch(() => null)));
     return Promise.all(
       all.filter((c): c is EngineContainer => c !== null).map((c) => this.summary(c, badge)),
@@ -113,7 +124,9 @@ export class ContainersService {
       this.emulators.runBadges(),
     ]);
     const summary = await this.summary(c, badge);
-    if (summary.state === 'exited' && summary.exitCode !== null && summary.exitCode !== 0) {
+    // An exit we asked for is no failure; a kill at the stop timeout is explained as such.
+    if (summary.stop) summary.diagnosis = stopDiagnosis(summary.stop, c.tty);
+    else if (summary.state === 'exited' && summary.exitCode !== null && summary.exitCode !== 0) {
       summary.diagnosis = await this.diagnosis(c, summary);
     }
     return summary;
@@ -204,12 +217,42 @@ export class ContainersService {
     return this.get(id).catch(() => this.placeholder(id, req, platform, imageId));
   }
 
-  async action(id: string, action: 'start' | 'stop' | 'restart' | 'kill'): Promise<void> {
+  async action(id: string, action: ContainerAction, timeout?: number): Promise<void> {
+    if (action === 'stop') return this.stop(id, timeout ?? DEFAULT_STOP_TIMEOUT);
+    if (timeout !== undefined) {
+      throw badRequest(
+        `Only a stop takes a timeout (the seconds from SIGTERM to SIGKILL): leave it out of ${action}.`,
+      );
+    }
     try {
       await containerAction(this.engine.client(), id, action);
     } finally {
       this.forget(id);
     }
+  }
+
+  /**
+   * Stops a container and notes how: podman sends SIGTERM, then SIGKILL once `timeout` seconds
+   * have passed. Exit code 137 with the whole timeout gone is that SIGKILL; 137 sooner is some
+   * other kill (the Kill button meanwhile), which is not ours to explain.
+   */
+  private async stop(id: string, timeout: number): Promise<void> {
+    const docker = this.engine.client();
+    const before = await inspectContainer(docker, id);
+    const asked = Date.now();
+    try {
+      await containerAction(docker, before.id, 'stop', timeout);
+    } finally {
+      this.forget(before.id);
+    }
+    const waited = Date.now() - asked;
+    const after = await inspectContainer(docker, before.id).catch(() => null);
+    // Gone (auto-removed), not stopped by us (it was not running), or started again since.
+    if (!after || before.state !== 'running' || after.startedAt !== before.startedAt) return;
+    if (after.state !== 'exited' && after.state !== 'stopped') return;
+    const killed = after.exitCode === SIGKILL_EXIT;
+    if (killed && waited < timeout * 1000) return;
+    this.stops.set(before.id, { startedAt: before.startedAt, timeout, killed });
   }
 
   async remove(id: string): Promise<void> {
@@ -218,6 +261,13 @@ export class ContainersService {
     } finally {
       this.forget(id);
     }
+  }
+
+  /** How our stop ended the container's last run, when that is how it ended. */
+  private stopOf(c: EngineContainer, state: ContainerState): StopOutcome | null {
+    const stop = this.stops.get(c.id);
+    if (!stop || state !== 'exited' || stop.startedAt !== c.startedAt) return null;
+    return { timeout: stop.timeout, killed: stop.killed };
   }
 
   async presets(): Promise<Preset[]> {
@@ -245,6 +295,11 @@ export class ContainersService {
   ): Promise<ContainerSummary> {
     const platform =
       c.labels[PLATFORM_LABEL] ?? (await this.images.platformOf(c.imageId).catch(() => 'unknown'));
+    const state: ContainerState = STATES.has(c.state as ContainerState)
+      ? (c.state as ContainerState)
+      : c.state === 'stopped'
+        ? 'exited'
+        : 'unknown';
     return {
       id: c.id,
       shortId: c.id.slice(0, 12),
@@ -253,16 +308,13 @@ export class ContainersService {
       imageId: c.imageId,
       platform,
       badge: badge(platform),
-      state: STATES.has(c.state as ContainerState)
-        ? (c.state as ContainerState)
-        : c.state === 'stopped'
-          ? 'exited'
-          : 'unknown',
+      state,
       status: c.status,
       exitCode: c.exitCode,
       created: c.created,
       tty: c.tty,
       command: c.command,
+      stop: this.stopOf(c, state),
       diagnosis: null,
     };
   }
@@ -287,6 +339,7 @@ export class ContainersService {
       created: new Date().toISOString(),
       tty: req.tty ?? false,
       command: req.cmd ?? [],
+      stop: null,
       diagnosis: null,
     };
   }

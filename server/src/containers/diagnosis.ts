@@ -3,7 +3,7 @@
  * code, its last log lines, its image's architecture and the emulator state. Each class
  * matches the words the kernel, runc, qemu or glibc really print (see the tests).
  */
-import type { Diagnosis, RunBadge } from '@archdeck/shared';
+import type { Diagnosis, RunBadge, StopOutcome } from '@archdeck/shared';
 import { archSuffix } from '../images/arch-tag.js';
 
 export interface DiagnosisInput {
@@ -84,4 +84,36 @@ export function diagnose(d: DiagnosisInput): Diagnosis | null {
     };
   }
   return null;
+}
+
+/**
+ * Why a container that archdeck stopped ended with SIGKILL; null when it exited on SIGTERM
+ * (that exit is what was asked for). An interactive shell on a TTY ignores SIGTERM, which is
+ * why a shell container always ends this way (seen with busybox sh and bash).
+ */
+export function stopDiagnosis(stop: StopOutcome, tty: boolean): Diagnosis | null {
+  if (!stop.killed) return null;
+  const seconds = `${stop.timeout} s`;
+  const sigkill = 'podman sent SIGKILL (exit code 137 is 128 + 9, killed by signal 9)';
+  if (stop.timeout === 0) {
+    return {
+      kind: 'stop-timeout',
+      title: 'Killed at once: the stop timeout was 0 s',
+      cause: `It was stopped from archdeck with a 0 s timeout, so ${sigkill} without waiting.`,
+      fix: 'Nothing is broken. To give it a chance to shut down cleanly, stop it with a longer timeout.',
+    };
+  }
+  return {
+    kind: 'stop-timeout',
+    title: `Killed after the ${seconds} stop timeout: it did not exit on SIGTERM`,
+    cause:
+      `It was stopped from archdeck with a ${seconds} timeout: podman sent SIGTERM, the process had not exited ${seconds} later, so ${sigkill}. ` +
+      (tty
+        ? 'An interactive shell on a TTY ignores SIGTERM, so a shell container always ends this way.'
+        : 'The process ignores SIGTERM, or takes longer than that to shut down.'),
+    fix:
+      'Nothing is broken. To stop it sooner, choose a shorter timeout when you stop it (0 kills at once)' +
+      (tty ? ', or type exit in its terminal.' : '.') +
+      ' A program that should shut down cleanly must exit on SIGTERM.',
+  };
 }

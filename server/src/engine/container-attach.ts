@@ -22,17 +22,21 @@ export async function attachContainer(
         {
           path: `/containers/${encodeURIComponent(id)}/attach?`,
           method: 'POST',
-          // HACK: dockerode's attach() sends its options as a JSON request body as well as the
-          // query, and podman hands that body to the container's stdin, so a shell would read
-          // `{"stream":true,…}` as typed input: only the query is sent here (`_body` is empty,
-          // which docker-modem then leaves out). HACK: docker-modem cuts the last character of
-          // a path with a query but no options (it expects a bare trailing `?`; Modem.prototype.
-          // dial in docker-modem 5.0.7 lib/modem.js), so the query cannot be written into the
-          // path: `…&stderr=1` became `stderr=`, and podman sent no stderr.
-          options: {
-            _query: { stream: 1, stdin: opts.stdin ? 1 : 0, stdout: 1, stderr: 1 },
-            _body: {},
-          },
+          // HACK: podman gives the container's stdin whatever follows the headers on the hijacked
+          // connection, request body included (HTTPAttach copies the hijacked reader; podman
+          // v4.3.1 libpod/oci_conmon_common.go). dockerode's attach() sends its options as a JSON
+          // body (https://github.com/apocas/dockerode/issues/742), and a hijack without one makes
+          // docker-modem send `Transfer-Encoding: chunked` and its end, `0\r\n\r\n`, which a shell
+          // ran as `0` and three Enters (docker-modem 5.0.7 lib/modem.js; see also
+          // https://github.com/apocas/docker-modem/pull/198). An empty Buffer as the body goes as
+          // `Content-Length: 0`, so the container reads only what is typed.
+          file: Buffer.alloc(0),
+          headers: { 'Content-Type': 'application/octet-stream' },
+          // HACK: docker-modem cuts the last character of a path with a query but no options
+          // (it expects a bare trailing `?`; Modem.prototype.dial in docker-modem 5.0.7
+          // lib/modem.js), so the query cannot be written into the path: `…&stderr=1` became
+          // `stderr=`, and podman sent no stderr.
+          options: { stream: 1, stdin: opts.stdin ? 1 : 0, stdout: 1, stderr: 1 },
           isStream: true,
           // An ended request: stdin, if any, flows through the upgraded socket instead.
           hijack: true,

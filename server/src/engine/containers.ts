@@ -3,6 +3,7 @@
  * from an allowlist of our own fields; nothing a client sends is passed through.
  */
 import type Docker from 'dockerode';
+import { DEFAULT_STOP_TIMEOUT, type ContainerAction } from '@archdeck/shared';
 import { AppError } from '../lib/errors.js';
 import { logFileOf } from './container-logs.js';
 import { engineError } from './images.js';
@@ -17,6 +18,8 @@ export interface EngineContainer {
   status: string;
   exitCode: number | null;
   created: string;
+  /** When its current (or last) run started: tells one run from the next. */
+  startedAt: string;
   tty: boolean;
   autoRemove: boolean;
   /** Its log as a k8s-file, or null (see logFileOf). */
@@ -43,7 +46,7 @@ interface CompatContainerInspect {
   Created?: string;
   Image?: string;
   ImageName?: string;
-  State?: { Status?: string; ExitCode?: number; Running?: boolean };
+  State?: { Status?: string; ExitCode?: number; Running?: boolean; StartedAt?: string };
   HostConfig?: { AutoRemove?: boolean; LogConfig?: { Type?: string } };
   LogPath?: string;
   Config?: {
@@ -90,6 +93,7 @@ export async function inspectContainer(docker: Docker, id: string): Promise<Engi
     status: statusText(state, c.State?.ExitCode),
     exitCode: state === 'exited' || state === 'stopped' ? (c.State?.ExitCode ?? null) : null,
     created: c.Created ?? '',
+    startedAt: c.State?.StartedAt ?? '',
     tty: c.Config?.Tty === true,
     autoRemove: c.HostConfig?.AutoRemove === true,
     logFile: logFileOf(c),
@@ -148,16 +152,18 @@ export async function startCreated(docker: Docker, id: string): Promise<void> {
 /** Podman answers 304 for start-on-running and stop-on-stopped; that is success here. */
 const notModified = (err: unknown) => (err as { statusCode?: number }).statusCode === 304;
 
+/** `timeout`: seconds from SIGTERM to SIGKILL, for stop and restart. */
 export async function containerAction(
   docker: Docker,
   id: string,
-  action: 'start' | 'stop' | 'restart' | 'kill',
+  action: ContainerAction,
+  timeout = DEFAULT_STOP_TIMEOUT,
 ): Promise<void> {
   const c = docker.getContainer(id);
   try {
     if (action === 'start') await c.start();
-    else if (action === 'stop') await c.stop({ t: 10 });
-    else if (action === 'restart') await c.restart({ t: 10 });
+    else if (action === 'stop') await c.stop({ t: timeout });
+    else if (action === 'restart') await c.restart({ t: timeout });
     else await c.kill();
   } catch (err) {
     if (notModified(err)) return;

@@ -195,6 +195,98 @@ describe('POST /api/containers', () => {
   });
 });
 
+describe('POST /api/containers/:id/stop', () => {
+  async function runShell(): Promise<ContainerSummary> {
+    const res = await t.api({
+      method: 'POST',
+      url: '/api/containers',
+      payload: { image: env.image, platform: 'linux/arm64', cmd: ['sh'], tty: true },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const c = res.json() as ContainerSummary;
+    created.push(c.id);
+    return c;
+  }
+  const detail = async (id: string) =>
+    (await t.api({ url: `/api/containers/${id}` })).json() as ContainerSummary;
+
+  it('stops a shell that ignores SIGTERM after the chosen timeout, and says it was killed', async () => {
+    const c = await runShell();
+    expect(c.state).toBe('running');
+    // Until its prompt, the shell may not ignore SIGTERM yet (a SIGTERM then ends it, 143).
+    await expect.poll(() => logsOf(c.id), { timeout: 30_000 }).toContain('/ # ');
+    const started = Date.now();
+    const res = await t.api({ method: 'POST', url: `/api/containers/${c.id}/stop?timeout=1` });
+    const took = Date.now() - started;
+    expect(res.statusCode, res.body).toBe(204);
+    // podman waited the 1 s, not its default 10 s, then sent SIGKILL.
+    expect(took).toBeGreaterThanOrEqual(1000);
+    expect(took).toBeLessThan(3000);
+
+    const stopped = await detail(c.id);
+    expect(stopped).toMatchObject({
+      state: 'exited',
+      exitCode: 137,
+      stop: { timeout: 1, killed: true },
+    });
+    expect(stopped.diagnosis).toMatchObject({ kind: 'stop-timeout' });
+    expect(stopped.diagnosis!.title).toBe(
+      'Killed after the 1 s stop timeout: it did not exit on SIGTERM',
+    );
+    expect(stopped.diagnosis!.cause).toMatch(/SIGTERM.*SIGKILL.*137.*interactive shell/s);
+    const listed = ((await t.api({ url: '/api/containers' })).json() as ContainerSummary[]).find(
+      (x) => x.id === c.id,
+    );
+    expect(listed?.stop).toEqual({ timeout: 1, killed: true });
+
+    // Started again, it is a new run: the last stop no longer explains anything.
+    expect((await t.api({ method: 'POST', url: `/api/containers/${c.id}/start` })).statusCode).toBe(
+      204,
+    );
+    await expect.poll(async () => (await detail(c.id)).state).toBe('running');
+    expect((await detail(c.id)).stop).toBeNull();
+    await t.api({ method: 'POST', url: `/api/containers/${c.id}/kill` });
+    await expect.poll(async () => (await detail(c.id)).state).toBe('exited');
+    expect(await detail(c.id)).toMatchObject({ exitCode: 137, stop: null });
+  }, 60_000);
+
+  it('notes a stop that SIGTERM ended as asked for, not as a failure', async () => {
+    const res = await t.api({
+      method: 'POST',
+      url: '/api/containers',
+      payload: { image: env.image, platform: 'linux/arm64', cmd: ['sleep', '600'] },
+    });
+    const c = res.json() as ContainerSummary;
+    created.push(c.id);
+    expect((await t.api({ method: 'POST', url: `/api/containers/${c.id}/stop` })).statusCode).toBe(
+      204,
+    );
+    expect(await detail(c.id)).toMatchObject({
+      state: 'exited',
+      exitCode: 143,
+      stop: { timeout: 10, killed: false },
+      diagnosis: null,
+    });
+  }, 60_000);
+
+  it.each([
+    ['a negative timeout', 'stop?timeout=-1', /timeout must be >= 0/],
+    ['a timeout past 600 s', 'stop?timeout=601', /timeout must be <= 600/],
+    ['a fractional timeout', 'stop?timeout=1.5', /timeout must be integer/],
+    ['a timeout that is not a number', 'stop?timeout=soon', /timeout must be integer/],
+    ['a timeout on another action', 'kill?timeout=1', /Only a stop takes a timeout/],
+  ])('refuses %s with 400', async (_what, path, message) => {
+    const c = await runShell();
+    const res = await t.api({ method: 'POST', url: `/api/containers/${c.id}/${path}` });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: 'bad_request',
+      message: expect.stringMatching(message),
+    });
+    expect((await detail(c.id)).state).toBe('running');
+  });
+});
+
 describe('presets', () => {
   it('offers each preset for every container-ready platform and the native one', async () => {
     const presets = (await t.api({ url: '/api/presets' })).json() as Preset[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, type DiagnosisInput } from '../../src/containers/diagnosis.js';
+import { diagnose, stopDiagnosis, type DiagnosisInput } from '../../src/containers/diagnosis.js';
 
 /** What these failures really print on Debian 12 with qemu-user-static 7.2 and runc. */
 const REAL = {
@@ -78,5 +78,27 @@ describe('diagnose', () => {
 
   it('says nothing about an ordinary failure', () => {
     expect(diagnose({ ...base, lastLines: ['grep: no match'] })).toBeNull();
+  });
+});
+
+describe('stopDiagnosis', () => {
+  it('explains a kill at the stop timeout, naming the shell when there is a TTY', () => {
+    const shell = stopDiagnosis({ timeout: 10, killed: true }, true);
+    expect(shell).toMatchObject({
+      kind: 'stop-timeout',
+      title: 'Killed after the 10 s stop timeout: it did not exit on SIGTERM',
+    });
+    expect(shell!.cause).toMatch(/10 s timeout.*SIGTERM.*SIGKILL.*137.*interactive shell/s);
+    expect(shell!.fix).toMatch(/shorter timeout.*type exit/s);
+    const program = stopDiagnosis({ timeout: 3, killed: true }, false);
+    expect(program!.cause).not.toMatch(/shell/);
+    expect(program!.fix).not.toMatch(/exit in its terminal/);
+    expect(stopDiagnosis({ timeout: 0, killed: true }, true)!.title).toBe(
+      'Killed at once: the stop timeout was 0 s',
+    );
+  });
+
+  it('says nothing about a stop that SIGTERM ended', () => {
+    expect(stopDiagnosis({ timeout: 10, killed: false }, true)).toBeNull();
   });
 });

@@ -1,13 +1,14 @@
 /**
  * Terminals over a real listening app and a real WebSocket client, against the private podman
  * service: an arm64 busybox (through qemu) gets a shell, resizes, and loses its process when
- * the socket closes; refused handshakes never start an exec.
+ * the socket closes; refused handshakes never start an exec; the program reads exactly the
+ * bytes typed, nothing more.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, type RawData } from 'ws';
-import type { TerminalEvent, TerminalTicket } from '@archdeck/shared';
+import type { ContainerSummary, TerminalEvent, TerminalTicket } from '@archdeck/shared';
 import { buildTestApp, testEnv, type TestApp } from '../helper.js';
 
 const env = testEnv();
@@ -259,4 +260,95 @@ describe('terminal', () => {
     expect(res.json()).toMatchObject({ code: 'too_many_terminals' });
     t.app.terminals.tickets.clear();
   });
+});
+
+/**
+ * What a terminal sends: the bytes podman used to add, then bytes a TTY acts on in its default
+ * mode (^C, ^D, ^Z, an arrow key, DEL, CR), NUL and a byte that is not UTF-8.
+ */
+const PAYLOAD = Buffer.from('0\r\n\r\n\x03\x04\x1a\x1b[A\x7f\x00\xffyes\r', 'latin1');
+/**
+ * What the program on the other end reads, byte for byte. The busybox image has no bash, so
+ * `/bin/bash` (a shell the terminal contract offers) becomes this program: it puts its TTY in
+ * raw mode (no echo, no line editing, no signals), says READY, reads as many bytes as the test
+ * sends and prints them in hex, then whatever else arrives within a second.
+ */
+const RECEIVER = [
+  '#!/bin/sh',
+  'stty raw -echo',
+  'echo READY',
+  `got=$(dd bs=1 count=${PAYLOAD.length} 2>/dev/null | od -An -tx1 | tr -d ' \\n')`,
+  'stty min 0 time 10',
+  `rest=$(dd bs=256 count=1 2>/dev/null | od -An -tx1 | tr -d ' \\n')`,
+  'echo "GOT:$got:REST:$rest:END"',
+  'stty sane',
+].join('\n');
+/** Installs the receiver, then runs it over and over as the container's own TTY program. */
+const RECEIVER_CMD = [
+  'sh',
+  '-c',
+  'printf "%s\\n" "$RECEIVER" > /bin/bash && chmod +x /bin/bash && while :; do /bin/bash; done',
+];
+
+/** What the receiver reported, in order. */
+const receipts = (text: string) =>
+  [...text.matchAll(/GOT:([0-9a-f]*):REST:([0-9a-f]*):END/g)].map(([, got, rest]) => ({
+    got,
+    rest,
+  }));
+const sent = { got: PAYLOAD.toString('hex'), rest: '' };
+
+async function containerLog(id: string): Promise<string> {
+  const buf = await docker().getContainer(id).logs({ stdout: true, stderr: true, follow: false });
+  return buf.toString('latin1');
+}
+
+describe('terminal bytes', () => {
+  it('delivers exactly the typed bytes: attached at launch, attached later, and exec’d', async () => {
+    const res = await api({
+      method: 'POST',
+      url: '/api/containers',
+      payload: {
+        image: env.image,
+        platform: 'linux/arm64',
+        name: `archdeck-terminal-test-${process.pid}-bytes`,
+        cmd: RECEIVER_CMD,
+        env: [`RECEIVER=${RECEIVER}`],
+        tty: true,
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const { id } = res.json() as ContainerSummary;
+    created.push(id);
+
+    // As the page does after Run: attach at once, then again after a detach.
+    for (const round of [1, 2]) {
+      const term = await open(
+        (await ticket(id, { mode: 'attach', cols: 80, rows: 24 })).path,
+        good(),
+      );
+      await expect.poll(() => term.events[0], { timeout: 30_000 }).toEqual({ type: 'ready' });
+      await expect
+        .poll(async () => (await containerLog(id)).split('READY').length - 1, { timeout: 60_000 })
+        .toBe(round);
+      term.ws.send(PAYLOAD);
+      await expect
+        .poll(async () => receipts(await containerLog(id)), { timeout: 60_000 })
+        .toHaveLength(round);
+      expect(receipts(await containerLog(id))[round - 1]).toEqual(sent);
+      term.ws.close();
+      await term.closed;
+    }
+
+    // A shell exec'd in it: the receiver installed as /bin/bash.
+    const term = await open(
+      (await ticket(id, { mode: 'exec', shell: '/bin/bash', cols: 80, rows: 24 })).path,
+      good(),
+    );
+    await expect.poll(term.output, { timeout: 60_000 }).toMatch(/READY/);
+    term.ws.send(PAYLOAD);
+    await expect.poll(() => receipts(term.output()), { timeout: 60_000 }).toHaveLength(1);
+    expect(receipts(term.output())[0]).toEqual(sent);
+    expect((await term.closed).code).toBe(1000);
+  }, 180_000);
 });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
   ContainerActionParams,
+  ContainerActionQuery,
   ContainerParams,
   ContainerSummary,
   RunRequest,
@@ -32,9 +33,16 @@ const containers: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/containers/:id/:action',
-    { schema: { params: ContainerActionParams, response: { 204: Type.Null(), ...failures } } },
+    {
+      schema: {
+        params: ContainerActionParams,
+        querystring: ContainerActionQuery,
+        response: { 204: Type.Null(), ...failures },
+      },
+    },
     async (request, reply) => {
-      await app.containers.action(request.params.id, request.params.action);
+      const { id, action } = request.params;
+      await app.containers.action(id, action, request.query.timeout);
       return reply.code(204).send(null);
     },
   );

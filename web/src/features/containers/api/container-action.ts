@@ -1,12 +1,20 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { ContainerAction } from '@archdeck/shared';
 import { api } from '@/lib/api-client';
 import { containerKeys } from './query-keys';
 
-export type ContainerAction = 'start' | 'stop' | 'restart' | 'kill';
+interface ContainerActionRequest {
+  id: string;
+  action: ContainerAction;
+  /** A stop's seconds from SIGTERM to SIGKILL; the daemon's default (10) when left out. */
+  timeout?: number;
+}
 
 /** Idempotent: starting a running container or stopping a stopped one answers 204 too. */
-const containerAction = ({ id, action }: { id: string; action: ContainerAction }) =>
-  api.post<void>(`/api/containers/${encodeURIComponent(id)}/${action}`);
+const containerAction = ({ id, action, timeout }: ContainerActionRequest) =>
+  api.post<void>(
+    `/api/containers/${encodeURIComponent(id)}/${action}${timeout === undefined ? '' : `?timeout=${timeout}`}`,
+  );
 
 const useContainerAction = () => {
   const queryClient = useQueryClient();
@@ -19,7 +27,7 @@ const useContainerAction = () => {
 
 /**
  * One mutation per action, so each button is busy on its own and none waits for another: a
- * stop can take podman's whole timeout (10 s), and a kill is what one reaches for meanwhile.
+ * stop can take its whole timeout, and a kill is what one reaches for meanwhile.
  */
 export function useContainerActions() {
   const start = useContainerAction();

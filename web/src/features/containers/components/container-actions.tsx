@@ -1,11 +1,18 @@
-import type { ComponentType } from 'react';
+import { useId, useState, type ComponentType } from 'react';
 import clsx from 'clsx';
-import type { ContainerState, ContainerSummary } from '@archdeck/shared';
+import {
+  DEFAULT_STOP_TIMEOUT,
+  MAX_STOP_TIMEOUT,
+  type ContainerAction,
+  type ContainerState,
+  type ContainerSummary,
+} from '@archdeck/shared';
 import { Play, RotateCw, Square, Trash2, Zap } from 'lucide-react';
 import { Button } from '@/components/button';
 import { ConfirmPanel, useConfirmStep } from '@/components/confirm-step';
 import { ErrorNotice } from '@/components/error-notice';
-import { useContainerActions, type ContainerAction } from '../api/container-action';
+import { submitOnEnter } from '@/components/form';
+import { useContainerActions } from '../api/container-action';
 import { useRemoveContainer } from '../api/remove-container';
 import { containerName } from './labels';
 
@@ -43,14 +50,17 @@ const actions: {
 
 /**
  * What acting on one container needs, for its row and its page alike: the lifecycle
- * mutations, removal and the step that confirms it. Render it with ContainerActionButtons
- * and ContainerActionFeedback.
+ * mutations, removal and the step that confirms it, and the stop's step, which asks for its
+ * timeout. Render it with ContainerActionButtons and ContainerActionFeedback.
  */
 export function useContainerControls() {
   const control = useContainerActions();
   const remove = useRemoveContainer();
   const step = useConfirmStep(() => remove.reset());
-  return { control, remove, step };
+  const stopStep = useConfirmStep(() => control.stop.reset());
+  /** Whether ContainerActionFeedback has anything to show. */
+  const open = step.confirming || stopStep.confirming || control.failed !== null;
+  return { control, remove, step, stopStep, open };
 }
 
 type ContainerControls = ReturnType<typeof useContainerControls>;
@@ -62,7 +72,7 @@ type ContainerControls = ReturnType<typeof useContainerControls>;
  */
 export function ContainerActionButtons({
   container,
-  controls: { control, step },
+  controls: { control, step, stopStep },
   compact = false,
   testIdSuffix = '',
 }: {
@@ -81,10 +91,16 @@ export function ContainerActionButtons({
       {actions.map(({ action, label, icon: Icon, hint }) => {
         const remove = action === 'remove';
         const mutation = action === 'remove' ? null : control[action];
+        // Remove and stop open their second step; the others act at once.
+        const trigger = remove
+          ? step.triggerProps
+          : action === 'stop'
+            ? stopStep.triggerProps
+            : null;
         return (
           <Button
             key={action}
-            {...(remove ? step.triggerProps : {})}
+            {...trigger}
             size={compact ? 'sm' : 'md'}
             variant={compact ? 'ghost' : 'secondary'}
             icon={<Icon aria-hidden />}
@@ -93,8 +109,8 @@ export function ContainerActionButtons({
             aria-label={`${label} ${name}`}
             title={`${hint} ${name}`}
             onClick={
-              action === 'remove'
-                ? step.triggerProps.onClick
+              action === 'remove' || action === 'stop'
+                ? trigger?.onClick
                 : () => control[action].mutate({ id: container.id, action })
             }
             data-testid={`container-action-${action}${testIdSuffix}`}
@@ -112,12 +128,13 @@ export function ContainerActionButtons({
 }
 
 /**
- * Under the buttons: why the last action failed, and the second step of removing, which says
- * what goes, then removes or keeps. Test ids end in `testIdSuffix`, as the buttons' do.
+ * Under the buttons: why the last action failed; the second step of stopping, which asks how
+ * long to wait for the process after SIGTERM; and that of removing, which says what goes, then
+ * removes or keeps. Test ids end in `testIdSuffix`, as the buttons' do.
  */
 export function ContainerActionFeedback({
   container,
-  controls: { control, remove, step },
+  controls: { control, remove, step, stopStep },
   onRemoved,
   testIdSuffix = '',
 }: {
@@ -137,6 +154,13 @@ export function ContainerActionFeedback({
             error={control.failed.error}
           />
         </div>
+      )}
+      {stopStep.confirming && (
+        <StopPanel
+          container={container}
+          controls={{ control, stopStep }}
+          testIdSuffix={testIdSuffix}
+        />
       )}
       {step.confirming && (
         <ConfirmPanel
@@ -160,5 +184,66 @@ export function ContainerActionFeedback({
         </ConfirmPanel>
       )}
     </>
+  );
+}
+
+/**
+ * The stop's timeout: podman's SIGTERM first, SIGKILL once this many seconds have passed. A
+ * shell ignores SIGTERM, so it is always killed, after the whole wait. What the server refuses
+ * (not a whole number from 0 to MAX_STOP_TIMEOUT) comes back as the action's error.
+ */
+function StopPanel({
+  container,
+  controls: { control, stopStep },
+  testIdSuffix,
+}: {
+  container: ContainerSummary;
+  controls: Pick<ContainerControls, 'control' | 'stopStep'>;
+  testIdSuffix: string;
+}) {
+  const [seconds, setSeconds] = useState(String(DEFAULT_STOP_TIMEOUT));
+  const fieldId = useId();
+  const name = containerName(container);
+  const stop = () => {
+    if (control.stop.isPending) return;
+    control.stop.mutate(
+      // Empty (what a number field also reads when its text is no number) is the default.
+      { id: container.id, action: 'stop', timeout: seconds === '' ? undefined : Number(seconds) },
+      { onSuccess: () => stopStep.cancel() },
+    );
+  };
+  return (
+    <ConfirmPanel
+      step={stopStep}
+      label={`Confirm stopping ${name}`}
+      message={
+        <>
+          Stop <span className="font-mono font-medium break-all">{name}</span>? Podman sends
+          SIGTERM, then SIGKILL if it is still running after{' '}
+          <label htmlFor={fieldId} className="sr-only">
+            Stop timeout in seconds
+          </label>
+          <input
+            id={fieldId}
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={MAX_STOP_TIMEOUT}
+            step={1}
+            value={seconds}
+            placeholder={String(DEFAULT_STOP_TIMEOUT)}
+            onChange={(event) => setSeconds(event.target.value)}
+            onKeyDown={submitOnEnter(stop)}
+            className="w-16 rounded-md border border-line bg-canvas px-2 py-0.5 font-mono text-sm tabular-nums outline-none focus:border-zinc-500 focus:ring-2 focus:ring-zinc-500/30"
+            data-testid={`container-stop-timeout${testIdSuffix}`}
+          />{' '}
+          seconds.
+        </>
+      }
+      confirmLabel="Stop"
+      onConfirm={stop}
+      busy={control.stop.isPending}
+      data-testid={`container-action-stop-confirm${testIdSuffix}`}
+    />
   );
 }

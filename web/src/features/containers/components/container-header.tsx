@@ -48,7 +48,7 @@ export function ContainerHeader({
             </span>
             {container.exitCode !== null && (
               <span className="text-sm text-muted" data-testid="container-header-exit">
-                exit code <ExitCode code={container.exitCode} />
+                exit code <ExitCode container={container} />
               </span>
             )}
           </div>

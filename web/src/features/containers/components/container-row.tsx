@@ -12,7 +12,7 @@ import {
   useContainerControls,
 } from './container-actions';
 import { ContainerStateLabel, ExitCode } from './container-state';
-import { commandLine, containerName } from './labels';
+import { commandLine, containerName, stopNote } from './labels';
 
 /**
  * From which table width the columns between name and state show; below it the name's cell
@@ -114,8 +114,16 @@ export function ContainerRow({ container }: { container: ContainerSummary }) {
             <p className="mt-0.5 pl-[1.125rem] text-xs whitespace-nowrap text-muted">
               exit code{' '}
               <span data-testid={`container-exit-${container.name}`}>
-                <ExitCode code={container.exitCode} />
+                <ExitCode container={container} />
               </span>
+            </p>
+          )}
+          {container.stop?.killed && (
+            <p
+              className="mt-0.5 max-w-56 pl-[1.125rem] text-xs text-muted"
+              data-testid={`container-stop-${container.name}`}
+            >
+              {stopNote(container.stop)}
             </p>
           )}
         </td>
@@ -137,7 +145,7 @@ export function ContainerRow({ container }: { container: ContainerSummary }) {
           />
         </td>
       </tr>
-      {(controls.step.confirming || controls.control.failed) && (
+      {controls.open && (
         <tr data-row-id={container.id} className={stackedRow.plain}>
           <td colSpan={CONTAINER_COLUMNS} className={clsx('space-y-2 px-4 pb-3', stackedRow.plain)}>
             <ContainerActionFeedback

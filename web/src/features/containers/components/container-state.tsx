@@ -1,6 +1,6 @@
 import type { ContainerSummary } from '@archdeck/shared';
 import { StatusDot } from '@/components/badge';
-import { stateTone } from './labels';
+import { failedExit, stateTone } from './labels';
 
 /**
  * The state as podman words it, after a dot in its colour. The test id sits on the word alone,
@@ -10,7 +10,7 @@ export function ContainerStateLabel({
   container,
   'data-testid': testId,
 }: {
-  container: Pick<ContainerSummary, 'state' | 'exitCode' | 'status'>;
+  container: Pick<ContainerSummary, 'state' | 'exitCode' | 'status' | 'stop'>;
   'data-testid'?: string;
 }) {
   return (
@@ -21,18 +21,22 @@ export function ContainerStateLabel({
   );
 }
 
-/** The exit code, once there is one; a dash before. */
-export function ExitCode({ code }: { code: number | null }) {
-  if (code === null) return <span className="text-subtle">—</span>;
+/** The exit code, once there is one, red when it is a failure (failedExit); a dash before. */
+export function ExitCode({
+  container,
+}: {
+  container: Pick<ContainerSummary, 'exitCode' | 'stop'>;
+}) {
+  if (container.exitCode === null) return <span className="text-subtle">—</span>;
   return (
     <span
       className={
-        code === 0
-          ? 'font-mono tabular-nums'
-          : 'font-mono text-red-700 tabular-nums dark:text-red-400'
+        failedExit(container)
+          ? 'font-mono text-red-700 tabular-nums dark:text-red-400'
+          : 'font-mono tabular-nums'
       }
     >
-      {code}
+      {container.exitCode}
     </span>
   );
 }

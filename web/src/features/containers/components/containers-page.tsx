@@ -12,10 +12,12 @@ import { ContainerTable } from './container-table';
 import { PresetsPanel } from './presets-panel';
 import { RunDialog } from './run-dialog';
 
-/** Running ones first, then the newest. */
-const byStateThenNewest = (a: ContainerSummary, b: ContainerSummary) =>
-  Number(b.state === 'running') - Number(a.state === 'running') ||
-  b.created.localeCompare(a.created);
+/**
+ * The newest first, by what never changes: a row stays where it is when its container starts
+ * or stops (one sorted by state jumped away from the button just clicked).
+ */
+const byNewest = (a: ContainerSummary, b: ContainerSummary) =>
+  b.created.localeCompare(a.created) || a.id.localeCompare(b.id);
 
 function ContainersSkeleton() {
   return (
@@ -29,7 +31,7 @@ export function ContainersPage() {
   const containers = useContainers();
   const [running, setRunning] = useState(false);
   const all = containers.data;
-  const sorted = useMemo(() => (all ? [...all].sort(byStateThenNewest) : []), [all]);
+  const sorted = useMemo(() => (all ? [...all].sort(byNewest) : []), [all]);
   const up = sorted.filter((c) => c.state === 'running').length;
   const heading = useRef<HTMLHeadingElement>(null);
   const rowFocus = useFocusAfterRemoval(

@@ -1,12 +1,19 @@
-import type { ContainerState, ContainerSummary } from '@archdeck/shared';
+import type { ContainerState, ContainerSummary, StopOutcome } from '@archdeck/shared';
 import type { Tone } from '@/components/badge';
 
+/**
+ * An exit with an error: not 0, and not how a stop asked for through archdeck ended it (137 or
+ * 143 then is what was asked for).
+ */
+export const failedExit = (container: Pick<ContainerSummary, 'exitCode' | 'stop'>) =>
+  container.exitCode !== null && container.exitCode !== 0 && !container.stop;
+
 /** Green runs, red exited with an error, amber is on its way somewhere; grey is at rest. */
-export function stateTone(container: Pick<ContainerSummary, 'state' | 'exitCode'>): Tone {
+export function stateTone(container: Pick<ContainerSummary, 'state' | 'exitCode' | 'stop'>): Tone {
   const tones: Record<ContainerState, Tone> = {
     running: 'ok',
     created: 'neutral',
-    exited: container.exitCode !== null && container.exitCode !== 0 ? 'error' : 'neutral',
+    exited: failedExit(container) ? 'error' : 'neutral',
     paused: 'warning',
     restarting: 'warning',
     stopping: 'warning',
@@ -39,3 +46,9 @@ export function commandLine(argv: string[]): string {
     )
     .join(' ');
 }
+
+/** Why a stop ended in SIGKILL, for the list; the container page explains it at length. */
+export const stopNote = (stop: StopOutcome) =>
+  stop.timeout === 0
+    ? 'killed at once: the stop timeout was 0 s'
+    : `killed after the ${stop.timeout} s stop timeout: it did not exit on SIGTERM`;
