@@ -26,6 +26,8 @@ export interface Config {
   /** The smoke-test probes, probe-<arch>, that scripts/build-probes.sh builds. */
   probesDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** human: one readable line per event (a terminal); json: one JSON object per line. */
+  logFormat: 'human' | 'json';
   /** Where to look for podman's API socket when none is given, in order. */
   podmanCandidates: string[];
   isRoot: boolean;
@@ -61,6 +63,8 @@ export const USAGE = `Usage: archdeck [options]
   --probes-dir <dir>     smoke-test probes built by scripts/build-probes.sh (env
                          ARCHDECK_PROBES_DIR, default server/probes/dist of this checkout)
   --log-level <level>    ${LOG_LEVELS.join(', ')} (env ARCHDECK_LOG_LEVEL, default info)
+  --log-format <format>  human or json (env ARCHDECK_LOG_FORMAT; default human when standard
+                         output is a terminal, json otherwise)
   -h, --help             show this help
 `;
 
@@ -75,6 +79,7 @@ export function loadConfig(
   argv: string[] = process.argv.slice(2),
   env: NodeJS.ProcessEnv = process.env,
   uid: number = process.getuid?.() ?? 1000,
+  terminal: boolean = process.stdout.isTTY === true,
 ): Config | 'help' {
   let parsed;
   try {
@@ -92,6 +97,7 @@ export function loadConfig(
         'registries-conf': { type: 'string' },
         presets: { type: 'string' },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -149,6 +155,10 @@ export function loadConfig(
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const logFormat = v['log-format'] ?? env.ARCHDECK_LOG_FORMAT ?? (terminal ? 'human' : 'json');
+  if (logFormat !== 'human' && logFormat !== 'json') {
+    throw new ConfigError(`--log-format must be human or json, got "${logFormat}"`);
+  }
 
   const defaultWebDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
   // This file runs from server/src (tests) or server/dist (built): either way, one level up.
@@ -190,6 +200,7 @@ export function loadConfig(
       v['probes-dir'] ?? env.ARCHDECK_PROBES_DIR ?? defaultProbesDir,
     ),
     logLevel,
+    logFormat,
     podmanCandidates: [...new Set(candidates)],
     isRoot,
     pathEnv: env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',

@@ -1,72 +1,12 @@
-/** The daemon process: configuration, listen, the tokened URL, and a clean shutdown. */
-import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { ConfigError, loadConfig, USAGE } from './config.js';
-import { buildServer } from './server.js';
-import { StartupError } from './lib/errors.js';
+/**
+ * The `archdeck` command. `archdeck [serve] [options]` runs the daemon (the default);
+ * `archdeck podman-service [options]` runs only the podman API service the daemon would
+ * manage, in the foreground (the test environment starts podman this way, so tests run the
+ * configuration users get).
+ */
+import { podmanService } from './commands/podman-service.js';
+import { serve } from './commands/serve.js';
 
-/** A reason not to start that the user can act on: one line, exit 2, no stack. */
-function refuse(message: string): never {
-  process.stderr.write(`archdeck: ${message}\n`);
-  process.exit(2);
-}
-
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) refuse(err.message);
-    throw err;
-  }
-  if (config === 'help') {
-    process.stdout.write(USAGE);
-    return;
-  }
-
-  let server;
-  try {
-    server = await buildServer(config);
-  } catch (err) {
-    if (err instanceof StartupError) refuse(err.message);
-    throw err;
-  }
-  try {
-    await server.listen({ host: config.host, port: config.port });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const hint =
-      e.code === 'EADDRINUSE'
-        ? ` (port ${config.port} is taken: is archdeck already running? Or pick another with --port)`
-        : '';
-    process.stderr.write(
-      `archdeck: cannot listen on ${config.host}:${config.port}: ${e.message}${hint}\n`,
-    );
-    await server.close();
-    process.exit(1);
-  }
-
-  const address = server.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host === '::1' ? '[::1]' : config.host;
-  const token = (await readFile(join(config.dataDir, 'token'), 'utf8')).trim();
-  process.stdout.write(`archdeck is running: http://${host}:${port}/?token=${token}\n`);
-
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    server.log.info({ signal }, 'shutting down');
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        server.log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-}
-
-await main();
+const [command, ...rest] = process.argv.slice(2);
+if (command === 'podman-service') await podmanService(rest);
+else await serve(command === 'serve' ? rest : process.argv.slice(2));

@@ -1,7 +1,17 @@
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import pretty from 'pino-pretty';
 import archdeck from './app.js';
 import type { Config } from './config.js';
+
+/** One coloured line per event: time, level, message, then the fields that matter. */
+export const humanLog = () =>
+  pretty({
+    colorize: true,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,reqId',
+    singleLine: true,
+  });
 
 /** Redacts the login token from logged URLs (`/?token=…`). */
 function redactUrl(url: string): string {
@@ -20,6 +30,8 @@ export async function buildServer(
   const server = Fastify({
     logger: {
       level: config.logLevel,
+      // Readable lines for a person at a terminal; JSON lines for anything that parses them.
+      ...(config.logFormat === 'human' ? { stream: humanLog() } : {}),
       serializers: {
         req: (req) => ({ method: req.method, url: redactUrl(req.url), remote: req.ip }),
       },

@@ -313,6 +313,17 @@ describe('a cookie proves the request came from the archdeck page', () => {
     }
   });
 
+  it('a WebSocket handshake, which carries no fetch metadata, proves it by its Origin', async () => {
+    const upgrade = (origin: string) =>
+      t.app.inject({
+        url: '/api/terminal?ticket=x',
+        headers: { host: HOST, cookie, origin, connection: 'upgrade', upgrade: 'websocket' },
+      });
+    // Past the page check: the ticket is what is wrong.
+    expect((await upgrade(ORIGIN)).json()).toMatchObject({ code: 'bad_ticket' });
+    expect((await upgrade('http://127.0.0.1:9911')).statusCode).toBe(403);
+  });
+
   it('a typed address cannot change state', async () => {
     const res = await t.app.inject({
       method: 'POST',

@@ -14,8 +14,9 @@
  *  - a state-changing request carries an exact same-origin Origin (a script: a valid Bearer);
  *    cross-site fetch metadata is refused;
  *  - a request authenticated by the cookie carries `Sec-Fetch-Site: same-origin` (`none`, a
- *    typed address, for reads): an `<img src>` on another local port cannot make the daemon
- *    reach out to a registry, or anything else.
+ *    typed address, for reads; a WebSocket handshake, which has no fetch metadata, its exact
+ *    Origin): an `<img src>` on another local port cannot make the daemon reach out to a
+ *    registry, or anything else.
  */
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
@@ -155,7 +156,9 @@ export default fp(
       if (credential === 'cookie') {
         const site = request.headers['sec-fetch-site'];
         const typed = site === 'none' && SAFE_METHODS.has(request.method);
-        if (site !== 'same-origin' && !typed) {
+        // Browsers send no fetch metadata on a WebSocket handshake, but always an Origin.
+        const handshake = site === undefined && isSameOrigin(request);
+        if (site !== 'same-origin' && !typed && !handshake) {
           return refuse(
             reply,
             403,
