@@ -1,110 +1,116 @@
 #!/usr/bin/env bash
-# Builds the smoke-test probes the daemon runs FROM scratch to prove a platform works
-# (POST /api/emulators/:arch/test): server/probes/probe.c compiled statically with Debian's
-# compilers into server/probes/dist/probe-<OCI arch>, for every platform of the emulator table
-# (server/src/binfmt/platforms.ts) that Debian bookworm can cross-compile; it has no
-# loongarch64 toolchain, so linux/loong64 has no probe.
+# Rebuilds the smoke-test probes the daemon runs FROM scratch to prove a platform works
+# (POST /api/emulators/:arch/test): server/probes/probe.c, freestanding, one static binary per
+# OCI architecture in server/probes/bin/probe-<arch>, plus server/probes/bin/MANIFEST (each
+# file's size and sha256, and the compiler and linker that made it).
 #
-# A probe is rebuilt only when its recipe changed (the source, this script, the compiler's
-# version), so `npm start` and `npm test` run this every time. Compilers that are missing are
-# installed when running as root; otherwise the apt-get command is printed and those
-# architectures are skipped with a note.
+# The binaries are committed, so neither `npm start` nor the daemon needs a compiler: this
+# script is the recipe that made them, and rebuilding with the compilers named in MANIFEST
+# gives the same bytes (server/test/probes/reproducible.test.ts checks it). What makes that so:
+# no C library or start files (only probe.c goes in, so the linker's default script fixes the
+# layout), no build id, no debug info or symbols, no .comment with the compiler's version,
+# and no path of this checkout in the output.
 #
-# Usage: scripts/build-probes.sh [--no-install] [OCI-ARCH...]   (default: every architecture)
-# Exit status: 1 when a compiler failed; a skipped architecture is not a failure.
+# Every platform of the emulator table (server/src/binfmt/platforms.ts) that Debian bookworm
+# can cross-compile has a probe; it has no loongarch64 compiler, so linux/loong64 has none.
+#
+# Usage: scripts/build-probes.sh [--install] [--out DIR]
+#        scripts/build-probes.sh --packages
+#   --install   install the missing compilers first (apt-get, as root)
+#   --out DIR   write there instead of server/probes/bin (the reproducibility test does)
+#   --packages  print the compilers' Debian packages, one per line, and exit
+# Exit status: 1 when a compiler is missing or failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/host.sh
 source scripts/lib/host.sh
 
 SRC=server/probes/probe.c
-OUT=server/probes/dist
-CFLAGS=(-static -O2 -s -Wall -Wextra)
-
-# OCI architecture, compiler, and its Debian packages: the compiler and the C library it links
-# statically. The cross compilers only recommend their libc6-dev-<arch>-cross, which
-# --no-install-recommends (ensure_packages) leaves out.
-PROBES=(
-  "amd64 gcc gcc libc6-dev"
-  "386 i686-linux-gnu-gcc gcc-i686-linux-gnu libc6-dev-i386-cross"
-  "arm64 aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
-  "arm arm-linux-gnueabihf-gcc gcc-arm-linux-gnueabihf libc6-dev-armhf-cross"
-  "ppc64le powerpc64le-linux-gnu-gcc gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross"
-  "ppc64 powerpc64-linux-gnu-gcc gcc-powerpc64-linux-gnu libc6-dev-ppc64-cross"
-  "s390x s390x-linux-gnu-gcc gcc-s390x-linux-gnu libc6-dev-s390x-cross"
-  "riscv64 riscv64-linux-gnu-gcc gcc-riscv64-linux-gnu libc6-dev-riscv64-cross"
-  "mips64le mips64el-linux-gnuabi64-gcc gcc-mips64el-linux-gnuabi64 libc6-dev-mips64el-cross"
-  "mips64 mips64-linux-gnuabi64-gcc gcc-mips64-linux-gnuabi64 libc6-dev-mips64-cross"
-  "mipsle mipsel-linux-gnu-gcc gcc-mipsel-linux-gnu libc6-dev-mipsel-cross"
-  "mips mips-linux-gnu-gcc gcc-mips-linux-gnu libc6-dev-mips-cross"
+OUT=server/probes/bin
+# -fno-pie/-no-pie: a plain ET_EXEC needs no relocation at startup, which nothing here would do.
+# -z noseparate-code: no page of padding between the headers and the code (x86 pads otherwise).
+# -z norelro: no segment to make read-only after relocation, as there is none.
+# -e _start: mips linkers look for __start otherwise.
+CFLAGS=(
+  -Os -ffreestanding -nostdlib -static -fno-pie -no-pie -fno-builtin -fno-stack-protector
+  -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-ident -ffile-prefix-map="$PWD"=.
+  -Wall -Wextra -Werror
+  -Wl,--build-id=none,-s,-z,noseparate-code,-z,norelro,-e,_start,--fatal-warnings
 )
 
-install=1
-wanted=()
-for arg in "$@"; do
-  case $arg in
-    --no-install) install=0 ;;
-    -*)
-      printf 'usage: %s [--no-install] [OCI-ARCH...]\n' "$0" >&2
-      exit 2
-      ;;
-    *) wanted+=("$arg") ;;
-  esac
-done
+# OCI architecture, compiler, its Debian package, and flags of its own:
+# riscv64: no linker relaxation, which would address data relative to gp, a register only a C
+#   library's start code sets up;
+# mips: no abicalls, the position-independent convention that also wants $gp set up.
+PROBES=(
+  "amd64 x86_64-linux-gnu-gcc gcc"
+  "386 i686-linux-gnu-gcc gcc-i686-linux-gnu"
+  "arm64 aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu"
+  "arm arm-linux-gnueabihf-gcc gcc-arm-linux-gnueabihf"
+  "ppc64le powerpc64le-linux-gnu-gcc gcc-powerpc64le-linux-gnu"
+  "ppc64 powerpc64-linux-gnu-gcc gcc-powerpc64-linux-gnu"
+  "s390x s390x-linux-gnu-gcc gcc-s390x-linux-gnu"
+  "riscv64 riscv64-linux-gnu-gcc gcc-riscv64-linux-gnu -mno-relax"
+  "mips64le mips64el-linux-gnuabi64-gcc gcc-mips64el-linux-gnuabi64 -mno-abicalls"
+  "mips64 mips64-linux-gnuabi64-gcc gcc-mips64-linux-gnuabi64 -mno-abicalls"
+  "mipsle mipsel-linux-gnu-gcc gcc-mipsel-linux-gnu -mno-abicalls"
+  "mips mips-linux-gnu-gcc gcc-mips-linux-gnu -mno-abicalls"
+)
 
-selected=()
-for row in "${PROBES[@]}"; do
-  read -r arch _ <<<"$row"
-  if ((${#wanted[@]} == 0)) || [[ " ${wanted[*]} " == *" $arch "* ]]; then
-    selected+=("$row")
-  fi
-done
-((${#selected[@]} > 0)) || {
-  printf 'build-probes: no probe for %s\n' "${wanted[*]}" >&2
+usage() {
+  printf 'usage: %s [--install] [--out DIR] | --packages\n' "$0" >&2
   exit 2
 }
 
+install=0
+while (($# > 0)); do
+  case $1 in
+    --install) install=1 ;;
+    --out)
+      (($# > 1)) || usage
+      OUT=$2
+      shift
+      ;;
+    --packages)
+      for row in "${PROBES[@]}"; do
+        read -r _ _ package _ <<<"$row"
+        printf '%s\n' "$package"
+      done
+      exit 0
+      ;;
+    *) usage ;;
+  esac
+  shift
+done
+
+packages=()
+missing=()
+for row in "${PROBES[@]}"; do
+  read -r _ cc package _ <<<"$row"
+  packages+=("$package")
+  command -v "$cc" >/dev/null 2>&1 || missing+=("$package")
+done
 if ((install)); then
-  packages=()
-  for row in "${selected[@]}"; do
-    read -r _ _ gcc libc <<<"$row"
-    packages+=("$gcc" "$libc")
-  done
-  ensure_packages "${packages[@]}" ||
-    log_step "build-probes: some compilers are missing; their probes are skipped"
+  ensure_packages "${packages[@]}"
+elif ((${#missing[@]} > 0)); then
+  log_step "build-probes: missing compilers; install them with: bash $0 --install"
+  printf '  (or: apt-get install --no-install-recommends %s)\n' "${missing[*]}" >&2
+  exit 1
 fi
 
 mkdir -p "$OUT"
-src_hash=$(cat "$SRC" scripts/build-probes.sh | sha256sum | cut -d' ' -f1)
-built=() current=() skipped=() failed=()
-for row in "${selected[@]}"; do
-  read -r arch cc gcc libc <<<"$row"
-  if ! command -v "$cc" >/dev/null 2>&1; then
-    skipped+=("$arch ($gcc)")
-    continue
-  fi
+manifest=(
+  "# Written by scripts/build-probes.sh: rebuilt with these compilers, the probes are these bytes."
+  "# file size sha256 | compiler | linker"
+)
+for row in "${PROBES[@]}"; do
+  read -r arch cc _ flags <<<"$row"
   out=$OUT/probe-$arch
-  stamp=$OUT/.probe-$arch.recipe
-  recipe="$src_hash $("$cc" -dumpmachine) $("$cc" -dumpfullversion) ${CFLAGS[*]}"
-  if [[ -x $out && -f $stamp && $(<"$stamp") == "$recipe" ]]; then
-    current+=("$arch")
-    continue
-  fi
-  # Written next to the target and renamed, so the daemon never reads half a binary.
-  if "$cc" "${CFLAGS[@]}" -o "$out.tmp" "$SRC"; then
-    mv -f "$out.tmp" "$out"
-    printf '%s\n' "$recipe" >"$stamp"
-    built+=("$arch")
-  else
-    rm -f "$out.tmp"
-    failed+=("$arch")
-  fi
+  # shellcheck disable=SC2086 # $flags is a list of words
+  "$cc" "${CFLAGS[@]}" $flags -o "$out.tmp" "$SRC"
+  # Renamed into place, so a running daemon never reads half a binary.
+  mv -f "$out.tmp" "$out"
+  manifest+=("probe-$arch $(stat -c %s "$out") $(sha256sum "$out" | cut -d' ' -f1) | $("$cc" --version | head -n1) | $("$("$cc" -print-prog-name=ld)" --version | head -n1)")
 done
-
-((${#built[@]} == 0)) || log_step "probes built: ${built[*]} (in $OUT)"
-((${#current[@]} == 0)) || log_step "probes up to date: ${current[*]}"
-((${#skipped[@]} == 0)) || log_step "probes skipped, no compiler: ${skipped[*]}"
-if ((${#failed[@]} > 0)); then
-  log_step "probes FAILED to build: ${failed[*]}"
-  exit 1
-fi
+printf '%s\n' "${manifest[@]}" >"$OUT/MANIFEST"
+log_step "probes built in $OUT: $(printf '%s\n' "${PROBES[@]}" | cut -d' ' -f1 | tr '\n' ' ')"

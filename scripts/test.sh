@@ -29,8 +29,6 @@ trap 'log_step "test environment down"; bash scripts/testenv.sh down || true' EX
 bash scripts/testenv.sh up
 # shellcheck disable=SC1090
 source "$(bash scripts/testenv.sh env)"
-log_step "smoke-test probes"
-bash scripts/build-probes.sh
 
 status=0
 log_step "server: unit and integration tests (vitest)"

@@ -283,6 +283,14 @@ setup_host() {
     chromium uidmap fuse-overlayfs ca-certificates file binutils curl \
     netavark aardvark-dns iptables catatonit
 
+  step "check compilers"
+  # Tests only; `npm start` installs none. The probes' compilers, so that a test rebuilds the
+  # committed probes and compares the bytes; and C libraries for the failing binaries the
+  # diagnosis tests build (dynamic and static arm64 and riscv64, x86-64-v3 for the host).
+  local probe_compilers
+  mapfile -t probe_compilers < <(bash "$HERE/build-probes.sh" --packages)
+  ensure_packages "${probe_compilers[@]}" libc6-dev libc6-dev-arm64-cross libc6-dev-riscv64-cross
+
   step "register qemu-user binfmt_misc handlers"
   ensure_binfmt_mounted
   register_qemu_binfmt "${QEMU_ARCHES[@]}"

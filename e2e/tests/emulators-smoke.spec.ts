@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { daemonToken } from '../fixtures/daemon';
 
-// The probes come from scripts/build-probes.sh (npm test runs it); arm64 runs under the
+// The probe is the committed server/probes/bin/probe-arm64; arm64 runs under the
 // qemu-aarch64 handler the test environment registers.
 test('testing arm64 from the Emulators page shows a pass, its time and what the probe saw', async ({
   page,

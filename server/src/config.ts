@@ -23,7 +23,7 @@ export interface Config {
   registriesConf: string;
   /** The built UI (web/dist). */
   webDir: string;
-  /** The smoke-test probes, probe-<arch>, that scripts/build-probes.sh builds. */
+  /** The smoke-test probes, probe-<arch>: the ones committed in server/probes/bin by default. */
   probesDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** human: one readable line per event (a terminal); json: one JSON object per line. */
@@ -60,8 +60,8 @@ export const USAGE = `Usage: archdeck [options]
                          CONTAINERS_REGISTRIES_CONF, default /etc/containers/registries.conf)
   --presets <file>       JSON list of one-click presets (env ARCHDECK_PRESETS)
   --web-dir <dir>        the built UI (env ARCHDECK_WEB_DIR, default web/dist of this checkout)
-  --probes-dir <dir>     smoke-test probes built by scripts/build-probes.sh (env
-                         ARCHDECK_PROBES_DIR, default server/probes/dist of this checkout)
+  --probes-dir <dir>     smoke-test probes, probe-<arch> (env ARCHDECK_PROBES_DIR, default
+                         server/probes/bin of this checkout, which ships them)
   --log-level <level>    ${LOG_LEVELS.join(', ')} (env ARCHDECK_LOG_LEVEL, default info)
   --log-format <format>  human or json (env ARCHDECK_LOG_FORMAT; default human when standard
                          output is a terminal, json otherwise)
@@ -162,7 +162,7 @@ export function loadConfig(
 
   const defaultWebDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
   // This file runs from server/src (tests) or server/dist (built): either way, one level up.
-  const defaultProbesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../probes/dist');
+  const defaultProbesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../probes/bin');
   return {
     host,
     port: Number(portText),

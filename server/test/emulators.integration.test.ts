@@ -1,7 +1,8 @@
 /**
  * The Emulators API against the real /proc/sys/fs/binfmt_misc. Test handlers get names that
  * cannot clash (archdeck-test-<random>) and are removed afterwards; the kernel is checked
- * after every step.
+ * after every step, and the host-wide binfmt_misc lock (test/binfmt-state.ts) keeps other test
+ * files from changing it meanwhile.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -11,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ElfReport, Emulators, EmulatorEntry } from '@archdeck/shared';
+import { arrangeBinfmt, PROC, type BinfmtArrangement } from './binfmt-state.js';
 import { buildTestApp, ORIGIN, testEnv, type TestApp } from './helper.js';
 
 const run = promisify(execFile);
-const PROC = '/proc/sys/fs/binfmt_misc';
 const RISCV = '/usr/libexec/qemu-binfmt/riscv64-binfmt-P';
 const id = randomBytes(4).toString('hex');
 const NAME = `archdeck-test-${id}`;
@@ -22,6 +23,7 @@ const HOST_ONLY = `archdeck-test-${id}-noF`;
 
 let t: TestApp;
 let confDir: string;
+let binfmt: BinfmtArrangement | undefined;
 
 const ELF_FIXTURE = (name: string) => new URL(`./fixtures/elf/hello-${name}.head`, import.meta.url);
 const kernel = () => readdir(PROC).then((names) => names.sort());
@@ -45,6 +47,9 @@ const send = (method: 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, ap
 
 beforeAll(async () => {
   testEnv();
+  // Nothing to arrange: these tests work with whatever the host registers, but no other file
+  // may change it under them.
+  binfmt = await arrangeBinfmt({});
   confDir = await mkdtemp(join(tmpdir(), 'archdeck-binfmt.d-'));
   t = await buildTestApp({
     podmanSocket: '/nonexistent.sock',
@@ -53,11 +58,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const name of await kernel()) {
-    if (name.startsWith(`archdeck-test-${id}`)) await writeFile(join(PROC, name), '-1');
+  try {
+    for (const name of await kernel()) {
+      if (name.startsWith(`archdeck-test-${id}`)) await writeFile(join(PROC, name), '-1');
+    }
+    await t.app.close();
+    await rm(confDir, { recursive: true, force: true });
+  } finally {
+    await binfmt?.restore();
   }
-  await t.app.close();
-  await rm(confDir, { recursive: true, force: true });
 });
 
 describe('GET /api/emulators', () => {

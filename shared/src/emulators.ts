@@ -148,7 +148,7 @@ export const SmokeTestResult = Type.Object({
 export type SmokeTestResult = Static<typeof SmokeTestResult>;
 
 export const SmokeTests = Type.Object({
-  /** Architectures with a probe built (scripts/build-probes.sh); only these can be tested. */
+  /** Architectures with a probe in the daemon's probes directory; only these can be tested. */
   probes: Type.Array(Type.String()),
   /** The last result per architecture, kept in memory until its next test or a restart. */
   results: Type.Record(Type.String(), SmokeTestResult),

@@ -194,6 +194,20 @@ function checkText(what: string, text: string): void {
   }
 }
 
+/** The line that registers a live magic entry again, as it is; null for an extension entry. */
+export function entryRegisterLine(name: string, p: ParsedEntry): string | null {
+  if (p.type !== 'magic' || !p.magic) return null;
+  return formatRegisterLine({
+    name,
+    type: 'M',
+    offset: p.offset,
+    magic: p.magic,
+    mask: p.mask,
+    interpreter: p.interpreter,
+    flags: p.flags,
+  });
+}
+
 /** Writes a line with ':' delimiters and every magic and mask byte as \xHH. */
 export function formatRegisterLine(l: RegisterLine): string {
   checkText('name', l.name);

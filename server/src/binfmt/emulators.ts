@@ -30,6 +30,7 @@ import {
 } from './entry.js';
 import { ARCHES, archForIdent, archForPlatform, machineName, type ArchInfo } from './platforms.js';
 import {
+  entryRegisterLine,
   formatRegisterLine,
   parseConfFile,
   sameRegistration,
@@ -252,18 +253,8 @@ export class EmulatorsService {
   async persist(name: string): Promise<void> {
     const entry = (await this.liveEntries()).find((e) => e.name === name);
     if (!entry) throw notFound(`There is no binfmt_misc entry named ${name}.`);
-    const p = entry.parsed;
-    if (p.type !== 'magic' || !p.magic)
-      throw badRequest('Only magic (M) handlers can be persisted by archdeck.');
-    const line = formatRegisterLine({
-      name,
-      type: 'M',
-      offset: p.offset,
-      magic: p.magic,
-      mask: p.mask,
-      interpreter: p.interpreter,
-      flags: p.flags,
-    });
+    const line = entryRegisterLine(name, entry.parsed);
+    if (!line) throw badRequest('Only magic (M) handlers can be persisted by archdeck.');
     const dir = this.o.confDirs[0]!;
     const file = join(dir, `${name}.conf`);
     if (!this.o.isRoot) throw needsRoot(`printf '%s\\n' '${line}' | sudo tee ${file}`);

@@ -1,9 +1,9 @@
 /**
- * Per-platform smoke tests: run a tiny static probe (server/probes/probe.c, built by
- * scripts/build-probes.sh) in a FROM-scratch container for the platform and judge what it
- * says about the CPU it ran on. A pass means the whole chain works: podman, the runtime,
- * binfmt_misc and the emulator. A failure is explained in terms of what the user can change,
- * which is mostly the handlers on the Emulators page.
+ * Per-platform smoke tests: run a tiny static probe (server/probes/probe.c, committed built in
+ * server/probes/bin; scripts/build-probes.sh is its recipe) in a FROM-scratch container for the
+ * platform and judge what it says about the CPU it ran on. A pass means the whole chain works:
+ * podman, the runtime, binfmt_misc and the emulator. A failure is explained in terms of what
+ * the user can change, which is mostly the handlers on the Emulators page.
  */
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
@@ -16,7 +16,8 @@ import type { EmulatorsService } from './emulators.js';
 import { ElfError, parseElf } from './elf.js';
 import { ARCHES, archForIdent, archForPlatform, type ArchInfo } from './platforms.js';
 
-export const BUILD_PROBES_COMMAND = 'bash scripts/build-probes.sh';
+/** Rebuilds archdeck's probes; `--out <dir>` puts them elsewhere than server/probes/bin. */
+const BUILD_PROBES_COMMAND = 'bash scripts/build-probes.sh --install';
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Enough of the output to show in a failure message. */
 const QUOTE_MAX = 300;
@@ -47,7 +48,7 @@ const PROBE_LINE = /archdeck-probe ok machine=(\S+) bits=(\d+) endian=(little|bi
 export interface SmokeTestOptions {
   engine: Engine;
   emulators: EmulatorsService;
-  /** Where scripts/build-probes.sh puts probe-<arch>. */
+  /** Where probe-<arch> are: server/probes/bin unless --probes-dir says otherwise. */
   probesDir: string;
   timeoutMs?: number;
 }
@@ -147,8 +148,8 @@ export class SmokeTestService {
       throw new AppError(
         409,
         'no_probe',
-        `No probe is built for ${t.platform} (looked for ${file}). Build the probes with \`${BUILD_PROBES_COMMAND}\` (npm start does it too; it covers every platform Debian can cross-compile), then test again.`,
-        { command: `${BUILD_PROBES_COMMAND} ${t.arch}` },
+        `No probe for ${t.platform} (looked for ${file}). archdeck ships one in server/probes/bin, the default --probes-dir, for every platform Debian can cross-compile (linux/loong64 is not one). To rebuild them into ${this.o.probesDir}: \`${this.buildCommand()}\`.`,
+        { command: this.buildCommand() },
       );
     }
     let found: ArchInfo | null = null;
@@ -162,11 +163,15 @@ export class SmokeTestService {
       throw new AppError(
         409,
         'bad_probe',
-        `${file} is not a ${t.platform} binary (${found?.platform ?? found?.qemuArch ?? 'not a recognised ELF file'}). Rebuild the probes with \`${BUILD_PROBES_COMMAND}\`.`,
-        { command: `${BUILD_PROBES_COMMAND} ${t.arch}` },
+        `${file} is not a ${t.platform} binary (${found?.platform ?? found?.qemuArch ?? 'not a recognised ELF file'}). Rebuild the probes with \`${this.buildCommand()}\`.`,
+        { command: this.buildCommand() },
       );
     }
     return binary;
+  }
+
+  private buildCommand(): string {
+    return `${BUILD_PROBES_COMMAND} --out ${shellWord(this.o.probesDir)}`;
   }
 
   /** null when the probe ran as the platform, else one plain sentence: what failed and the fix. */
@@ -250,6 +255,11 @@ function targetOf(archKey: string): Target | null {
 
 function entriesFor(state: Emulators, platform: string) {
   return state.entries.filter((e) => e.platform === platform);
+}
+
+/** A path as one shell word: quoted only when it needs to be. */
+function shellWord(text: string): string {
+  return /^[\w./@%+:,-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 function quote(text: string): string {

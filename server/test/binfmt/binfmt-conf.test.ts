@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   RegisterLineError,
+  entryRegisterLine,
   formatRegisterLine,
   parseConfFile,
   parseRegisterLine,
@@ -197,6 +198,22 @@ describe('sameRegistration: lines against the entries the kernel made of them', 
         live,
       ),
     ).toBe(false);
+  });
+});
+
+describe('entryRegisterLine: a live entry registered again', () => {
+  it.each(ENTRY_FIXTURES.filter((label) => label !== 'extension'))(
+    '%s: the line registers what the entry is',
+    (label) => {
+      const entry = parseEntry(entryText(label));
+      const again = parseRegisterLine(entryRegisterLine(label, entry)!);
+      expect(again.name).toBe(label);
+      expect(sameRegistration(again, entry)).toBe(true);
+    },
+  );
+
+  it('has none for an extension entry', () => {
+    expect(entryRegisterLine('extension', parseEntry(entryText('extension')))).toBeNull();
   });
 });
 

@@ -1,6 +1,8 @@
 /**
  * Each diagnosis from a real failing container: binaries built with Debian's cross compilers,
- * put in FROM scratch images with `podman build --platform`, run through the daemon.
+ * put in FROM scratch images with `podman build --platform`, run through the daemon. The file
+ * arranges binfmt_misc for itself (test/binfmt-state.ts): an arm64 handler usable in
+ * containers, and no riscv64 handler at all, whatever the host registers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -11,15 +13,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { ContainerSummary } from '@archdeck/shared';
+import { arrangeBinfmt, PROC, type BinfmtArrangement } from '../binfmt-state.js';
 import { buildTestApp, testEnv, type TestApp } from '../helper.js';
 
 const run = promisify(execFile);
 const env = testEnv();
 const HELLO = fileURLToPath(new URL('../fixtures/elf/hello.c', import.meta.url));
-const PROC = '/proc/sys/fs/binfmt_misc';
 const NO_F = `archdeck-test-${randomBytes(4).toString('hex')}`;
 let t: TestApp;
 let dir: string;
+let binfmt: BinfmtArrangement | undefined;
 const created: string[] = [];
 
 const podman = (...args: string[]) =>
@@ -72,15 +75,20 @@ async function failedRun(image: string, platform: string): Promise<ContainerSumm
 }
 
 beforeAll(async () => {
+  binfmt = await arrangeBinfmt({ ready: ['linux/arm64'], absent: ['linux/riscv64'] });
   dir = await mkdtemp(join(tmpdir(), 'archdeck-diag-'));
   t = await buildTestApp({ podmanSocket: env.socket, registriesConf: env.registriesConf });
 });
 
 afterAll(async () => {
-  for (const id of created) await t.api({ method: 'DELETE', url: `/api/containers/${id}` });
-  if ((await readdir(PROC)).includes(NO_F)) await writeFile(join(PROC, NO_F), '-1');
-  await t.app.close();
-  await rm(dir, { recursive: true, force: true });
+  try {
+    for (const id of created) await t.api({ method: 'DELETE', url: `/api/containers/${id}` });
+    if ((await readdir(PROC)).includes(NO_F)) await writeFile(join(PROC, NO_F), '-1');
+    await t.app.close();
+    await rm(dir, { recursive: true, force: true });
+  } finally {
+    await binfmt?.restore();
+  }
 });
 
 describe('diagnosis of real failures', () => {

@@ -10,7 +10,8 @@ import { useTestEmulator } from '../api/test-emulator';
 import { ActionError } from './action-error';
 import { platformStateBadge } from './labels';
 
-const BUILD_PROBES = 'bash scripts/build-probes.sh';
+/** Where the daemon looks for probes: archdeck ships them, so only another directory lacks them. */
+const PROBES_DIR = "the daemon's probes directory (--probes-dir)";
 
 /** `linux/arm64` → `arm64`: the key the smoke-test API and its results use. */
 const archOf = (platform: string) => platform.split('/')[1] ?? platform;
@@ -83,7 +84,7 @@ function SmokeTestRow({
           size="sm"
           icon={<Play aria-hidden />}
           busy={test.isPending || testingAll}
-          disabledReason={hasProbe ? null : `No probe is built for it: run ${BUILD_PROBES}`}
+          disabledReason={hasProbe ? null : `No probe for it in ${PROBES_DIR}`}
           onClick={() => {
             test.reset();
             test.mutate(arch);
@@ -134,7 +135,9 @@ export function SmokeTests({ emulators }: { emulators: Emulators }) {
           size="sm"
           icon={<ListChecks aria-hidden />}
           busy={testAll.isPending}
-          disabledReason={covered.size === 0 ? `No probes are built: run ${BUILD_PROBES}` : null}
+          disabledReason={
+            covered.size === 0 ? `No probe in ${PROBES_DIR} for a platform that should run` : null
+          }
           onClick={() => {
             testAll.reset();
             testAll.mutate();
@@ -156,8 +159,7 @@ export function SmokeTests({ emulators }: { emulators: Emulators }) {
         )}
         {rows.length === 0 ? (
           <p className="text-sm text-subtle italic">
-            No platform to test: build the probes with{' '}
-            <span className="font-mono not-italic">{BUILD_PROBES}</span>.
+            No platform to test: no probe in {PROBES_DIR}.
           </p>
         ) : (
           <ul className="divide-y divide-line">
