@@ -211,9 +211,7 @@ export class PullManager {
    */
   private async verify(pull: Pull, ref: ImageReference, docker: Docker): Promise<void> {
     const { job, platform } = pull;
-    const image = pull.lastId
-      ? await inspectImage(docker, pull.lastId).catch(() => null)
-      : null;
+    const image = pull.lastId ? await inspectImage(docker, pull.lastId).catch(() => null) : null;
     if (!image || !pull.lastId || !image.id.startsWith(pull.lastId)) {
       job.finish(
         'interrupted',
