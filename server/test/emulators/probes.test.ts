@@ -75,7 +75,7 @@ describe('the committed probes', () => {
       const elf = parseElf(data);
       // The same check the daemon makes before it runs one (smoke-test.ts).
       expect(archForIdent(elf.ident, elf.eFlags)?.platform).toBe(`linux/${arch}`);
-      expect(elf).toMatchObject({ type: 'EXEC', linkage: 'static', loader: null });
+      expect(elf).toMatchObject({ type: 'EXEC', linkage: ['static'], loader: null });
     },
   );
 
