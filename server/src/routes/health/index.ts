@@ -15,7 +15,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       // Without a credential: liveness only, nothing about the host.
       if (!request.authenticated) return { ok: true };
-      const [binfmt, podman] = await Promise.all([app.binfmt.health(), app.engine.health()]);
+      const [binfmt, podman] = await Promise.all([app.emulators.health(), app.engine.health()]);
       const containers = app.containerCheck.current;
       const problems = diagnose({ binfmt, podman, containers });
       return {
