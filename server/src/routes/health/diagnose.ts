@@ -55,7 +55,8 @@ export function diagnose(h: {
         : {
             id: 'binfmt-no-entries',
             severity: 'warning',
-            message: 'No binfmt_misc handlers are registered, and no qemu-user interpreter is installed: only native images can run.',
+            message:
+              'No binfmt_misc handlers are registered, and no qemu-user interpreter is installed: only native images can run.',
             fix: 'sudo apt-get install -y qemu-user-static   # then register its handlers (the Emulators page does it)',
           },
     );
