@@ -33,6 +33,12 @@ export function testEnv() {
   };
 }
 
+/** The Host the daemon answers to: its listening port once it listens, else the configured one. */
+function hostOf(app: FastifyInstance): string {
+  const address = app.server.address();
+  return address && typeof address === 'object' ? `127.0.0.1:${address.port}` : HOST;
+}
+
 export interface TestApp {
   app: FastifyInstance;
   config: Config;
@@ -64,7 +70,7 @@ export async function buildTestApp(
     api: (opts) =>
       app.inject({
         ...opts,
-        headers: { host: HOST, authorization: `Bearer ${token}`, ...opts.headers },
+        headers: { host: hostOf(app), authorization: `Bearer ${token}`, ...opts.headers },
       }),
   };
 }

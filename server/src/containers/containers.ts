@@ -136,10 +136,11 @@ export class ContainersService {
     c: EngineContainer,
     s: ContainerSummary,
   ): Promise<ContainerSummary['diagnosis']> {
-    const [lastLines, imagePlatform, emulators] = await Promise.all([
+    const [lastLines, imagePlatform, emulators, binfmt] = await Promise.all([
       this.lastLines(c),
       this.images.platformOf(c.imageId).catch(() => s.platform),
       this.emulators.read(),
+      this.emulators.health(),
     ]);
     const handlersWithoutF = emulators.entries
       .filter((e) => e.platform === imagePlatform && e.enabled && !e.flags.includes('F'))
@@ -151,6 +152,7 @@ export class ContainersService {
       requestedPlatform: c.labels[PLATFORM_LABEL] ?? null,
       badge: s.badge,
       handlersWithoutF,
+      binfmt,
     });
   }
 
@@ -177,9 +179,11 @@ export class ContainersService {
     if (!imageId) {
       const job = await this.pulls.jobs.wait(this.pulls.start(req.image, platform).id);
       if (job.state !== 'succeeded' || !job.imageId) {
+        // podman gone is the reason to say, not the pull it cut short.
+        const podman = await this.engine.check();
         throw new AppError(
-          502,
-          'pull_failed',
+          podman ? 502 : 503,
+          podman ? 'pull_failed' : 'podman_unavailable',
           `Pulling ${req.image} for ${platform} ${job.state}: ${job.error ?? 'no image'}`,
         );
       }

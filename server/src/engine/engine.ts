@@ -62,7 +62,7 @@ export class Engine {
   private closed = false;
   private confirmedAt = 0;
   private checking: Promise<boolean> | null = null;
-  private readonly stateListeners: Array<(reachable: boolean) => void> = [];
+  private readonly stateListeners = new Set<(reachable: boolean) => void>();
 
   constructor(private readonly opts: EngineOptions) {
     this.socket = opts.socket ?? opts.candidates[0] ?? '/run/podman/podman.sock';
@@ -142,8 +142,29 @@ export class Engine {
    * Called with true after every (re)connect, so subscriptions can be re-opened, and with
    * false when the connection is lost.
    */
-  onState(listener: (reachable: boolean) => void): void {
-    this.stateListeners.push(listener);
+  onState(listener: (reachable: boolean) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /**
+   * Whether podman answers now, or comes back within `timeoutMs` (a managed service is
+   * started again at once): for work that can go on where it was once podman is back.
+   */
+  async back(timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+    if (await this.check()) return true;
+    return new Promise<boolean>((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        off();
+        signal.removeEventListener('abort', gaveUp);
+        resolve(ok);
+      };
+      const gaveUp = () => done(false);
+      const timer = setTimeout(gaveUp, timeoutMs);
+      const off = this.onState((reachable) => reachable && done(true));
+      signal.addEventListener('abort', gaveUp, { once: true });
+    });
   }
 
   /** Resolves once a connection attempt in flight has ended (at once when none is). */

@@ -242,14 +242,31 @@ export async function pullStream(
   }
 }
 
+/** The socket errors of a podman that is not there (any more). */
+const PODMAN_GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'EPIPE']);
+
 /** Turns dockerode's HTTP errors into ours; podman's message is kept, it is meant for users. */
 export function engineError(err: unknown, what: string): AppError {
   const e = err as {
     statusCode?: number;
+    code?: string;
     json?: { message?: string; cause?: string };
     message?: string;
   };
   const message = e.json?.message ?? e.message ?? String(err);
+  // No HTTP answer at all: podman went away (killed, restarted) while it was being asked.
+  if (
+    e.statusCode === undefined &&
+    (PODMAN_GONE.has(e.code ?? '') || /socket hang up/.test(message))
+  ) {
+    return new AppError(
+      503,
+      'podman_unavailable',
+      `podman stopped answering while archdeck asked it about ${what} (${message}). archdeck reconnects by itself; try again once podman is back (the Host page shows it).`,
+      undefined,
+      err,
+    );
+  }
   // HACK: while podman removes a container (at exit, for `--rm`) its API answers 500
   // "… does not exist in database: no such container" instead of 404
   // (https://github.com/containers/podman/issues/17341).

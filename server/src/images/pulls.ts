@@ -178,6 +178,22 @@ export class PullManager {
     await this.verify(pull, ref, docker);
   }
 
+  /** podman's error, with what it means and the fix where the cause is outside podman. */
+  private explain(pull: Pull, error: string): string {
+    if (!error) return 'podman reported an error without saying which.';
+    if (
+      /unexpected EOF|connection reset|connection refused|broken pipe|i\/o timeout/i.test(error)
+    ) {
+      const registry = parseRef(pull.ref).registry;
+      return `The registry ${registry} stopped answering during the pull (podman: ${error}). Check that it is up and reachable, then retry.`;
+    }
+    if (/no space left on device/i.test(error)) {
+      const where = this.engine.graphRoot ?? "podman's storage";
+      return `${error}. The disk that holds ${where} is full: free space there (podman image prune removes images no container uses), then retry.`;
+    }
+    return error;
+  }
+
   /** Why a pull stream stopped early, in words: podman going away is said as such. */
   private async whyCut(what: string): Promise<string> {
     return (await this.engine.check())
@@ -187,7 +203,7 @@ export class PullManager {
 
   private progress(pull: Pull, m: ProgressMessage): void {
     if (m.error || m.errorDetail?.message) {
-      pull.job.finish('failed', m.errorDetail?.message ?? m.error ?? 'podman reported an error');
+      pull.job.finish('failed', this.explain(pull, m.errorDetail?.message ?? m.error ?? ''));
       return;
     }
     if (!m.id) return;

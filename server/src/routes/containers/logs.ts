@@ -302,7 +302,7 @@ async function readLaunch(
 async function endOf(r: LogContext, gone: boolean): Promise<LogEnd> {
   const now = gone
     ? null
-    : await inspectForLogs(r.docker, r.id, r.signal).catch((err: unknown) => {
+    : await askPodman(r, () => inspectForLogs(r.docker, r.id, r.signal)).catch((err: unknown) => {
         if (isGone(err)) return null;
         throw err;
       });
@@ -338,7 +338,30 @@ async function sendTail(
 }
 
 /** Which container's log, read how, until when: what is known before podman is asked. */
-type LogContext = Pick<LogSource, 'docker' | 'id' | 'since' | 'timestamps' | 'signal'>;
+type LogContext = Pick<LogSource, 'docker' | 'id' | 'since' | 'timestamps' | 'signal'> & {
+  /** Resolves true when podman answers again (at once if it does now); false if it did not. */
+  podmanBack: () => Promise<boolean>;
+};
+
+/** How long a stream from the log file waits for podman to come back before it gives up. */
+const PODMAN_RETURN_MS = 30_000;
+
+const podmanGone = (err: unknown) => err instanceof AppError && err.code === 'podman_unavailable';
+
+/**
+ * `ask`, asked again once podman is back if it went away meanwhile: the file a follow reads
+ * is written by conmon, which outlives podman, so the stream needs podman only for facts
+ * (where the log is, whether the container still runs) and can wait for them.
+ */
+async function askPodman<T>(r: LogContext, ask: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await ask();
+    } catch (err) {
+      if (!podmanGone(err) || !(await r.podmanBack())) throw err;
+    }
+  }
+}
 
 async function streamLogs(
   context: LogContext,
@@ -359,8 +382,10 @@ async function streamLogs(
       position = await readLaunch(launch, opts.tail, batcher, context.signal);
       batcher.flush();
     }
-    const target = known ?? (await inspectForLogs(context.docker, context.id, context.signal));
-    const r: LogSource = {
+    const target =
+      known ??
+      (await askPodman(context, () => inspectForLogs(context.docker, context.id, context.signal)));
+    const r: LogSource & LogContext = {
       ...context,
       tty: target.tty,
       autoRemove: target.autoRemove,
@@ -506,6 +531,7 @@ const containerLogs: FastifyPluginAsyncTypebox = async (app) => {
           since: query.since,
           timestamps,
           signal,
+          podmanBack: () => app.engine.back(PODMAN_RETURN_MS, signal),
         };
         try {
           const end = await streamLogs(
