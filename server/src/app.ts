@@ -9,6 +9,7 @@ import errors from './plugins/errors.js';
 import security from './plugins/security.js';
 import requestSignal from './plugins/request-signal.js';
 import auth from './plugins/auth.js';
+import openapi from './plugins/openapi.js';
 import engine from './plugins/engine.js';
 import binfmt from './plugins/binfmt.js';
 import web from './plugins/web.js';
@@ -51,6 +52,8 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(errors);
   await instance.register(security);
   await instance.register(auth);
+  // Before the routes: it records each as it is registered.
+  await instance.register(openapi);
   await instance.register(engine);
   await instance.register(binfmt);
   await instance.register(imagesPlugin);
