@@ -28,7 +28,7 @@ export default fp(
       log,
     });
     await jobs.restore();
-    const pulls = new PullManager(app.engine, images, jobs, log);
+    const pulls = new PullManager(app.engine, images, jobs, log, app.config.registriesConf);
     app.decorate('pulls', pulls);
     app.addHook('onClose', () => jobs.close());
   },

@@ -111,6 +111,18 @@ async function skopeoDigests(ref: string, arch: string) {
   return { index: sha256(raw), platform: image.Digest };
 }
 
+/** A platform manifest as skopeo reads it from the registry. */
+async function platformManifest(ref: string) {
+  const raw = await skopeo('inspect', '--raw', `docker://${ref}`);
+  return {
+    digest: sha256(raw),
+    ...(JSON.parse(raw) as {
+      config: { digest: string };
+      layers: Array<{ digest: string; size: number }>;
+    }),
+  };
+}
+
 /** The most tags the Link-paginating registry puts on a page, whatever `n` asks (as Docker Hub). */
 const PAGE_CAP = 40;
 const TOKEN = 'tags-token';
@@ -291,6 +303,54 @@ describe('the digests of a multi-arch image', () => {
         /^Podman recorded no index for this image: it was pulled by its platform digest/,
       ),
     });
+  });
+});
+
+describe('a pull', () => {
+  it("counts the platform manifest's layers only, never the config blob", async () => {
+    // An image of its own, so that its layers are downloaded, not found locally.
+    const ppc64le = await unique.image('ppc64le', 3);
+    await unique.index(`${nonce}-pull`, [ppc64le]);
+    uniqueImages.push(ppc64le);
+    const { job, seen } = await pull(`${uniqueRef}:${nonce}-pull`, 'linux/ppc64le');
+    expect(job.layers.every((l) => !/already exists/i.test(l.status))).toBe(true);
+    const manifest = await platformManifest(`${uniqueRef}@${ppc64le.digest}`);
+    const configId = manifest.config.digest.slice(7, 19);
+    expect(job.imageId!.startsWith(configId)).toBe(true);
+    for (const snapshot of seen) {
+      expect(snapshot.layers.map((l) => l.id)).not.toContain(configId);
+    }
+    expect(job.layers.map((l) => l.id).sort()).toEqual(
+      manifest.layers.map((l) => l.digest.slice(7, 19)).sort(),
+    );
+    const sized = job.layers.filter((l) => l.total !== null);
+    expect(job.total).toBe(sized.reduce((n, l) => n + l.total!, 0));
+  });
+
+  it("recognises the config by podman's final message when the registry cannot say", async () => {
+    const arm64 = await unique.image('arm64', 2);
+    await unique.index(`${nonce}-fallback`, [arm64]);
+    uniqueImages.push(arm64);
+    await withStrictApp(async (strict) => {
+      const { job } = await pull(`${uniqueRef}:${nonce}-fallback`, 'linux/arm64', strict);
+      expect(job.imageId).toBe(arm64.config.digest.slice(7));
+      expect(job.layers.map((l) => l.id).sort()).toEqual(
+        arm64.layers.map((l) => l.digest.slice(7, 19)).sort(),
+      );
+    });
+  });
+
+  it('leaves out the config of an image whose layers are all local already', async () => {
+    const { job, seen } = await pull(busybox, 'linux/s390x');
+    const { platform } = await skopeoDigests(busybox, 's390x');
+    const manifest = await platformManifest(`${env.registry}/${NAMESPACE}/busybox@${platform}`);
+    const configId = manifest.config.digest.slice(7, 19);
+    for (const snapshot of seen) {
+      expect(snapshot.layers.map((l) => l.id)).not.toContain(configId);
+    }
+    expect(job.layers.map((l) => l.id).sort()).toEqual(
+      manifest.layers.map((l) => l.digest.slice(7, 19)).sort(),
+    );
   });
 });
 
