@@ -46,74 +46,79 @@ test('the image drawer tells the index digest from the platform digest and lists
     `docker://${process.env.ARCHDECK_TEST_IMAGE}`,
     `docker://${reference}`,
   ]);
-  const { index, platform } = skopeoDigests();
-  const started = (await (
-    await request.post('/api/pulls', {
-      headers: auth(),
-      data: { ref: reference, platform: 'linux/s390x' },
-    })
-  ).json()) as PullJob;
-  let job = started;
-  await expect
-    .poll(
-      async () => {
-        job = (await (
-          await request.get(`/api/pulls/${started.id}`, { headers: auth() })
-        ).json()) as PullJob;
-        return job.state;
-      },
-      { timeout: 60_000 },
-    )
-    .toBe('succeeded');
+  try {
+    const { index, platform } = skopeoDigests();
+    const started = (await (
+      await request.post('/api/pulls', {
+        headers: auth(),
+        data: { ref: reference, platform: 'linux/s390x' },
+      })
+    ).json()) as PullJob;
+    let job = started;
+    await expect
+      .poll(
+        async () => {
+          job = (await (
+            await request.get(`/api/pulls/${started.id}`, { headers: auth() })
+          ).json()) as PullJob;
+          return job.state;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe('succeeded');
 
-  // busybox's s390x image is shared with other tests, under their names too: the drawer lists
-  // the tags of whichever repository podman names first.
-  const detail = (await (
-    await request.get(`/api/images/${job.imageId}`, { headers: auth() })
-  ).json()) as ImageDetail;
-  const registryTags = (
-    JSON.parse(skopeo('list-tags', `docker://${detail.name}`)) as { Tags: string[] }
-  ).Tags.sort(new Intl.Collator(undefined, { numeric: true }).compare);
+    // busybox's s390x image is shared with other tests, under their names too: the drawer lists
+    // the tags of whichever repository podman names first.
+    const detail = (await (
+      await request.get(`/api/images/${job.imageId}`, { headers: auth() })
+    ).json()) as ImageDetail;
+    const registryTags = (
+      JSON.parse(skopeo('list-tags', `docker://${detail.name}`)) as { Tags: string[] }
+    ).Tags.sort(new Intl.Collator(undefined, { numeric: true }).compare);
 
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.goto(`/images?token=${daemonToken()}`);
-  await page
-    .getByTestId(`image-row-${job.imageId!.slice(0, 12)}`)
-    .locator('button[aria-haspopup="dialog"]')
-    .press('Enter');
-  const drawer = page.getByTestId('image-detail');
-  await expect(drawer).toBeVisible();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.goto(`/images?token=${daemonToken()}`);
+    await page
+      .getByTestId(`image-row-${job.imageId!.slice(0, 12)}`)
+      .locator('button[aria-haspopup="dialog"]')
+      .press('Enter');
+    const drawer = page.getByTestId('image-detail');
+    await expect(drawer).toBeVisible();
 
-  const indexRow = drawer.getByTestId('image-detail-index-digest');
-  const platformRow = drawer.getByTestId('image-detail-platform-digest');
-  await expect(drawer.getByText('Index digest', { exact: true })).toBeVisible();
-  await expect(drawer.getByText('Platform digest', { exact: true })).toBeVisible();
-  await expect(indexRow).toContainText(index);
-  await expect(indexRow).toContainText('pins every platform of the reference');
-  await expect(platformRow).toContainText(platform);
-  await expect(platformRow).toContainText('Pins this linux/s390x image only');
+    const indexRow = drawer.getByTestId('image-detail-index-digest');
+    const platformRow = drawer.getByTestId('image-detail-platform-digest');
+    await expect(drawer.getByText('Index digest', { exact: true })).toBeVisible();
+    await expect(drawer.getByText('Platform digest', { exact: true })).toBeVisible();
+    await expect(indexRow).toContainText(index);
+    await expect(indexRow).toContainText('pins every platform of the reference');
+    await expect(platformRow).toContainText(platform);
+    await expect(platformRow).toContainText('Pins this linux/s390x image only');
 
-  await drawer.getByRole('button', { name: 'Copy platform digest' }).click();
-  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(platform);
-  await drawer.getByRole('button', { name: 'Copy index digest' }).click();
-  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(index);
+    await drawer.getByRole('button', { name: 'Copy platform digest' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(platform);
+    await drawer.getByRole('button', { name: 'Copy index digest' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(index);
 
-  // The registry's tags, on demand and by keyboard.
-  const toggle = drawer.getByTestId('image-detail-registry-tags-toggle');
-  await expect(toggle).toHaveAccessibleName('Show tags in the registry');
-  await toggle.focus();
-  await page.keyboard.press('Enter');
-  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
-  await expect(toggle).toHaveAccessibleName('Hide the registry’s tags');
-  const tags = drawer.getByRole('list', { name: `Tags of ${detail.name} in the registry` });
-  await expect(tags.getByRole('listitem')).toHaveText(registryTags);
-  await expect(drawer.getByTestId('image-detail-registry-tags-count')).toHaveText(
-    `${registryTags.length} ${registryTags.length === 1 ? 'tag' : 'tags'} in ${detail.name}`,
-  );
-  await page.screenshot({ path: 'test-results/image-detail-tags.png', fullPage: true });
-  await toggle.press('Enter');
-  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
-  await expect(tags).toHaveCount(0);
+    // The registry's tags, on demand and by keyboard.
+    const toggle = drawer.getByTestId('image-detail-registry-tags-toggle');
+    await expect(toggle).toHaveAccessibleName('Show tags in the registry');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await expect(toggle).toHaveAccessibleName('Hide the registry’s tags');
+    const tags = drawer.getByRole('list', { name: `Tags of ${detail.name} in the registry` });
+    await expect(tags.getByRole('listitem')).toHaveText(registryTags);
+    await expect(drawer.getByTestId('image-detail-registry-tags-count')).toHaveText(
+      `${registryTags.length} ${registryTags.length === 1 ? 'tag' : 'tags'} in ${detail.name}`,
+    );
+    await page.screenshot({ path: 'test-results/image-detail-tags.png', fullPage: true });
+    await toggle.press('Enter');
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await expect(tags).toHaveCount(0);
+  } finally {
+    // The names this test gave busybox's shared image; its other names stay.
+    removeImages(reference, ['-s390x', '']);
+  }
 });
 
 test('the drawer says what is not known, and why the registry could not list tags', async ({

@@ -216,6 +216,10 @@ afterAll(async () => {
   for (const id of pulledIds.filter((i) => own.has(i))) {
     await podman('rmi', '--force', id).catch(() => undefined);
   }
+  // busybox keeps its other names; only the ones this file gave it go.
+  for (const suffix of ['', '-ppc64le', '-s390x']) {
+    await podman('untag', `${busybox}${suffix}`, `${busybox}${suffix}`).catch(() => undefined);
+  }
   await t?.app.close();
   for (const { server } of [linkPages, lastPages]) server?.close();
   if (confDir) await rm(confDir, { recursive: true, force: true });
