@@ -33,6 +33,11 @@ export interface EngineImage {
 export interface EngineImageExtras {
   /** The manifest digest and compressed layer digests, as `skopeo inspect` shows them. */
   manifestDigest: string | null;
+  /**
+   * The other manifests podman keeps for the image (the index it was pulled through), by
+   * digest, each checked against its digest; null when the store cannot be read.
+   */
+  storedManifests: Map<string, Buffer> | null;
   layers: string[];
   history: Array<{
     created: string | null;
@@ -70,25 +75,50 @@ interface CompatInspect {
  * containers-storage:` prints (RootFS.Layers are uncompressed diff IDs, libpod's Digest is the
  * index's). containers/storage keeps that manifest at <graphroot>/<driver>-images/<id>/manifest;
  * we read it there when we can (the daemon runs as root beside podman) and fall back to the
- * diff IDs when we cannot.
+ * diff IDs when we cannot. The index a pull went through is kept beside it, under the big-data
+ * key `manifest-<digest>` (containers/image storage_dest.go, Commit: "Save the
+ * unparsedToplevel's manifest if it differs from the per-platform one").
  */
 async function storedManifest(
   graphRoot: string | null,
   driver: string | undefined,
   id: string,
-): Promise<{ digest: string; layers: string[] } | null> {
+  otherDigests: string[],
+): Promise<{ digest: string; layers: string[]; others: Map<string, Buffer> } | null> {
   if (!graphRoot || !driver) return null;
+  const dir = join(graphRoot, `${driver}-images`, id);
   try {
-    const raw = await readFile(join(graphRoot, `${driver}-images`, id, 'manifest'));
+    const raw = await readFile(join(dir, 'manifest'));
     const manifest = JSON.parse(raw.toString('utf8')) as { layers?: Array<{ digest: string }> };
     if (!Array.isArray(manifest.layers)) return null;
-    return {
-      digest: `sha256:${createHash('sha256').update(raw).digest('hex')}`,
-      layers: manifest.layers.map((l) => l.digest),
-    };
+    const digest = sha256(raw);
+    const others = new Map<string, Buffer>();
+    for (const other of otherDigests) {
+      if (other === digest || !other.startsWith('sha256:')) continue;
+      const bytes = await readFile(join(dir, bigDataFileName(`manifest-${other}`))).catch(
+        () => null,
+      );
+      if (bytes && sha256(bytes) === other) others.set(other, bytes);
+    }
+    return { digest, layers: manifest.layers.map((l) => l.digest), others };
   } catch {
     return null;
   }
+}
+
+const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
+/**
+ * containers/storage's makeBigDataBaseName (store.go): a key of [.0-9a-z] as is, else "=" +
+ * base64. Faithful to its quirk: it stops at the first other character after consuming it, so
+ * a key whose only other character is its last is kept as is too.
+ */
+function bigDataFileName(key: string): string {
+  const chars = [...key];
+  const first = chars.findIndex((c) => !/^[.0-9a-z]$/.test(c));
+  return first === -1 || first === chars.length - 1
+    ? key
+    : `=${Buffer.from(key, 'utf8').toString('base64')}`;
 }
 
 /**
@@ -139,13 +169,15 @@ export async function inspectImageDetail(
 ): Promise<EngineImage & EngineImageExtras> {
   const data = await compatInspect(docker, id);
   const image = toEngineImage(data);
+  const recorded = image.repoDigests.map((r) => r.slice(r.lastIndexOf('@') + 1));
   const [stored, history] = await Promise.all([
-    storedManifest(graphRoot, data.GraphDriver?.Name, image.id),
+    storedManifest(graphRoot, data.GraphDriver?.Name, image.id, recorded),
     imageHistory(docker, image.id),
   ]);
   return {
     ...image,
     manifestDigest: stored?.digest ?? null,
+    storedManifests: stored?.others ?? null,
     layers: stored?.layers ?? data.RootFS?.Layers ?? [],
     history,
   };

@@ -25,6 +25,7 @@ import {
 import { archTagFor, archSuffix } from './arch-tag.js';
 import { canonicalVariant, formatPlatform, parsePlatform } from './platform.js';
 import type { ImagesService } from './images.js';
+import { platformManifest, registryOptions } from './registry-client.js';
 
 interface ProgressMessage {
   status?: string;
@@ -59,9 +60,23 @@ export function normalizePlatform(platform: string): string {
   return formatPlatform({ os, arch, variant: canonicalVariant(arch, variant) });
 }
 
-/** What a pull adds to a job: its request, podman's layers so far, and its result. */
+/** podman's progress id for a blob: the first 12 hex digits of its digest. */
+const progressId = (digest: string) => digest.slice(digest.indexOf(':') + 1).slice(0, 12);
+
+/**
+ * What a pull adds to a job: its request, podman's layers so far, and its result.
+ *
+ * HACK: podman's compat pull reports every blob containers/image copies, and the image's config
+ * blob is one (compat/images.go CreateImageFromImage sends `id: digest[0:12]` for each progress
+ * event; containers/image's copyConfig copies the config through the same progress reader as
+ * the layers). Nothing in the message says "config", so it is recognised by its digest: the
+ * registry's platform manifest names it (looked up as the pull starts, see PullManager.run),
+ * and podman's final message names it too, as the image id is the config's digest.
+ */
 class Pull {
   readonly layers = new Map<string, PullLayer>();
+  /** The config blob's progress id, once known: never a layer. */
+  configId: string | null = null;
   lastId: string | null = null;
   imageId: string | null = null;
   archTag: string | null = null;
@@ -71,6 +86,12 @@ class Pull {
     readonly ref: string,
     readonly platform: string,
   ) {}
+
+  /** The config blob's digest is known: it leaves the layers, if it was counted already. */
+  knowConfig(digest: string): void {
+    this.configId = progressId(digest);
+    if (this.layers.delete(this.configId)) this.job.changed();
+  }
 
   view(fields: JobFields): PullJob {
     const layers = [...this.layers.values()];
@@ -88,6 +109,19 @@ class Pull {
   }
 }
 
+/** How long a pull's progress waits for the registry to name the config blob. */
+const CONFIG_LOOKUP_GRACE_MS = 2_000;
+
+/** Settles when `work` does or after `ms`, whichever is first; never rejects. */
+async function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => undefined),
+    new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
+}
+
 export class PullManager {
   private readonly pulls = new WeakMap<Job<PullJob>, Pull>();
 
@@ -96,6 +130,7 @@ export class PullManager {
     private readonly images: ImagesService,
     readonly jobs: Jobs<PullJob>,
     private readonly log: FastifyBaseLogger,
+    private readonly registriesConf: string,
   ) {}
 
   /** Starts a pull, or returns the running one for the same reference and platform. */
@@ -152,6 +187,14 @@ export class PullManager {
 
   private async run(pull: Pull, ref: ImageReference, docker: Docker): Promise<void> {
     const { job } = pull;
+    // podman's messages wait (briefly) for the config's digest, so that the config never
+    // shows as a layer, not even for a moment; the lookup takes milliseconds when it works.
+    let held: ProgressMessage[] | null = [];
+    const released = waitAtMost(this.lookUpConfig(pull, ref), CONFIG_LOOKUP_GRACE_MS).then(() => {
+      for (const m of held ?? []) this.progress(pull, m);
+      held = null;
+    });
+    const progress = (m: ProgressMessage) => (held ? held.push(m) : this.progress(pull, m));
     const fromImage = `${ref.registry}/${ref.repository}`;
     const stream = await pullStream(
       docker,
@@ -163,13 +206,14 @@ export class PullManager {
     const lines = new JsonLines();
     const outcome = await new Promise<'ended' | 'error'>((resolve) => {
       stream.on('data', (chunk: Buffer) => {
-        for (const m of lines.push(chunk)) this.progress(pull, m as ProgressMessage);
+        for (const m of lines.push(chunk)) progress(m as ProgressMessage);
       });
       stream.on('end', () => resolve('ended'));
       stream.on('error', () => resolve('error'));
       stream.on('close', () => resolve('error'));
     });
-    for (const m of lines.end()) this.progress(pull, m as ProgressMessage);
+    for (const m of lines.end()) progress(m as ProgressMessage);
+    await released;
     if (!job.running) return;
     if (outcome === 'error') {
       job.finish('interrupted', await this.whyCut('The connection to podman closed'));
@@ -194,6 +238,22 @@ export class PullManager {
     return error;
   }
 
+  /**
+   * Learns the config blob's digest from the platform manifest podman is about to pull. When
+   * the registry cannot say (it needs credentials podman has, say), the config is recognised
+   * only by podman's final message, at the end of the pull.
+   */
+  private async lookUpConfig(pull: Pull, ref: ImageReference): Promise<void> {
+    try {
+      const opts = await registryOptions(this.registriesConf, { signal: pull.job.signal });
+      const { manifest } = await platformManifest(ref, parsePlatform(pull.platform), opts);
+      pull.knowConfig(manifest.config.digest);
+    } catch (err) {
+      if (!pull.job.running) return;
+      this.log.debug({ err, ref: pull.ref }, "the pull's platform manifest could not be read");
+    }
+  }
+
   /** Why a pull stream stopped early, in words: podman going away is said as such. */
   private async whyCut(what: string): Promise<string> {
     return (await this.engine.check())
@@ -208,6 +268,7 @@ export class PullManager {
     }
     if (!m.id) return;
     pull.lastId = m.id;
+    if (m.id === pull.configId) return;
     const layer = pull.layers.get(m.id) ?? { id: m.id, status: '', current: 0, total: null };
     layer.status = m.status ?? layer.status;
     if (typeof m.progressDetail?.total === 'number' && m.progressDetail.total > 0)
@@ -237,9 +298,10 @@ export class PullManager {
       );
       return;
     }
-    // The image keeps this record even when its tag moves to another architecture.
-    pull.layers.delete(pull.lastId);
+    // The image id is the config's digest: whatever was reported under it was the config.
+    pull.knowConfig(`sha256:${image.id}`);
     pull.imageId = image.id;
+    // The image keeps this record even when its tag moves to another architecture.
     this.images.recordRequested(image.id, platform);
     const actual = [image.os, image.architecture, image.variant].filter(Boolean).join('/');
     const archTag = archTagFor(ref, platform);

@@ -1,11 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { readFile } from 'node:fs/promises';
-import { RemotePlatforms, RemotePlatformsQuery, errorResponses } from '@archdeck/shared';
+import {
+  RegistryTags,
+  RegistryTagsQuery,
+  RemotePlatforms,
+  RemotePlatformsQuery,
+  errorResponses,
+} from '@archdeck/shared';
 import { AppError } from '../../lib/errors.js';
 import { parseRef } from '../../images/pulls.js';
 import {
   inspectRemote,
-  readInsecureRegistries,
+  listTags,
+  registryOptions,
   RegistryError,
   type RegistryErrorKind,
 } from '../../images/registry-client.js';
@@ -20,38 +26,34 @@ const STATUS: Record<RegistryErrorKind, number> = {
   too_large: 502,
 };
 
+/** A registry's failure as our error body: its kind is the code, its message carries the fix. */
+async function fromRegistry<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof RegistryError) {
+      throw new AppError(STATUS[err.kind], `registry_${err.kind}`, err.message);
+    }
+    throw err;
+  }
+}
+
 const registry: FastifyPluginAsyncTypebox = async (app) => {
   const { 400: e400, 401: e401, 404: e404, 500: e500, 502: e502 } = errorResponses;
+  const failures = { 400: e400, 401: e401, 404: e404, 500: e500, 502: e502, 504: e502 };
 
   app.get(
     '/api/registry/platforms',
     {
       schema: {
         querystring: RemotePlatformsQuery,
-        response: {
-          200: RemotePlatforms,
-          400: e400,
-          401: e401,
-          404: e404,
-          500: e500,
-          502: e502,
-          504: e502,
-        },
+        response: { 200: RemotePlatforms, ...failures },
       },
     },
     async (request) => {
       const ref = parseRef(request.query.ref);
-      // Read on every request: registries.conf may change, and it is small.
-      const conf = await readFile(app.config.registriesConf, 'utf8').catch(() => '');
-      let remote;
-      try {
-        remote = await inspectRemote(ref, { insecureRegistries: readInsecureRegistries(conf) });
-      } catch (err) {
-        if (err instanceof RegistryError) {
-          throw new AppError(STATUS[err.kind], `registry_${err.kind}`, err.message);
-        }
-        throw err;
-      }
+      const opts = await registryOptions(app.config.registriesConf, { signal: request.closed });
+      const remote = await fromRegistry(inspectRemote(ref, opts));
       const badge = await app.emulators.runBadges();
       return {
         reference: remote.reference,
@@ -71,6 +73,16 @@ const registry: FastifyPluginAsyncTypebox = async (app) => {
           };
         }),
       };
+    },
+  );
+
+  app.get(
+    '/api/registry/tags',
+    { schema: { querystring: RegistryTagsQuery, response: { 200: RegistryTags, ...failures } } },
+    async (request) => {
+      const ref = parseRef(request.query.ref);
+      const opts = await registryOptions(app.config.registriesConf, { signal: request.closed });
+      return fromRegistry(listTags(ref, opts));
     },
   );
 };
