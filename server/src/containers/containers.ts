@@ -16,7 +16,7 @@ import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
 import { PLATFORM_LABEL } from '../engine/labels.js';
 import type { EngineContainer } from '../engine/types.js';
-import type { EmulatorsService } from '../binfmt/emulators.js';
+import type { EmulatorsService } from '../emulators/emulators.js';
 import type { ImagesService } from '../images/images.js';
 import { normalizePlatform, parseRef, type PullManager } from '../images/pulls.js';
 import { archSuffix } from '../images/arch-tag.js';

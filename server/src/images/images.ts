@@ -7,7 +7,7 @@ import type { ImageDetail, ImageDigests, ImageSummary, RunBadge } from '@archdec
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
 import type { EngineImage } from '../engine/types.js';
-import type { EmulatorsService } from '../binfmt/emulators.js';
+import type { EmulatorsService } from '../emulators/emulators.js';
 import { archSuffix, archTagFor } from './arch-tag.js';
 import { formatPlatform } from './platform.js';
 import { formatReference, type ImageReference } from './reference.js';

@@ -13,7 +13,7 @@ import { JsonLines } from '../lib/json-lines.js';
 import { AppError, badRequest } from '../lib/errors.js';
 import type { Job, Jobs } from '../jobs/jobs.js';
 import { type JobFields } from '../jobs/jobs.js';
-import { archForPlatform } from '../binfmt/platforms.js';
+import { archForPlatform } from '../emulators/platforms.js';
 import {
   formatReference,
   parseReference,
@@ -46,7 +46,7 @@ export function parseRef(input: string): ImageReference {
 }
 
 /**
- * `linux/aarch64/v8` → `linux/arm64`: os and arch as binfmt/platforms.ts names them, the
+ * `linux/aarch64/v8` → `linux/arm64`: os and arch as emulators/platforms.ts names them, the
  * variant as requested in lower case, arm64's v8 dropped. Unknown platforms are refused.
  */
 export function normalizePlatform(platform: string): string {

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Emulators, SmokeTestResult } from '@archdeck/shared';
-import { SmokeTestService } from '../../src/binfmt/smoke-test.js';
-import { archForPlatform } from '../../src/binfmt/platforms.js';
+import { SmokeTestService } from '../../src/emulators/smoke-test.js';
+import { archForPlatform } from '../../src/emulators/platforms.js';
 import { arrangeBinfmt, PROC, type BinfmtArrangement } from '../binfmt-state.js';
 import { buildTestApp, testEnv, type TestApp, podmanClient } from '../helper.js';
 
