@@ -139,6 +139,9 @@ export function LogView({
   }, []);
 
   const onScroll = () => {
+    // An empty view scrolls only as its rows go (a reopened stream, its scrollTop clamped to 0):
+    // that is no reader scrolling to the bottom, and "Load older" must stay at the top.
+    if (rows === 0) return;
     const element = scroller.current!;
     const atBottom =
       element.scrollHeight - element.scrollTop - element.clientHeight < ROW_HEIGHT / 2;
