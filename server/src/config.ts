@@ -2,6 +2,7 @@
  * The daemon's configuration: flags, their environment equivalents and defaults, validated
  * once at start. This is the only file that reads `process.env` or `process.argv`.
  */
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +20,20 @@ export interface Config {
   dataDir: string;
   /** One-click presets, from --presets or the built-in list. */
   presets: PresetDef[];
-  /** registries.conf, for which registries may be reached over plain HTTP. */
+  /**
+   * Registries as podman configures them (server/src/registries): registries.conf, then the
+   * drop-in directories read after it, in order (containers-registries.conf.d(5)).
+   */
   registriesConf: string;
+  registriesConfDirs: string[];
+  /** The short-name aliases podman records, which win over registries.conf's own. */
+  shortNameAliasesConf: string;
+  /** Where a login is stored: the auth.json the podman service reads first. */
+  authFile: string;
+  /** Every file credentials are read from, in order (containers-auth.json(5)). */
+  authFiles: AuthFileRef[];
+  /** certs.d directories in order: the first with a <host:port> directory serves that host. */
+  certsDirs: string[];
   /** The built UI (web/dist). */
   webDir: string;
   /** The smoke-test probes, probe-<arch>: the ones committed in server/probes/bin by default. */
@@ -35,6 +48,12 @@ export interface Config {
   pathEnv: string;
   /** The environment children (the managed podman service) inherit. */
   childEnv: NodeJS.ProcessEnv;
+}
+
+/** `legacy`: the old ~/.dockercfg format, whose top level is the `auths` map itself. */
+export interface AuthFileRef {
+  path: string;
+  legacy: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -56,8 +75,22 @@ export const USAGE = `Usage: archdeck [options]
                          default /etc/binfmt.d)
   --data-dir <dir>       token and state (env ARCHDECK_DATA_DIR, default /var/lib/archdeck
                          as root, $XDG_STATE_HOME/archdeck otherwise)
-  --registries-conf <f>  registries.conf marking insecure registries (env
-                         CONTAINERS_REGISTRIES_CONF, default /etc/containers/registries.conf)
+  --registries-conf <f>  registries.conf: insecure, blocked, mirrored and rewritten registries,
+                         short names (env CONTAINERS_REGISTRIES_CONF, default
+                         $HOME/.config/containers/registries.conf if it exists, else
+                         /etc/containers/registries.conf, as podman reads it)
+  --registries-conf-d <dir>
+                         the only drop-in directory to read after it (env
+                         ARCHDECK_REGISTRIES_CONF_D; default /etc/containers/registries.conf.d
+                         then $HOME/.config/containers/registries.conf.d, as podman reads them)
+  --auth-file <file>     where a login is stored, the auth.json the podman service reads (env
+                         ARCHDECK_AUTH_FILE, default $XDG_RUNTIME_DIR/containers/auth.json, else
+                         /run/containers/<uid>/auth.json); credentials are also read from
+                         $REGISTRY_AUTH_FILE, $HOME/.config/containers/auth.json and
+                         $HOME/.docker/config.json
+  --certs-d <dir>        the only certs.d directory (<host:port>/*.crt, *.cert, *.key) to read
+                         (env ARCHDECK_CERTS_D; default $HOME/.config/containers/certs.d,
+                         /etc/containers/certs.d, /etc/docker/certs.d, as podman reads them)
   --presets <file>       JSON list of one-click presets (env ARCHDECK_PRESETS)
   --web-dir <dir>        the built UI (env ARCHDECK_WEB_DIR, default web/dist of this checkout)
   --probes-dir <dir>     smoke-test probes, probe-<arch> (env ARCHDECK_PROBES_DIR, default
@@ -67,6 +100,93 @@ export const USAGE = `Usage: archdeck [options]
                          output is a terminal, json otherwise)
   -h, --help             show this help
 `;
+
+type Flags = Partial<
+  Record<'registries-conf' | 'registries-conf-d' | 'auth-file' | 'certs-d', string>
+>;
+
+/**
+ * Where podman 4 (containers/image 5.23) reads registry configuration, credentials and
+ * certificates, so that the daemon's own registry requests see what podman's pulls see. Its
+ * per-user paths under $HOME apply to root too: podman reads them whatever the uid.
+ */
+function registryPaths(
+  v: Flags,
+  env: NodeJS.ProcessEnv,
+  uid: number,
+  home: string,
+  absolute: (flag: string, value: string) => string,
+): Pick<
+  Config,
+  | 'registriesConf'
+  | 'registriesConfDirs'
+  | 'shortNameAliasesConf'
+  | 'authFile'
+  | 'authFiles'
+  | 'certsDirs'
+> {
+  const userConf = join(home, '.config/containers/registries.conf');
+  const userDir = join(home, '.config/containers/registries.conf.d');
+  const explicitConf = v['registries-conf'] ?? env.CONTAINERS_REGISTRIES_CONF;
+  const explicitDir = v['registries-conf-d'] ?? env.ARCHDECK_REGISTRIES_CONF_D;
+  // An explicit registries.conf still gets the default drop-ins; a per-user one that exists
+  // replaces the system file, and then only the per-user drop-ins are read.
+  const userConfWins = explicitConf === undefined && existsSync(userConf);
+  const registriesConf = absolute(
+    '--registries-conf',
+    explicitConf ?? (userConfWins ? userConf : '/etc/containers/registries.conf'),
+  );
+  const registriesConfDirs =
+    explicitDir !== undefined
+      ? [absolute('--registries-conf-d', explicitDir)]
+      : userConfWins
+        ? [userDir]
+        : ['/etc/containers/registries.conf.d', userDir];
+
+  // HACK: the podman API service ignores $REGISTRY_AUTH_FILE (only the CLI's --authfile reads
+  // it): its first file is $XDG_RUNTIME_DIR/containers/auth.json, else /run/containers/<uid>/.
+  const serviceAuthFile = env.XDG_RUNTIME_DIR
+    ? join(env.XDG_RUNTIME_DIR, 'containers/auth.json')
+    : `/run/containers/${uid}/auth.json`;
+  const authFile = absolute(
+    '--auth-file',
+    v['auth-file'] ?? env.ARCHDECK_AUTH_FILE ?? serviceAuthFile,
+  );
+  const configHome = env.XDG_CONFIG_HOME || join(home, '.config');
+  const authPaths = [
+    ...(env.REGISTRY_AUTH_FILE ? [env.REGISTRY_AUTH_FILE] : []),
+    authFile,
+    join(configHome, 'containers/auth.json'),
+    env.DOCKER_CONFIG ? join(env.DOCKER_CONFIG, 'config.json') : join(home, '.docker/config.json'),
+  ];
+  const authFiles: AuthFileRef[] = [
+    ...[...new Set(authPaths)].map((path) => ({ path, legacy: false })),
+    { path: join(home, '.dockercfg'), legacy: true },
+  ];
+
+  const explicitCerts = v['certs-d'] ?? env.ARCHDECK_CERTS_D;
+  const certsDirs =
+    explicitCerts !== undefined
+      ? [absolute('--certs-d', explicitCerts)]
+      : [
+          join(home, '.config/containers/certs.d'),
+          '/etc/containers/certs.d',
+          '/etc/docker/certs.d',
+        ];
+
+  const cacheHome = env.XDG_CACHE_HOME || join(home, '.cache');
+  return {
+    registriesConf,
+    registriesConfDirs,
+    shortNameAliasesConf:
+      uid === 0
+        ? '/var/cache/containers/short-name-aliases.conf'
+        : join(cacheHome, 'containers/short-name-aliases.conf'),
+    authFile,
+    authFiles,
+    certsDirs,
+  };
+}
 
 /** Turns `unix:///run/x.sock` or `/run/x.sock` into a path; anything else is not usable. */
 export function unixSocketPath(value: string): string | null {
@@ -95,6 +215,9 @@ export function loadConfig(
         'web-dir': { type: 'string' },
         'probes-dir': { type: 'string' },
         'registries-conf': { type: 'string' },
+        'registries-conf-d': { type: 'string' },
+        'auth-file': { type: 'string' },
+        'certs-d': { type: 'string' },
         presets: { type: 'string' },
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
@@ -190,10 +313,7 @@ export function loadConfig(
         throw new ConfigError((err as Error).message);
       }
     })(),
-    registriesConf: absolute(
-      '--registries-conf',
-      v['registries-conf'] ?? env.CONTAINERS_REGISTRIES_CONF ?? '/etc/containers/registries.conf',
-    ),
+    ...registryPaths(v, env, uid, home, absolute),
     webDir: absolute('--web-dir', v['web-dir'] ?? env.ARCHDECK_WEB_DIR ?? defaultWebDir),
     probesDir: absolute(
       '--probes-dir',
