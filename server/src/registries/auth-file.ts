@@ -140,6 +140,13 @@ export async function findCredentials(
   return { credentials: null, helper: null };
 }
 
+/** A key as the Registries page names it: docker's URL keys as their host, Hub as docker.io. */
+function displayKey(key: string, legacy: boolean): string {
+  const stripped = key.replace(/^https?:\/\//, '');
+  const name = legacy || stripped !== key ? stripped.split('/')[0]! : stripped;
+  return name === 'index.docker.io' || name === 'registry-1.docker.io' ? 'docker.io' : name;
+}
+
 /** The registries credentials are stored for, over all files, with the first file's user. */
 export async function listLogins(files: AuthFileRef[]): Promise<Credentials[]> {
   const seen = new Map<string, Credentials>();
@@ -147,7 +154,7 @@ export async function listLogins(files: AuthFileRef[]): Promise<Credentials[]> {
     const parsed = await readAuthFile(ref).catch(() => null);
     if (!parsed) continue;
     for (const [key, entry] of Object.entries(parsed.auths)) {
-      const normal = ref.legacy ? normaliseKey(key, true) : key.replace(/^https?:\/\//, '');
+      const normal = displayKey(key, ref.legacy);
       if (seen.has(normal)) continue;
       const found = decode(ref.path, key, entry);
       if (found) seen.set(normal, { ...found, key: normal });
