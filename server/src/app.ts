@@ -18,7 +18,8 @@ import emulators from './routes/emulators/index.js';
 import imagesPlugin from './plugins/images.js';
 import images from './routes/images/index.js';
 import pulls from './routes/pulls/index.js';
-import registry from './routes/registry/index.js';
+import registriesPlugin from './plugins/registries.js';
+import registries from './routes/registries/index.js';
 import events from './routes/events/index.js';
 import containersPlugin from './plugins/containers.js';
 import smokeTests from './plugins/smoke-tests.js';
@@ -53,6 +54,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(auth);
   await instance.register(engine);
   await instance.register(binfmt);
+  await instance.register(registriesPlugin);
   await instance.register(imagesPlugin);
   await instance.register(containersPlugin);
   await instance.register(smokeTests);
@@ -63,7 +65,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(emulators);
   await instance.register(images);
   await instance.register(pulls);
-  await instance.register(registry);
+  await instance.register(registries);
   await instance.register(events);
   await instance.register(containers);
   await instance.register(presets);

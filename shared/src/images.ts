@@ -71,8 +71,26 @@ export const RemotePlatform = Type.Object({
 });
 export type RemotePlatform = Static<typeof RemotePlatform>;
 
+/** How a short name became the name looked up, as podman resolves it. */
+export const NameResolution = Type.Object({
+  /** What was typed: 'ubuntu:24.04'. */
+  input: Type.String(),
+  /** alias: an [aliases] entry; search: the first unqualified-search registry that had it. */
+  rationale: Type.Union([Type.Literal('alias'), Type.Literal('search')]),
+  /** The file with the alias, or the one that set unqualified-search-registries. */
+  source: Nullable(Type.String()),
+  /** Every name it could stand for, in the order they are tried. */
+  candidates: Type.Array(Type.String()),
+});
+export type NameResolution = Static<typeof NameResolution>;
+
 export const RemotePlatforms = Type.Object({
+  /** The fully qualified name, as podman names the image: 'docker.io/library/ubuntu:latest'. */
   reference: Type.String(),
+  /** Null when the reference named its registry itself. */
+  resolution: Nullable(NameResolution),
+  /** Where the manifest was read: a mirror, a rewritten location, or the registry itself. */
+  source: Type.Object({ reference: Type.String(), mirror: Type.Boolean() }),
   mediaType: Type.String(),
   digest: Type.String(),
   multiArch: Type.Boolean(),

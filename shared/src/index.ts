@@ -3,6 +3,7 @@ export * from './health.js';
 export * from './session.js';
 export * from './emulators.js';
 export * from './images.js';
+export * from './registries.js';
 export * from './containers.js';
 export * from './terminal.js';
 export * from './events.js';

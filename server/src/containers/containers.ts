@@ -26,7 +26,7 @@ import {
 import { PLATFORM_LABEL } from '../engine/labels.js';
 import type { EmulatorsService } from '../binfmt/emulators.js';
 import type { ImagesService } from '../images/images.js';
-import { normalizePlatform, parseRef, type PullManager } from '../images/pulls.js';
+import { normalizePlatform, type PullManager } from '../images/pulls.js';
 import { archSuffix } from '../images/arch-tag.js';
 import { AppError, badRequest, notFound } from '../lib/errors.js';
 import type { PresetDef } from './presets.js';
@@ -171,11 +171,10 @@ export class ContainersService {
 
   /** Pulls the image for the platform when it is not local, checks its architecture, runs it. */
   async run(req: RunRequest): Promise<ContainerSummary> {
-    const ref = parseRef(req.image);
     const platform = normalizePlatform(req.platform);
-    let imageId = await this.images.findLocal(ref, platform);
+    let imageId = (await this.pulls.local(req.image, platform))?.imageId ?? null;
     if (!imageId) {
-      const job = await this.pulls.jobs.wait(this.pulls.start(req.image, platform).id);
+      const job = await this.pulls.jobs.wait((await this.pulls.start(req.image, platform)).id);
       if (job.state !== 'succeeded' || !job.imageId) {
         throw new AppError(
           502,

@@ -16,15 +16,14 @@ import { AppError, badRequest } from '../lib/errors.js';
 import type { Job, Jobs } from '../jobs/jobs.js';
 import { type JobFields } from '../jobs/jobs.js';
 import { archForPlatform } from '../binfmt/platforms.js';
-import {
-  formatReference,
-  parseReference,
-  ReferenceError as RefError,
-  type ImageReference,
-} from './reference.js';
+import { formatReference, type ImageReference } from './reference.js';
 import { archTagFor, archSuffix } from './arch-tag.js';
 import { canonicalVariant, formatPlatform, parsePlatform } from './platform.js';
 import type { ImagesService } from './images.js';
+import type { Registries } from '../registries/registries.js';
+
+/** How a reference as typed becomes the name pulled: registries.conf's aliases and search list. */
+export type NameResolver = Pick<Registries, 'resolve' | 'choose'>;
 
 interface ProgressMessage {
   status?: string;
@@ -32,18 +31,6 @@ interface ProgressMessage {
   progressDetail?: { current?: number; total?: number };
   error?: string;
   errorDetail?: { message?: string };
-}
-
-/** A reference from a request; a missing tag means `latest`, as podman reads it. */
-export function parseRef(input: string): ImageReference {
-  try {
-    const ref = parseReference(input.trim());
-    if (!ref.tag && !ref.digest) ref.tag = 'latest';
-    return ref;
-  } catch (err) {
-    if (err instanceof RefError) throw badRequest(`Invalid image reference: ${err.message}`);
-    throw err;
-  }
 }
 
 /**
@@ -95,13 +82,18 @@ export class PullManager {
     private readonly engine: Engine,
     private readonly images: ImagesService,
     readonly jobs: Jobs<PullJob>,
+    private readonly names: NameResolver,
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /** Starts a pull, or returns the running one for the same reference and platform. */
-  start(refInput: string, platformInput: string): PullJob {
-    const ref = parseRef(refInput);
+  /**
+   * Starts a pull, or returns the running one for the same reference and platform. A short
+   * name is pulled under the fully qualified name registries.conf gives it, so the job, the
+   * image and the arch tag all carry the name podman would have chosen.
+   */
+  async start(refInput: string, platformInput: string): Promise<PullJob> {
     const platform = normalizePlatform(platformInput);
+    const ref = await this.names.choose(refInput);
     const canonical = formatReference(ref);
     const running = this.jobs.find((job) => {
       const pull = this.pulls.get(job);
@@ -129,10 +121,18 @@ export class PullManager {
    * nothing to do: finished, and not kept among the jobs (nothing happened to list).
    */
   async local(refInput: string, platformInput: string): Promise<PullJob | null> {
-    const ref = parseRef(refInput);
     const platform = normalizePlatform(platformInput);
-    const imageId = await this.images.findLocal(ref, platform);
-    if (!imageId) return null;
+    // Every name a short name could stand for, in order, as podman looks locally first.
+    let ref: ImageReference | null = null;
+    let imageId: string | null = null;
+    for (const candidate of (await this.names.resolve(refInput)).candidates) {
+      imageId = await this.images.findLocal(candidate, platform);
+      if (imageId) {
+        ref = candidate;
+        break;
+      }
+    }
+    if (!imageId || !ref) return null;
     const now = new Date().toISOString();
     return {
       id: randomUUID(),

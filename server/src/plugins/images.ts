@@ -23,9 +23,9 @@ export default fp(
       log,
     });
     await jobs.restore();
-    const pulls = new PullManager(app.engine, images, jobs, log);
+    const pulls = new PullManager(app.engine, images, jobs, app.registries, log);
     app.decorate('pulls', pulls);
     app.addHook('onClose', () => jobs.close());
   },
-  { name: 'images', dependencies: ['engine', 'binfmt'] },
+  { name: 'images', dependencies: ['engine', 'binfmt', 'registries'] },
 );

@@ -233,7 +233,11 @@ registries = ['registry.untrusted.com', 'registry.unsafe.com']
 `);
     expect(c.unqualifiedSearchRegistries).toEqual(['registry1.com', 'registry2.com']);
     expect(
-      c.registries.map((t) => [t.location, t.insecure ? 'insecure' : '', t.blocked ? 'blocked' : '']),
+      c.registries.map((t) => [
+        t.location,
+        t.insecure ? 'insecure' : '',
+        t.blocked ? 'blocked' : '',
+      ]),
     ).toEqual([
       ['registry.unsafe.com', '', 'blocked'],
       ['registry.untrusted.com', '', 'blocked'],
@@ -325,7 +329,9 @@ short-name-mode = "enforcing"
 
   it('tries every search registry in order when permissive (the default) or disabled', () => {
     for (const mode of ['', 'short-name-mode = "permissive"', 'short-name-mode = "disabled"']) {
-      const c = conf(`unqualified-search-registries = ["registry1.com", "registry2.com"]\n${mode}\n`);
+      const c = conf(
+        `unqualified-search-registries = ["registry1.com", "registry2.com"]\n${mode}\n`,
+      );
       expect(names(c, 'app')).toEqual(['registry1.com/app:latest', 'registry2.com/app:latest']);
     }
   });

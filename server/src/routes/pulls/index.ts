@@ -4,21 +4,40 @@ import { PullJob, PullParams, PullRequest, errorResponses } from '@archdeck/shar
 import { openSse } from '../../lib/sse.js';
 
 const pulls: FastifyPluginAsyncTypebox = async (app) => {
-  const { 400: e400, 404: e404, 500: e500, 503: e503 } = errorResponses;
+  const {
+    400: e400,
+    401: e401,
+    403: e403,
+    404: e404,
+    500: e500,
+    502: e502,
+    503: e503,
+  } = errorResponses;
 
   app.post(
     '/api/pulls',
     {
       schema: {
         body: PullRequest,
-        response: { 200: PullJob, 202: PullJob, 400: e400, 500: e500, 503: e503 },
+        response: {
+          200: PullJob,
+          202: PullJob,
+          400: e400,
+          401: e401,
+          403: e403,
+          404: e404,
+          500: e500,
+          502: e502,
+          503: e503,
+          504: e502,
+        },
       },
     },
     async (request, reply) => {
       const { ref, platform, policy } = request.body;
       const local = policy === 'missing' ? await app.pulls.local(ref, platform) : null;
       if (local) return reply.code(200).send(local);
-      return reply.code(202).send(app.pulls.start(ref, platform));
+      return reply.code(202).send(await app.pulls.start(ref, platform));
     },
   );
 

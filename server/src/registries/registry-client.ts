@@ -7,13 +7,19 @@
  * exist", "needs a login", "registry is down" and "speaks plain HTTP" cannot be told apart.
  * Here every request shares one deadline, every body is size-capped while it streams, and each
  * failure becomes a RegistryError whose kind and message say what happened and what to do.
- * Only anonymous (public) access is implemented: the Bearer token flow that Docker Hub, quay.io
- * and ghcr.io use for public images, no stored credentials.
+ *
+ * One call talks to one endpoint (a registry, or one of its mirrors: registries.ts picks them
+ * from registries.conf) the way podman's containers/image does: with the credentials of
+ * auth.json, as Basic or through the Bearer token flow of Docker Hub, quay.io and ghcr.io; with
+ * the CA and client certificate of certs.d; and, for an insecure registry, over HTTPS without
+ * checking its certificate, then over plain HTTP when HTTPS cannot connect at all.
  */
 import { createHash } from 'node:crypto';
-import { parse as parseToml } from 'smol-toml';
-import { formatReference, type ImageReference } from './reference.js';
-import { canonicalVariant } from './platform.js';
+import { rootCertificates } from 'node:tls';
+import { Agent, fetch, type Response } from 'undici';
+import { formatReference, type ImageReference } from '../images/reference.js';
+import { canonicalVariant } from '../images/platform.js';
+import type { HostCerts } from './certs.js';
 
 export interface RemotePlatformEntry {
   os: string;
@@ -37,7 +43,14 @@ export interface RemoteImage {
 }
 
 export type RegistryErrorKind =
-  'not_found' | 'unauthorized' | 'unreachable' | 'tls' | 'timeout' | 'bad_response' | 'too_large';
+  | 'not_found'
+  | 'unauthorized'
+  | 'unreachable'
+  | 'tls'
+  | 'timeout'
+  | 'bad_response'
+  | 'too_large'
+  | 'blocked';
 
 export class RegistryError extends Error {
   override readonly name = 'RegistryError';
@@ -47,19 +60,40 @@ export class RegistryError extends Error {
     message: string,
     /** The registry's own words, from its JSON `errors[].message`, when it sent any. */
     readonly registryMessage?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; host?: string },
   ) {
     super(message, options);
+    this.host = options?.host;
   }
+
+  /** For a connection that failed: the host[:port] it was to. */
+  readonly host: string | undefined;
+}
+
+/** A login as auth.json holds it; `file` and `key` say where, for messages. */
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+  file?: string;
 }
 
 export interface RegistryOptions {
-  /** host[:port] (or registries.conf prefixes) that are reached over plain HTTP. */
-  insecureRegistries: string[];
+  /**
+   * registries.conf's `insecure`: HTTPS without checking the certificate, then plain HTTP if
+   * HTTPS cannot connect, as podman pings such a registry.
+   */
+  insecure?: boolean;
+  /** The host's certs.d directory: CAs trusted on top of the system's, a client certificate. */
+  certs?: HostCerts | null;
+  credentials?: RegistryCredentials | null;
+  /** Why no credentials were sent, when that was not for lack of a login (a helper, say). */
+  credentialsNote?: string;
   /** Deadline for the whole inspection: token, manifest and config blob together. */
   timeoutMs?: number;
   /** Cap on each manifest and config blob, checked on Content-Length and while streaming. */
   maxManifestBytes?: number;
+  /** Cancels everything, e.g. when the browser that asked goes away. */
+  signal?: AbortSignal;
 }
 
 export const MEDIA_TYPES = {
@@ -96,70 +130,8 @@ const DIGEST = /^(sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$
 const DOCKER_HUB = 'docker.io';
 const DOCKER_HUB_ENDPOINT = 'registry-1.docker.io';
 
-// --- registries.conf -----------------------------------------------------------------------
-
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function trimSlashes(s: string): string {
-  let end = s.length;
-  while (end > 0 && s[end - 1] === '/') end--;
-  return s.slice(0, end);
-}
-
-/**
- * The registries containers-registries.conf(5) marks insecure: v2 `[[registry]]` tables with
- * `insecure = true` (their `location`, or their `prefix` when the location is empty, as with
- * wildcard prefixes) and the v1 `[registries.insecure] registries = [...]` list.
- * Throws when the text is not TOML, as podman itself refuses such a file.
- */
-export function readInsecureRegistries(registriesConfText: string): string[] {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(registriesConfText);
-  } catch (err) {
-    throw new Error(`registries.conf is not valid TOML: ${(err as Error).message}`, { cause: err });
-  }
-  const found = new Set<string>();
-  const add = (value: unknown) => {
-    if (typeof value !== 'string') return;
-    const entry = trimSlashes(value.trim());
-    if (entry !== '') found.add(entry);
-  };
-
-  const v2 = doc.registry;
-  if (Array.isArray(v2)) {
-    for (const table of v2) {
-      if (!isRecord(table) || table.insecure !== true) continue;
-      const location = typeof table.location === 'string' ? table.location.trim() : '';
-      add(location !== '' ? location : table.prefix);
-    }
-  }
-
-  const v1 = isRecord(doc.registries) ? doc.registries.insecure : undefined;
-  if (isRecord(v1) && Array.isArray(v1.registries)) v1.registries.forEach(add);
-  return [...found];
-}
-
-/** Host without port, for wildcard ('*.example.com') matches; IPv6 keeps its brackets. */
-function hostOf(registry: string): string {
-  if (registry.startsWith('[')) return registry.slice(0, registry.indexOf(']') + 1);
-  const colon = registry.indexOf(':');
-  return colon === -1 ? registry : registry.slice(0, colon);
-}
-
-function isInsecure(ref: ImageReference, endpoint: string, entries: string[]): boolean {
-  const registry = ref.registry.toLowerCase();
-  const name = `${registry}/${ref.repository}`;
-  const host = hostOf(registry);
-  return entries.some((raw) => {
-    const entry = trimSlashes(raw.trim().toLowerCase());
-    if (entry.startsWith('*.')) return host.endsWith(entry.slice(1));
-    return (
-      entry === registry || entry === endpoint || name === entry || name.startsWith(`${entry}/`)
-    );
-  });
-}
 
 // --- WWW-Authenticate ------------------------------------------------------------------------
 
@@ -241,15 +213,25 @@ export function parseWwwAuthenticate(header: string): AuthChallenge[] {
 // --- transport -------------------------------------------------------------------------------
 
 interface Session {
-  ref: ImageReference;
-  /** Canonical reference, for messages. */
+  /** The registry as the name says it, for messages: 'docker.io', '127.0.0.1:5000'. */
+  registry: string;
+  /** The repository a token is asked for; null for a login, which asks for none. */
+  repository: string | null;
+  /** Canonical reference (or the registry, for a login), for messages. */
   display: string;
+  /** host[:port] connected to: Docker Hub's API is not at docker.io. */
+  endpoint: string;
   origin: string;
   insecure: boolean;
+  /** Insecure and not yet connected: a failed HTTPS connection is retried as plain HTTP. */
+  httpFallback: boolean;
   signal: AbortSignal;
   timeoutMs: number;
   maxBytes: number;
-  /** 'Bearer …' once a token was fetched; reused for the config blob. */
+  dispatcher: Agent;
+  credentials: RegistryCredentials | null;
+  credentialsNote: string;
+  /** 'Bearer …' or 'Basic …' once the registry asked; reused for the config blob. */
   authorization: string | null;
 }
 
@@ -298,7 +280,8 @@ const isTimeout = (err: unknown, signal: AbortSignal) =>
 
 function insecureHint(registry: string): string {
   return (
-    `If ${registry} is a local registry that speaks plain HTTP, mark it insecure in registries.conf: ` +
+    `If ${registry} is a local registry that speaks plain HTTP, mark it insecure in a registries.conf drop-in ` +
+    `(e.g. /etc/containers/registries.conf.d/50-local.conf), as podman reads it too: ` +
     `[[registry]] location = "${registry}" insecure = true`
   );
 }
@@ -309,12 +292,13 @@ const opensslReason = (message: string) => /routines:[^:]*:([^:]+)/.exec(message
 function transportError(s: Session, url: URL, err: unknown): RegistryError {
   if (err instanceof RegistryError) return err;
   const host = url.host;
+  const options = { cause: err, host };
   if (isTimeout(err, s.signal)) {
     return new RegistryError(
       'timeout',
       `${host} did not answer within ${s.timeoutMs} ms while reading ${s.display}: the registry may be overloaded or unreachable from this network; try again later`,
       undefined,
-      { cause: err },
+      options,
     );
   }
   const { code, message } = rootCause(err);
@@ -323,17 +307,17 @@ function transportError(s: Session, url: URL, err: unknown): RegistryError {
       'timeout',
       `${host} did not answer in time while reading ${s.display}: try again later`,
       undefined,
-      { cause: err },
+      options,
     );
   }
   if (code !== undefined && CERTIFICATE_ERRORS.has(code)) {
     return new RegistryError(
       'tls',
-      `the TLS certificate of ${host} is not trusted (${code}: ${message.trim()}). Add the CA that signed it ` +
-        `to the trust store (NODE_EXTRA_CA_CERTS for archdeck); a registry that speaks plain HTTP can instead be marked ` +
-        `insecure in registries.conf`,
+      `the TLS certificate of ${host} is not trusted (${code}: ${message.trim()}). Put the CA that signed it ` +
+        `in /etc/containers/certs.d/${s.endpoint}/ca.crt, where podman looks for it too; or mark ` +
+        `${s.registry} insecure = true in a registries.conf drop-in to skip the check`,
       undefined,
-      { cause: err },
+      options,
     );
   }
   if (
@@ -343,18 +327,18 @@ function transportError(s: Session, url: URL, err: unknown): RegistryError {
     return new RegistryError(
       'tls',
       `the TLS handshake with ${host} failed (${opensslReason(message) ?? code}). ` +
-        insecureHint(s.ref.registry),
+        insecureHint(s.registry),
       undefined,
-      { cause: err },
+      options,
     );
   }
   if (code !== undefined && code in CONNECTION_ERRORS) {
     return new RegistryError(
       'unreachable',
       `cannot reach ${host}: it ${CONNECTION_ERRORS[code]}. The registry may be offline, or the name ` +
-        `"${s.ref.registry}" may be wrong`,
+        `"${s.registry}" may be wrong`,
       undefined,
-      { cause: err },
+      options,
     );
   }
   if (message === 'bad port') {
@@ -364,12 +348,12 @@ function transportError(s: Session, url: URL, err: unknown): RegistryError {
       'unreachable',
       `cannot reach ${host}: port ${url.port} is on the fetch standard's list of blocked ports; run the registry on another port`,
       undefined,
-      { cause: err },
+      options,
     );
   }
   return new RegistryError(
     'unreachable',
-    `cannot reach ${host} (${code ?? message}). The registry may be offline, or the name "${s.ref.registry}" may be wrong`,
+    `cannot reach ${host} (${code ?? message}). The registry may be offline, or the name "${s.registry}" may be wrong`,
     undefined,
     { cause: err },
   );
@@ -392,7 +376,12 @@ async function send(
     if (authorization !== null && current.origin === url.origin) sent.authorization = authorization;
     let res: Response;
     try {
-      res = await fetch(current, { headers: sent, redirect: 'manual', signal: s.signal });
+      res = await fetch(current, {
+        headers: sent,
+        redirect: 'manual',
+        signal: s.signal,
+        dispatcher: s.dispatcher,
+      });
     } catch (err) {
       throw transportError(s, current, err);
     }
@@ -515,23 +504,27 @@ async function statusError(s: Session, res: Response, what: string): Promise<Reg
   if (res.status === 404 || codes.some((c) => NOT_FOUND_CODES.has(c))) {
     return new RegistryError(
       'not_found',
-      `${what} was not found in ${s.ref.registry}: ${said}. Check the repository name and the tag or digest`,
+      `${what} was not found in ${s.registry}: ${said}. Check the repository name and the tag or digest`,
       message,
     );
   }
   if (res.status === 401 || res.status === 403) {
+    const creds = s.credentials;
     return new RegistryError(
       'unauthorized',
-      `${s.ref.registry} refused anonymous access to ${what} (HTTP ${res.status}: ${message ?? res.statusText}). ` +
-        `The repository may be private, or may not exist: Docker Hub answers 401 for both. ` +
-        `Only public images can be inspected`,
+      creds && s.authorization !== null
+        ? `${s.registry} refused ${what} to "${creds.username}"${fromFile(creds)} (HTTP ${res.status}: ${message ?? res.statusText}). ` +
+            `The password may be wrong or the account may lack access: log in to ${s.registry} again (Registries page, or podman login ${s.registry})`
+        : `${s.registry} refused anonymous access to ${what} (HTTP ${res.status}: ${message ?? res.statusText}). ` +
+            `The repository may be private, or may not exist: Docker Hub answers 401 for both. ` +
+            `If it is private, log in to ${s.registry} (Registries page, or podman login ${s.registry})${s.credentialsNote}`,
       message,
     );
   }
   if (res.status === 429) {
     return new RegistryError(
       'bad_response',
-      `${s.ref.registry} is rate-limiting requests (HTTP 429${message ? `: ${message}` : ''}); try again later`,
+      `${s.registry} is rate-limiting requests (HTTP 429${message ? `: ${message}` : ''}); try again later`,
       message,
     );
   }
@@ -544,7 +537,7 @@ async function statusError(s: Session, res: Response, what: string): Promise<Reg
   }
   const hint =
     s.insecure && res.status === 400 && /https/i.test(text)
-      ? `: it seems to speak HTTPS; remove ${s.ref.registry} from the insecure registries in registries.conf`
+      ? `: it seems to speak HTTPS; remove ${s.registry} from the insecure registries in registries.conf`
       : '';
   return new RegistryError(
     'bad_response',
@@ -555,6 +548,11 @@ async function statusError(s: Session, res: Response, what: string): Promise<Reg
 
 // --- authentication --------------------------------------------------------------------------
 
+const basicAuthorization = (c: RegistryCredentials) =>
+  `Basic ${Buffer.from(`${c.username}:${c.password}`, 'utf8').toString('base64')}`;
+
+const fromFile = (c: RegistryCredentials) => (c.file ? ` (stored in ${c.file})` : '');
+
 async function fetchToken(s: Session, challenge: AuthChallenge, what: string): Promise<string> {
   const { realm, service, scope } = challenge.params;
   let url: URL;
@@ -563,33 +561,43 @@ async function fetchToken(s: Session, challenge: AuthChallenge, what: string): P
   } catch {
     throw new RegistryError(
       'bad_response',
-      `${s.ref.registry} asked for a Bearer token without a usable realm URL (${JSON.stringify(realm ?? null)})`,
+      `${s.registry} asked for a Bearer token without a usable realm URL (${JSON.stringify(realm ?? null)})`,
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new RegistryError(
-      'bad_response',
-      `${s.ref.registry} named a ${url.protocol} token realm`,
-    );
+    throw new RegistryError('bad_response', `${s.registry} named a ${url.protocol} token realm`);
   }
   if (service !== undefined) url.searchParams.set('service', service);
-  url.searchParams.set('scope', scope ?? `repository:${s.ref.repository}:pull`);
+  if (scope !== undefined || s.repository !== null) {
+    url.searchParams.set('scope', scope ?? `repository:${s.repository}:pull`);
+  }
+  // A login is checked with a token for no scope at all, as `podman login` asks for one.
+  const creds = s.credentials;
+  if (creds) url.searchParams.set('account', creds.username);
 
-  const res = await send(s, url, { accept: 'application/json' }, null);
+  const res = await send(
+    s,
+    url,
+    { accept: 'application/json' },
+    creds ? basicAuthorization(creds) : null,
+  );
   if (!res.ok) {
     const error = await statusError(s, res, `a token for ${what}`);
     const said = error.registryMessage ? `: ${error.registryMessage}` : '';
     if (error.kind === 'unauthorized') {
       throw new RegistryError(
         'unauthorized',
-        `the token service of ${s.ref.registry} (${url.host}) refused an anonymous token for ${what}` +
-          `${said}. Only public images can be inspected`,
+        creds
+          ? `the token service of ${s.registry} (${url.host}) refused the credentials of "${creds.username}"${fromFile(creds)} for ${what}${said}. ` +
+              `Log in to ${s.registry} again with the right password (Registries page, or podman login ${s.registry})`
+          : `the token service of ${s.registry} (${url.host}) refused an anonymous token for ${what}${said}. ` +
+              `If it is private, log in to ${s.registry} first (Registries page, or podman login ${s.registry})${s.credentialsNote}`,
         error.registryMessage,
       );
     }
     throw new RegistryError(
       'bad_response',
-      `the token service of ${s.ref.registry} (${url.host}) answered HTTP ${res.status}${said}; try again later`,
+      `the token service of ${s.registry} (${url.host}) answered HTTP ${res.status}${said}; try again later`,
       error.registryMessage,
     );
   }
@@ -607,18 +615,55 @@ async function fetchToken(s: Session, challenge: AuthChallenge, what: string): P
   return token;
 }
 
-/** GET a registry path; on a Bearer challenge fetch an anonymous token and retry once. */
+/**
+ * A request to the registry itself. The first one of an insecure session decides the scheme,
+ * as podman's ping does: HTTPS (certificate unchecked) if it connects, else plain HTTP.
+ */
+async function sendToRegistry(
+  s: Session,
+  path: string,
+  headers: Record<string, string>,
+): Promise<Response> {
+  try {
+    return await send(s, new URL(path, s.origin), headers, s.authorization);
+  } catch (err) {
+    const https = new URL(s.origin).host;
+    const cannotConnect =
+      err instanceof RegistryError &&
+      (err.kind === 'tls' || err.kind === 'unreachable') &&
+      err.host === https;
+    if (!s.httpFallback || !cannotConnect) throw err;
+    s.origin = `http://${s.endpoint}`;
+    return await send(s, new URL(path, s.origin), headers, s.authorization);
+  } finally {
+    s.httpFallback = false;
+  }
+}
+
+/**
+ * After a 401, what to send instead: a Bearer token (anonymous, or for the stored login), or
+ * the stored login itself to a Basic challenge. Null when nothing would change the answer.
+ */
+async function authorizationFor(s: Session, res: Response, what: string): Promise<string | null> {
+  const challenges = parseWwwAuthenticate(res.headers.get('www-authenticate') ?? '');
+  const bearer = challenges.find((c) => c.scheme === 'bearer');
+  if (bearer) return `Bearer ${await fetchToken(s, bearer, what)}`;
+  if (s.credentials && challenges.some((c) => c.scheme === 'basic')) {
+    return basicAuthorization(s.credentials);
+  }
+  return null;
+}
+
+/** GET a registry path; on a 401, authenticate as the registry asks and retry once. */
 async function get(s: Session, path: string, accept: string, max: number, what: string) {
-  const url = new URL(path, s.origin);
   const headers = { accept };
-  let res = await send(s, url, headers, s.authorization);
+  let res = await sendToRegistry(s, path, headers);
   if (res.status === 401 && s.authorization === null) {
-    const header = res.headers.get('www-authenticate') ?? '';
-    const bearer = parseWwwAuthenticate(header).find((c) => c.scheme === 'bearer');
-    if (bearer === undefined) throw await statusError(s, res, what);
+    const authorization = await authorizationFor(s, res, what);
+    if (authorization === null) throw await statusError(s, res, what);
     await discard(res);
-    s.authorization = `Bearer ${await fetchToken(s, bearer, what)}`;
-    res = await send(s, url, headers, s.authorization);
+    s.authorization = authorization;
+    res = await sendToRegistry(s, path, headers);
   }
   if (!res.ok) throw await statusError(s, res, what);
   const bytes = await readCapped(s, res, max, what);
@@ -702,7 +747,7 @@ async function platformOfManifest(
       `${configWhat} is ${config.size} bytes, over the ${s.maxBytes}-byte limit; refusing to read it`,
     );
   }
-  const path = `/v2/${s.ref.repository}/blobs/${config.digest}`;
+  const path = `/v2/${s.repository}/blobs/${config.digest}`;
   const { bytes } = await get(
     s,
     path,
@@ -726,29 +771,110 @@ async function platformOfManifest(
   };
 }
 
+/** One session per call: its own connections, TLS settings, deadline and authorization. */
+async function withSession<T>(
+  registry: string,
+  repository: string | null,
+  display: string,
+  opts: RegistryOptions,
+  run: (s: Session) => Promise<T>,
+): Promise<T> {
+  const endpoint = registry === DOCKER_HUB ? DOCKER_HUB_ENDPOINT : registry;
+  const insecure = opts.insecure ?? false;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const certs = opts.certs ?? null;
+  const dispatcher = new Agent({
+    connect: {
+      rejectUnauthorized: !insecure,
+      // Given at all, `ca` replaces Node's trust store: certs.d adds to it, as in podman.
+      ...(certs && certs.ca.length > 0 ? { ca: [...rootCertificates, ...certs.ca] } : {}),
+      ...(certs && certs.certs.length > 0 ? { cert: certs.certs, key: certs.keys } : {}),
+    },
+  });
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const s: Session = {
+    registry,
+    repository,
+    display,
+    endpoint,
+    origin: `https://${endpoint}`,
+    insecure,
+    httpFallback: insecure,
+    signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout,
+    timeoutMs,
+    maxBytes: opts.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES,
+    dispatcher,
+    credentials: opts.credentials ?? null,
+    credentialsNote: opts.credentialsNote ?? '',
+    authorization: null,
+  };
+  try {
+    return await run(s);
+  } finally {
+    // Every body has been read or cancelled by now: nothing is cut that anyone waits for.
+    dispatcher.destroy().catch(() => undefined);
+  }
+}
+
 /**
- * The platforms an image offers, read from its registry: one entry per image in an index or
+ * Checks a login as `podman login` does: GET /v2/ and answer its challenge with the
+ * credentials (Basic, or a Bearer token for no scope). `checked` is false when the registry
+ * asked for nothing, so they could not be checked (podman stores them all the same).
+ */
+export async function checkLogin(
+  registry: string,
+  opts: RegistryOptions & { credentials: RegistryCredentials },
+): Promise<{ checked: boolean }> {
+  return withSession(registry, null, registry, opts, async (s) => {
+    const what = 'the login';
+    const headers = { accept: 'application/json' };
+    let res = await sendToRegistry(s, '/v2/', headers);
+    if (res.status !== 401) {
+      if (!res.ok) throw await statusError(s, res, `${registry}/v2/`);
+      await discard(res);
+      return { checked: false };
+    }
+    const authorization = await authorizationFor(s, res, what);
+    if (authorization === null) {
+      const said = res.headers.get('www-authenticate') ?? 'nothing';
+      await discard(res);
+      throw new RegistryError(
+        'bad_response',
+        `${registry} asked for a login it does not say how to give (WWW-Authenticate: ${said})`,
+      );
+    }
+    await discard(res);
+    s.authorization = authorization;
+    res = await sendToRegistry(s, '/v2/', headers);
+    if (res.status === 401 || res.status === 403) {
+      const { message } = parseRegistryErrors(await readErrorBody(s, res));
+      throw new RegistryError(
+        'unauthorized',
+        `${registry} refused the login of "${opts.credentials.username}": ${message ?? `HTTP ${res.status}`}. Check the user name and password`,
+        message,
+      );
+    }
+    if (!res.ok) throw await statusError(s, res, `${registry}/v2/`);
+    await discard(res);
+    return { checked: true };
+  });
+}
+
+/**
+ * The platforms an image offers, read from one endpoint: one entry per image in an index or
  * manifest list (attestations dropped), or the single platform of a plain manifest (from its
  * config blob). Fails with a RegistryError whose kind and message say what went wrong.
  */
 export async function inspectRemote(
   ref: ImageReference,
-  opts: RegistryOptions,
+  opts: RegistryOptions = {},
 ): Promise<RemoteImage> {
-  const endpoint = ref.registry === DOCKER_HUB ? DOCKER_HUB_ENDPOINT : ref.registry;
-  const insecure = isInsecure(ref, endpoint, opts.insecureRegistries);
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const s: Session = {
-    ref,
-    display: formatReference(ref),
-    origin: `${insecure ? 'http' : 'https'}://${endpoint}`,
-    insecure,
-    signal: AbortSignal.timeout(timeoutMs),
-    timeoutMs,
-    maxBytes: opts.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES,
-    authorization: null,
-  };
+  return withSession(ref.registry, ref.repository, formatReference(ref), opts, (s) =>
+    inspectManifest(s, ref),
+  );
+}
 
+async function inspectManifest(s: Session, ref: ImageReference): Promise<RemoteImage> {
   const target = ref.digest ?? ref.tag ?? 'latest';
   const what = `"${ref.repository}${ref.digest ? `@${ref.digest}` : `:${target}`}"`;
   const { bytes, headers } = await get(

@@ -1,0 +1,111 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import {
+  RegistriesView,
+  RegistryLogin,
+  RegistryLoginParams,
+  RegistryLoginResult,
+  RemotePlatforms,
+  RemotePlatformsQuery,
+  errorResponses,
+} from '@archdeck/shared';
+import { formatReference } from '../../images/reference.js';
+
+const registries: FastifyPluginAsyncTypebox = async (app) => {
+  const { 400: e400, 401: e401, 403: e403, 404: e404, 500: e500, 502: e502 } = errorResponses;
+
+  /** The platforms of the image a reference stands for, each with whether this host runs it. */
+  app.get(
+    '/api/registry/platforms',
+    {
+      schema: {
+        querystring: RemotePlatformsQuery,
+        response: {
+          200: RemotePlatforms,
+          400: e400,
+          401: e401,
+          403: e403,
+          404: e404,
+          500: e500,
+          502: e502,
+          504: e502,
+        },
+      },
+    },
+    async (request) => {
+      const { remote, resolution, source } = await app.registries.inspect(
+        request.query.ref,
+        request.closed,
+      );
+      const badge = await app.emulators.runBadges();
+      return {
+        reference: remote.reference,
+        resolution:
+          resolution.rationale === 'qualified'
+            ? null
+            : {
+                input: resolution.input,
+                rationale: resolution.rationale,
+                source: resolution.source,
+                candidates: resolution.candidates.map(formatReference),
+              },
+        source,
+        mediaType: remote.mediaType,
+        digest: remote.digest,
+        multiArch: remote.multiArch,
+        platforms: remote.platforms.map((p) => {
+          const platform = [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+          return {
+            platform,
+            os: p.os,
+            architecture: p.architecture,
+            variant: p.variant,
+            digest: p.digest,
+            size: p.size,
+            ...badge(platform),
+          };
+        }),
+      };
+    },
+  );
+
+  app.get('/api/registries', { schema: { response: { 200: RegistriesView, 500: e500 } } }, () =>
+    app.registries.list(),
+  );
+
+  /** Checks the credentials against the registry and stores them where podman reads them. */
+  app.post(
+    '/api/registry/login',
+    {
+      schema: {
+        body: RegistryLogin,
+        response: {
+          200: RegistryLoginResult,
+          400: e400,
+          401: e401,
+          403: e403,
+          500: e500,
+          502: e502,
+          504: e502,
+        },
+      },
+    },
+    (request) => app.registries.login(request.body, request.closed),
+  );
+
+  app.delete(
+    '/api/registry/login/:registry',
+    {
+      schema: {
+        params: RegistryLoginParams,
+        response: { 204: Type.Null(), 400: e400, 404: e404, 500: e500 },
+      },
+    },
+    async (request, reply) => {
+      await app.registries.logout(request.params.registry);
+      return reply.code(204).send(null);
+    },
+  );
+};
+
+export default registries;
