@@ -28,6 +28,41 @@ function testIdFor(prefix: string, platform: RemotePlatform, all: RemotePlatform
 }
 
 /**
+ * How the name looked up came to be, when it is not what was typed: the short name and the
+ * alias or search registry that qualified it; and the mirror or rewritten location it was
+ * read from, when not the registry it names. podman pulls it the same way.
+ */
+function WhereFrom({ remote, idPrefix }: { remote: RemotePlatforms; idPrefix: string }) {
+  const { resolution, source } = remote;
+  if (!resolution && source.reference === remote.reference) return null;
+  return (
+    <div className="space-y-0.5 text-xs text-muted">
+      {resolution && (
+        <p data-testid={`${idPrefix}-resolution`} className="break-words">
+          <span className="font-mono text-fg">{resolution.input}</span> is a short name:{' '}
+          {resolution.rationale === 'alias'
+            ? 'its alias'
+            : `the search registries (${resolution.candidates.length} tried in order)`}
+          {resolution.source && (
+            <>
+              {' '}
+              in <span className="font-mono break-all">{resolution.source}</span>
+            </>
+          )}{' '}
+          made it this name.
+        </p>
+      )}
+      {source.reference !== remote.reference && (
+        <p data-testid={`${idPrefix}-source`} className="break-words">
+          Read from {source.mirror ? 'the mirror' : 'the location registries.conf gives it,'}{' '}
+          <span className="font-mono break-all text-fg">{source.reference}</span>
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
  * The platforms a reference offers, as radio buttons (arrow keys move between them, Enter
  * submits). Ones this host cannot run stay selectable; `unavailableNote` says what choosing
  * one means where the picker is used (pulled to inspect, or a container that will not start).
@@ -68,6 +103,7 @@ export function PlatformPicker({
           {shortDigest(remote.digest)}
         </span>
       </p>
+      <WhereFrom remote={remote} idPrefix={idPrefix} />
       {remote.platforms.length === 0 ? (
         <p className="text-sm text-muted">The registry lists no platforms for this reference.</p>
       ) : (

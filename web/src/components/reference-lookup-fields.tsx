@@ -1,4 +1,6 @@
 import { useId, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import { ApiRequestError } from '@/lib/api-client';
 import { FieldLabel } from './field-label';
 import type { ReferenceLookup } from '@/lib/use-reference-lookup';
 import { ErrorNotice } from './error-notice';
@@ -71,7 +73,18 @@ export function ReferenceLookupFields({
               title={`Could not look up ${lookup}`}
               error={platforms.error}
               onRetry={() => void platforms.refetch()}
-            />
+            >
+              {platforms.error instanceof ApiRequestError &&
+                platforms.error.body.code === 'registry_unauthorized' && (
+                  <Link
+                    to="/registries"
+                    className="font-medium text-fg underline underline-offset-4"
+                    data-testid={`${testIdPrefix}-login-link`}
+                  >
+                    Log in on the Registries page
+                  </Link>
+                )}
+            </ErrorNotice>
           </div>
         ) : (
           <p role="status" className="flex items-center gap-2 text-sm text-muted">

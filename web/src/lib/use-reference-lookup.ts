@@ -62,7 +62,8 @@ export function useReferenceLookup() {
       return null;
     }
     if (!remote || !selected) return null;
-    return { ref: lookup, platform: selected };
+    // The name the daemon resolved (a short name's alias or search registry): what is pulled.
+    return { ref: remote.reference, platform: selected };
   };
 
   return {

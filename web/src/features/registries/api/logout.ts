@@ -1,0 +1,19 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '@/lib/api-client';
+import { remotePlatformKeys } from '@/lib/remote-platforms';
+import { registryKeys } from './query-keys';
+
+/** Removes the login archdeck stored for a registry (`podman logout`). */
+const logout = (registry: string) =>
+  api.delete<void>(`/api/registry/login/${encodeURIComponent(registry)}`);
+
+export const useRegistryLogout = () => {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: logout,
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: remotePlatformKeys.all });
+      return queryClient.invalidateQueries({ queryKey: registryKeys.all });
+    },
+  });
+};
