@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import type { ImageDetail, ImageSummary, PullJob, RemotePlatforms } from '@archdeck/shared';
-import { buildTestApp, testEnv, type TestApp } from './helper.js';
+import { buildTestApp, pullToEnd, testEnv, type TestApp } from './helper.js';
 
 const run = promisify(execFile);
 const env = testEnv();
@@ -25,22 +25,7 @@ function podman(...args: string[]) {
   });
 }
 
-async function pull(ref: string, platform: string): Promise<PullJob> {
-  const res = await t.api({ method: 'POST', url: '/api/pulls', payload: { ref, platform } });
-  expect(res.statusCode).toBe(202);
-  const job = res.json() as PullJob;
-  let final: PullJob = job;
-  await expect
-    .poll(
-      async () => {
-        final = (await t.api({ url: `/api/pulls/${job.id}` })).json() as PullJob;
-        return final.state;
-      },
-      { timeout: 60_000, interval: 200 },
-    )
-    .not.toBe('running');
-  return final;
-}
+const pull = (ref: string, platform: string) => pullToEnd(t, ref, platform);
 
 const images = async () => (await t.api({ url: '/api/images' })).json() as ImageSummary[];
 

@@ -370,7 +370,8 @@ export function parseRegistriesConf(text: string, path: string, dropIn = false):
 
 // --- the files, merged ----------------------------------------------------------------------
 
-const emptyConf = (): RegistriesConf => ({
+/** The configuration without any file: podman's defaults. */
+export const emptyConf = (): RegistriesConf => ({
   registries: [],
   unqualifiedSearchRegistries: [],
   searchSource: null,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatReference, parseReference } from '../../src/images/reference.js';
 import {
+  emptyConf,
   findRegistry,
   loadRegistriesConf,
   matchPrefix,
@@ -23,19 +24,7 @@ import {
 
 /** One file as the whole configuration, merged onto the defaults as the loader does. */
 function conf(text: string, path = '/etc/containers/registries.conf'): RegistriesConf {
-  return mergeConf(
-    {
-      registries: [],
-      unqualifiedSearchRegistries: [],
-      searchSource: null,
-      shortNameMode: 'permissive',
-      shortNameModeSource: null,
-      aliases: new Map(),
-      credentialHelpers: ['containers-auth.json'],
-      files: [],
-    },
-    parseRegistriesConf(text, path),
-  );
+  return mergeConf(emptyConf(), parseRegistriesConf(text, path));
 }
 
 /** Where podman would try to pull a reference from, as 'name (mirror|location, insecure)'. */

@@ -16,7 +16,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type {
-  ContainerSummary,
   PullJob,
   RegistriesView,
   RegistryLoginResult,
@@ -24,7 +23,7 @@ import type {
 } from '@archdeck/shared';
 import { Registries } from '../../src/registries/registries.js';
 import { arrangeBinfmt } from '../binfmt-state.js';
-import { buildTestApp, testEnv, type TestApp } from '../helper.js';
+import { buildTestApp, pullToEnd, runToExit, testEnv, type TestApp } from '../helper.js';
 import { Cleanup, copyImage, makeTls, startRegistry, type Tls } from './test-registries.js';
 
 const env = testEnv();
@@ -187,39 +186,13 @@ async function platformsOf(ref: string): Promise<RemotePlatforms> {
 
 /** Pulls `ref` for arm64 through the daemon, then runs it under qemu and checks it ran so. */
 async function pullAndRun(ref: string): Promise<PullJob> {
-  const started = await t.api({
-    method: 'POST',
-    url: '/api/pulls',
-    payload: { ref, platform: 'linux/arm64' },
-  });
-  expect(started.statusCode, started.body).toBe(202);
-  let job = started.json() as PullJob;
-  await expect
-    .poll(
-      async () => {
-        job = (await t.api({ url: `/api/pulls/${job.id}` })).json() as PullJob;
-        return job.state;
-      },
-      { timeout: 60_000, interval: 200 },
-    )
-    .not.toBe('running');
+  const job = await pullToEnd(t, ref, 'linux/arm64');
   expect(job, job.error ?? '').toMatchObject({ state: 'succeeded' });
-
-  const run = await t.api({
-    method: 'POST',
-    url: '/api/containers',
-    payload: {
-      image: job.ref,
-      platform: 'linux/arm64',
-      cmd: ['sh', '-c', 'test "$(uname -m)" = aarch64'],
-    },
+  await runToExit(t, {
+    image: job.ref,
+    platform: 'linux/arm64',
+    cmd: ['sh', '-c', 'test "$(uname -m)" = aarch64'],
   });
-  expect(run.statusCode, run.body).toBe(201);
-  const { id } = run.json() as ContainerSummary;
-  await expect
-    .poll(async () => (await t.api({ url: `/api/containers/${id}` })).json(), { timeout: 60_000 })
-    .toMatchObject({ state: 'exited', exitCode: 0 });
-  await t.api({ method: 'DELETE', url: `/api/containers/${id}` });
   return job;
 }
 

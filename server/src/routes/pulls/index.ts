@@ -1,35 +1,30 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { PullJob, PullParams, PullRequest, errorResponses } from '@archdeck/shared';
+import {
+  PullJob,
+  PullParams,
+  PullRequest,
+  errorResponses,
+  registryErrorResponses,
+} from '@archdeck/shared';
 import { openSse } from '../../lib/sse.js';
 
 const pulls: FastifyPluginAsyncTypebox = async (app) => {
-  const {
-    400: e400,
-    401: e401,
-    403: e403,
-    404: e404,
-    500: e500,
-    502: e502,
-    503: e503,
-  } = errorResponses;
+  const { 400: e400, 404: e404, 500: e500, 503: e503 } = errorResponses;
 
   app.post(
     '/api/pulls',
     {
       schema: {
         body: PullRequest,
+        // A short name may be looked up in registries to choose the one to pull.
         response: {
           200: PullJob,
           202: PullJob,
           400: e400,
-          401: e401,
-          403: e403,
-          404: e404,
           500: e500,
-          502: e502,
           503: e503,
-          504: e502,
+          ...registryErrorResponses,
         },
       },
     },

@@ -8,11 +8,12 @@ import {
   RemotePlatforms,
   RemotePlatformsQuery,
   errorResponses,
+  registryErrorResponses,
 } from '@archdeck/shared';
 import { formatReference } from '../../images/reference.js';
 
 const registries: FastifyPluginAsyncTypebox = async (app) => {
-  const { 400: e400, 401: e401, 403: e403, 404: e404, 500: e500, 502: e502 } = errorResponses;
+  const { 400: e400, 404: e404, 500: e500 } = errorResponses;
 
   /** The platforms of the image a reference stands for, each with whether this host runs it. */
   app.get(
@@ -20,16 +21,7 @@ const registries: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         querystring: RemotePlatformsQuery,
-        response: {
-          200: RemotePlatforms,
-          400: e400,
-          401: e401,
-          403: e403,
-          404: e404,
-          500: e500,
-          502: e502,
-          504: e502,
-        },
+        response: { 200: RemotePlatforms, 400: e400, 500: e500, ...registryErrorResponses },
       },
     },
     async (request) => {
@@ -79,15 +71,7 @@ const registries: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         body: RegistryLogin,
-        response: {
-          200: RegistryLoginResult,
-          400: e400,
-          401: e401,
-          403: e403,
-          500: e500,
-          502: e502,
-          504: e502,
-        },
+        response: { 200: RegistryLoginResult, 400: e400, 500: e500, ...registryErrorResponses },
       },
     },
     (request) => app.registries.login(request.body, request.closed),

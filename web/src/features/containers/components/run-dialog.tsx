@@ -1,17 +1,11 @@
 import { useId, useState } from 'react';
 import type { RunRequest } from '@archdeck/shared';
 import { Play, TriangleAlert } from 'lucide-react';
-import { Button } from '@/components/button';
 import { Checkbox } from '@/components/checkbox';
-import { DialogForm } from '@/components/dialog-form';
+import { DialogForm, DialogSubmit } from '@/components/dialog-form';
 import { Dialog } from '@/components/dialog';
 import { FieldLabel } from '@/components/field-label';
-import {
-  dialogFooterClass,
-  monoInputClass,
-  submitOnEnter,
-  verbatimTextProps,
-} from '@/components/form';
+import { monoInputClass, submitOnEnter, verbatimTextProps } from '@/components/form';
 import { ReferenceLookupFields } from '@/components/reference-lookup-fields';
 import { useReferenceLookup } from '@/lib/use-reference-lookup';
 import { splitCommand } from '../split-command';
@@ -223,25 +217,23 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
           <LaunchStatus launch={launch} errorTestId="run-error" />
         )}
 
-        <div className={dialogFooterClass}>
-          {launch.busy && (
-            <p className="mr-auto text-xs text-muted">Closing stops waiting; a pull goes on.</p>
+        <DialogSubmit
+          onCancel={onClose}
+          icon={<Play aria-hidden />}
+          busy={launch.busy}
+          disabledReason={blocked}
+          note={
+            launch.busy && (
+              <p className="mr-auto text-xs text-muted">Closing stops waiting; a pull goes on.</p>
+            )
+          }
+          data-testid="run-submit"
+        >
+          Run
+          {field.selected && !field.stale && (
+            <span className="font-mono opacity-70">as {archLabel(field.selected)}</span>
           )}
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            variant="primary"
-            icon={<Play aria-hidden />}
-            busy={launch.busy}
-            disabledReason={blocked}
-            data-testid="run-submit"
-          >
-            Run
-            {field.selected && !field.stale && (
-              <span className="font-mono opacity-70">as {archLabel(field.selected)}</span>
-            )}
-          </Button>
-        </div>
+        </DialogSubmit>
       </DialogForm>
     </Dialog>
   );

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { PullJob } from '@archdeck/shared';
 import { CircleCheck, Download, TriangleAlert } from 'lucide-react';
 import { Button } from '@/components/button';
-import { DialogForm } from '@/components/dialog-form';
+import { DialogForm, DialogSubmit } from '@/components/dialog-form';
 import { Dialog } from '@/components/dialog';
 import { ErrorNotice } from '@/components/error-notice';
 import { dialogFooterClass } from '@/components/form';
@@ -52,22 +52,18 @@ function PullForm({
         </div>
       )}
 
-      <div className={dialogFooterClass}>
-        <Button onClick={onClose}>Cancel</Button>
-        <Button
-          type="submit"
-          variant="primary"
-          icon={<Download aria-hidden />}
-          busy={create.isPending}
-          disabledReason={blocked}
-          data-testid="pull-submit"
-        >
-          Pull
-          {field.selected && !field.stale && (
-            <span className="font-mono opacity-70">{field.selected}</span>
-          )}
-        </Button>
-      </div>
+      <DialogSubmit
+        onCancel={onClose}
+        icon={<Download aria-hidden />}
+        busy={create.isPending}
+        disabledReason={blocked}
+        data-testid="pull-submit"
+      >
+        Pull
+        {field.selected && !field.stale && (
+          <span className="font-mono opacity-70">{field.selected}</span>
+        )}
+      </DialogSubmit>
     </DialogForm>
   );
 }

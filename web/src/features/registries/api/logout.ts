@@ -1,7 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import { remotePlatformKeys } from '@/lib/remote-platforms';
-import { registryKeys } from './query-keys';
+import { refreshAfterLogin } from './login';
 
 /** Removes the login archdeck stored for a registry (`podman logout`). */
 const logout = (registry: string) =>
@@ -9,11 +8,5 @@ const logout = (registry: string) =>
 
 export const useRegistryLogout = () => {
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: logout,
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: remotePlatformKeys.all });
-      return queryClient.invalidateQueries({ queryKey: registryKeys.all });
-    },
-  });
+  return useMutation({ mutationFn: logout, onSuccess: () => refreshAfterLogin(queryClient) });
 };

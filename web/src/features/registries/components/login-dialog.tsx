@@ -1,12 +1,11 @@
 import { useId, useState } from 'react';
 import type { RegistryLoginResult } from '@archdeck/shared';
 import { LogIn } from 'lucide-react';
-import { Button } from '@/components/button';
 import { Dialog } from '@/components/dialog';
-import { DialogForm } from '@/components/dialog-form';
+import { DialogForm, DialogSubmit } from '@/components/dialog-form';
 import { ErrorNotice } from '@/components/error-notice';
 import { FieldLabel } from '@/components/field-label';
-import { dialogFooterClass, monoInputClass, verbatimTextProps } from '@/components/form';
+import { monoInputClass, verbatimTextProps } from '@/components/form';
 import { ApiRequestError } from '@/lib/api-client';
 import { useRegistryLogin } from '../api/login';
 
@@ -109,19 +108,15 @@ export function LoginDialog({
           </div>
         )}
 
-        <div className={dialogFooterClass}>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            variant="primary"
-            icon={<LogIn aria-hidden />}
-            busy={login.isPending}
-            disabledReason={blocked}
-            data-testid="registry-login-submit"
-          >
-            Log in
-          </Button>
-        </div>
+        <DialogSubmit
+          onCancel={onClose}
+          icon={<LogIn aria-hidden />}
+          busy={login.isPending}
+          disabledReason={blocked}
+          data-testid="registry-login-submit"
+        >
+          Log in
+        </DialogSubmit>
       </DialogForm>
     </Dialog>
   );
