@@ -101,6 +101,9 @@ interface Attempt {
 }
 
 export class Registries {
+  /** Logins and logouts read, change and replace the file one at a time, or one is lost. */
+  private authWrites: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly paths: RegistriesPaths,
     private readonly log: FastifyBaseLogger,
@@ -295,8 +298,11 @@ export class Registries {
       throw err;
     }
     try {
-      await storeCredentials(this.paths.authFile, registry, req.username, req.password);
+      await this.serialised(() =>
+        storeCredentials(this.paths.authFile, registry, req.username, req.password),
+      );
     } catch (err) {
+      if (err instanceof AuthFileError) configError(err);
       throw writeError(this.paths.authFile, err);
     }
     this.log.info(
@@ -311,7 +317,7 @@ export class Registries {
     const registry = checkedRegistry(input);
     let removed: boolean;
     try {
-      removed = await removeCredentials(this.paths.authFile, registry);
+      removed = await this.serialised(() => removeCredentials(this.paths.authFile, registry));
     } catch (err) {
       if (err instanceof AuthFileError) configError(err);
       throw writeError(this.paths.authFile, err);
@@ -328,6 +334,12 @@ export class Registries {
         ? `${this.paths.authFile} holds no login for ${registry}; the one in use is in ${elsewhere.file}, which archdeck does not change: remove it there (podman logout --authfile ${elsewhere.file} ${registry}, or docker logout ${registry})`
         : `Not logged in to ${registry}: no auth file holds credentials for it.`,
     );
+  }
+
+  private serialised<T>(change: () => Promise<T>): Promise<T> {
+    const done = this.authWrites.then(change);
+    this.authWrites = done.catch(() => undefined);
+    return done;
   }
 
   /** The Registries page: what registries.conf says, and who is logged in where. */

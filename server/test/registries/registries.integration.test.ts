@@ -290,6 +290,21 @@ describe('an htpasswd registry and a login', () => {
     expect((await lookup(`${LOGIN}/${IMAGE}`)).statusCode).toBe(401);
   });
 
+  it('says so when a later auth file leaves the registry to a credential helper', async () => {
+    const docker = join(home, '.docker/config.json');
+    await mkdir(join(home, '.docker'), { recursive: true });
+    await writeFile(docker, JSON.stringify({ credHelpers: { [LOGIN]: 'pass' } }));
+    try {
+      const res = await lookup(`${LOGIN}/${IMAGE}`);
+      expect(res.statusCode).toBe(401);
+      expect(res.json().message).toContain(
+        `${docker} names the credential helper "pass" for ${LOGIN}, which archdeck does not run`,
+      );
+    } finally {
+      await rm(docker);
+    }
+  });
+
   it('refuses bad input with a 400 that says why, and changes nothing', async () => {
     const before = await readFile(authFile, 'utf8');
     const cases: Array<[Record<string, unknown>, RegExp]> = [
@@ -440,6 +455,24 @@ describe('a blocked registry', () => {
       payload: { ref: `${BLOCKED}/x:1`, platform: 'linux/arm64' },
     });
     expect(pull.statusCode).toBe(403);
+  });
+});
+
+describe('a registries.conf podman would refuse', () => {
+  it('is a 500 that names the file and what is wrong in it', async () => {
+    const bad = join(dir, 'bad-registries.conf');
+    await writeFile(bad, '[[registry]]\nlocation = "https://r.example"\n');
+    const registries = new Registries(
+      { ...t.config, registriesConf: bad, registriesConfDirs: [] },
+      pino({ level: 'silent' }),
+    );
+    for (const call of [() => registries.inspect('r.example/x:1'), () => registries.list()]) {
+      await expect(call()).rejects.toMatchObject({
+        statusCode: 500,
+        code: 'registries_conf_invalid',
+        message: `${bad}: invalid location "https://r.example": URI schemes are not supported; write it as host[:port][/path], and mark it insecure = true if it speaks plain HTTP. podman refuses this configuration too; fix the file`,
+      });
+    }
   });
 });
 
