@@ -143,8 +143,10 @@ function registryPaths(
         ? [userDir]
         : ['/etc/containers/registries.conf.d', userDir];
 
-  // HACK: the podman API service ignores $REGISTRY_AUTH_FILE (only the CLI's --authfile reads
-  // it): its first file is $XDG_RUNTIME_DIR/containers/auth.json, else /run/containers/<uid>/.
+  // HACK: the podman API service ignores $REGISTRY_AUTH_FILE, which only the CLI reads as its
+  // --authfile default (https://github.com/containers/podman/issues/3730): traced on Debian's
+  // podman 4.3.1, a compat-API pull opens $XDG_RUNTIME_DIR/containers/auth.json (else
+  // /run/containers/<uid>/auth.json), then ~/.config/containers/auth.json, ~/.docker/config.json.
   const serviceAuthFile = env.XDG_RUNTIME_DIR
     ? join(env.XDG_RUNTIME_DIR, 'containers/auth.json')
     : `/run/containers/${uid}/auth.json`;
