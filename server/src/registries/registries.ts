@@ -196,7 +196,12 @@ export class Registries {
   ): Promise<Omit<Inspection, 'resolution'>> {
     const blocked = this.blocked(conf, logical);
     if (blocked) throw blocked;
-    const sources = pullSources(conf, logical);
+    let sources: PullSource[];
+    try {
+      sources = pullSources(conf, logical);
+    } catch (err) {
+      configError(err);
+    }
     const failures: Attempt[] = [];
     for (const source of sources) {
       try {

@@ -70,7 +70,7 @@ export class RegistryError extends Error {
   readonly host: string | undefined;
 }
 
-/** A login as auth.json holds it; `file` and `key` say where, for messages. */
+/** A login as auth.json holds it; `file` says where, for messages. */
 export interface RegistryCredentials {
   username: string;
   password: string;
@@ -314,7 +314,7 @@ function transportError(s: Session, url: URL, err: unknown): RegistryError {
     return new RegistryError(
       'tls',
       `the TLS certificate of ${host} is not trusted (${code}: ${message.trim()}). Put the CA that signed it ` +
-        `in /etc/containers/certs.d/${s.endpoint}/ca.crt, where podman looks for it too; or mark ` +
+        `in /etc/containers/certs.d/${s.registry}/ca.crt, where podman looks for it too; or mark ` +
         `${s.registry} insecure = true in a registries.conf drop-in to skip the check`,
       undefined,
       options,
@@ -355,7 +355,7 @@ function transportError(s: Session, url: URL, err: unknown): RegistryError {
     'unreachable',
     `cannot reach ${host} (${code ?? message}). The registry may be offline, or the name "${s.registry}" may be wrong`,
     undefined,
-    { cause: err },
+    options,
   );
 }
 
