@@ -19,10 +19,15 @@ export interface Credentials {
   key: string;
 }
 
-/** Found instead of credentials: a helper podman would run, which archdeck does not. */
+/**
+ * Found instead of credentials: a credential helper. `credHelpers` names one for a registry
+ * (podman would run it); docker's `credsStore` one for all (podman ignores it). archdeck runs
+ * neither.
+ */
 export interface HelperConfigured {
   helper: string;
   file: string;
+  via: 'credHelpers' | 'credsStore';
 }
 
 export interface CredentialLookup {
@@ -43,6 +48,7 @@ interface ParsedFile {
   doc: Json;
   auths: Json;
   credHelpers: Json;
+  credsStore: string | null;
 }
 
 async function readAuthFile(ref: AuthFileRef): Promise<ParsedFile | null> {
@@ -66,7 +72,8 @@ async function readAuthFile(ref: AuthFileRef): Promise<ParsedFile | null> {
   // ~/.dockercfg is the `auths` map itself.
   const auths = ref.legacy ? doc : isObject(doc.auths) ? doc.auths : {};
   const credHelpers = !ref.legacy && isObject(doc.credHelpers) ? doc.credHelpers : {};
-  return { doc, auths, credHelpers };
+  const credsStore = !ref.legacy && typeof doc.credsStore === 'string' ? doc.credsStore : null;
+  return { doc, auths, credHelpers, credsStore };
 }
 
 /** docker.io's credentials are also found under its API hosts, as docker writes them. */
@@ -119,12 +126,16 @@ export async function findCredentials(
   name: string,
 ): Promise<CredentialLookup> {
   const registry = name.split('/')[0]!;
+  let store: HelperConfigured | null = null;
   for (const ref of files) {
     const parsed = await readAuthFile(ref);
     if (!parsed) continue;
     const helper = parsed.credHelpers[registry];
     if (typeof helper === 'string') {
-      return { credentials: null, helper: { helper, file: ref.path } };
+      return { credentials: null, helper: { helper, file: ref.path, via: 'credHelpers' } };
+    }
+    if (parsed.credsStore && !store) {
+      store = { helper: parsed.credsStore, file: ref.path, via: 'credsStore' };
     }
     for (const key of ref.legacy ? [registry] : keysFor(name)) {
       const found = decode(ref.path, key, parsed.auths[key]);
@@ -137,7 +148,8 @@ export async function findCredentials(
       if (found) return { credentials: found, helper: null };
     }
   }
-  return { credentials: null, helper: null };
+  // docker login with a credsStore leaves only this behind: say why nothing was found.
+  return { credentials: null, helper: store };
 }
 
 /** A key as the Registries page names it: docker's URL keys as their host, Hub as docker.io. */

@@ -260,10 +260,15 @@ export class Registries {
       this.paths.authFiles,
       `${target.ref.registry}/${target.ref.repository}`,
     ).catch(configError);
-    if (lookup.helper) {
+    const { helper } = lookup;
+    if (helper) {
+      const named =
+        helper.via === 'credHelpers'
+          ? `names the credential helper "${helper.helper}" for ${registry}`
+          : `keeps docker's logins in the credential store "${helper.helper}" (credsStore), which podman does not read either`;
       return {
         ...opts,
-        credentialsNote: `. ${lookup.helper.file} names the credential helper "${lookup.helper.helper}" for ${registry}, which archdeck does not run: log in on the Registries page to store the credentials in auth.json instead`,
+        credentialsNote: `. ${helper.file} ${named}, and archdeck runs no credential helper: log in on the Registries page to store the credentials in auth.json instead`,
       };
     }
     return { ...opts, credentials: lookup.credentials };

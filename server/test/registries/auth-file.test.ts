@@ -86,15 +86,19 @@ describe('containers-auth.json(5): finding credentials', () => {
     expect(await user('legacy.example/app')).toBe('legacy-user');
   });
 
-  it('reports a credential helper instead of running it; entries without auth are skipped', async () => {
+  it('reports a credential helper or store instead of running it; entries without auth are skipped', async () => {
     expect(await findCredentials(files(), 'ecr.example/app')).toEqual({
       credentials: null,
-      helper: { helper: 'ecr-login', file: file('docker.json') },
+      helper: { helper: 'ecr-login', file: file('docker.json'), via: 'credHelpers' },
     });
+    // Nothing for it anywhere: docker's credsStore is why, and is said so.
     expect(await findCredentials(files(), 'empty.local/app')).toEqual({
       credentials: null,
-      helper: null,
+      helper: { helper: 'desktop', file: file('docker.json'), via: 'credsStore' },
     });
+    expect(
+      await findCredentials([{ path: file('primary.json'), legacy: false }], 'empty.local/app'),
+    ).toEqual({ credentials: null, helper: null });
   });
 
   it('lists every login once, the first file winning', async () => {

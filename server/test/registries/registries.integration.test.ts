@@ -298,7 +298,7 @@ describe('an htpasswd registry and a login', () => {
       const res = await lookup(`${LOGIN}/${IMAGE}`);
       expect(res.statusCode).toBe(401);
       expect(res.json().message).toContain(
-        `${docker} names the credential helper "pass" for ${LOGIN}, which archdeck does not run`,
+        `${docker} names the credential helper "pass" for ${LOGIN}, and archdeck runs no credential helper`,
       );
     } finally {
       await rm(docker);
