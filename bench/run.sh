@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # archdeck's benchmark suite: `npm run bench [-- B4 B8 …]`.
-#   1. brings up the hermetic test environment (scripts/testenv.sh up: private podman
-#      service + loopback registry), reusing one that already runs;
-#   2. builds the workspace when an output is missing or older than its sources;
+#   1. builds the workspace when an output is missing or older than its sources (a failed
+#      build ends the run: a previous build is never measured in its place);
+#   2. brings up the hermetic test environment (scripts/testenv.sh up: private podman
+#      service, started by the built daemon, + loopback registry), reusing one that runs;
 #   3. runs bench/main.mjs pinned to the load-generator CPU (the daemon and the baselines
 #      it starts are pinned to the other one), which prints the table and writes JSON to
 #      bench-results/;
@@ -14,6 +15,10 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=scripts/lib/host.sh
+source scripts/lib/host.sh
+# shellcheck source=scripts/lib/workspace.sh
+source scripts/lib/workspace.sh
 
 say() { printf '[bench] %s\n' "$*" >&2; }
 
@@ -29,7 +34,7 @@ STATE_DIR=${ARCHDECK_TESTENV_DIR:-/tmp/archdeck-testenv}
 env_was_up=0
 if [[ -f $STATE_DIR/env && -s $STATE_DIR/podman.pid ]] &&
   kill -0 "$(<"$STATE_DIR/podman.pid")" 2>/dev/null &&
-  [[ $(curl -sS --max-time 2 --unix-socket "$STATE_DIR/podman.sock" http://d/_ping 2>/dev/null) == OK ]]; then
+  [[ $(curl -sS --max-time 2 --unix-socket "$STATE_DIR/daemon/podman/podman.sock" http://d/_ping 2>/dev/null) == OK ]]; then
   env_was_up=1
 fi
 
@@ -43,39 +48,15 @@ teardown() {
 }
 trap teardown EXIT
 
+if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
+  ensure_pnpm >&2
+  install_workspace >&2
+fi
+
 say "test environment (already up: $((env_was_up == 1)))"
 bash scripts/testenv.sh up >&2
 # shellcheck disable=SC1090
 source "$(bash scripts/testenv.sh env)"
-
-# stale OUTPUT DIR...: true when OUTPUT is missing or a file under DIR is newer.
-stale() {
-  local out=$1
-  shift
-  [[ -e $out ]] || return 0
-  [[ -n $(find "$@" -type f -newer "$out" -print -quit 2>/dev/null) ]]
-}
-
-if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
-  if [[ ! -d node_modules/autocannon || ! -d server/node_modules/fastify || ! -d web/node_modules/vite ]]; then
-    say "installing the workspace (pnpm install --frozen-lockfile)"
-    command -v pnpm >/dev/null || npm i -g pnpm@12.4.2 >&2
-    pnpm install --frozen-lockfile >&2
-  fi
-  # tsc -b rewrites only the outputs whose sources changed, but always its .tsbuildinfo.
-  if stale shared/tsconfig.tsbuildinfo shared/src || stale server/tsconfig.tsbuildinfo server/src shared/src ||
-    [[ ! -f server/dist/main.js ]] || stale web/dist/index.html web/src web/index.html shared/src; then
-    say "building the workspace (pnpm run build)"
-    if ! pnpm run build >&2; then
-      if [[ -f server/dist/main.js && -f web/dist/index.html ]]; then
-        say "the build FAILED; measuring the previous build (results may not match the sources)"
-      else
-        say "the build failed and there is no previous build to measure"
-        exit 1
-      fi
-    fi
-  fi
-fi
 
 pin=()
 nproc_all=$(nproc)

@@ -25,10 +25,38 @@ ensure_pnpm() {
   fi
 }
 
-# install_workspace: dependencies exactly as locked, then every package's build.
+# What the build reads, and what it writes: a build is needed when an output is missing or a
+# source is newer than the last successful build.
+BUILD_SOURCES=(shared/src shared/package.json shared/tsconfig.json
+  server/src server/package.json server/tsconfig.json
+  web/src web/public web/index.html web/package.json web/vite.config.ts web/tsconfig.json
+  tsconfig.base.json pnpm-lock.yaml)
+BUILD_OUTPUTS=(shared/dist/index.js server/dist/main.js web/dist/index.html)
+BUILD_STAMP=.cache/build.stamp
+
+# install_workspace: dependencies exactly as locked, then build_workspace.
 install_workspace() {
   log_step "pnpm install --frozen-lockfile"
   "${PNPM[@]}" install --frozen-lockfile --reporter=append-only
+  build_workspace
+}
+
+# build_workspace: every package's build, unless nothing changed since the last one (so a
+# warm `npm start` prints its URL in a second or two).
+build_workspace() {
+  local output
+  if [[ -f $BUILD_STAMP ]]; then
+    local current=1
+    for output in "${BUILD_OUTPUTS[@]}"; do [[ -f $output ]] || current=0; done
+    if ((current)) && [[ -z $(find "${BUILD_SOURCES[@]}" -newer "$BUILD_STAMP" -print -quit 2>/dev/null) ]]; then
+      log_step "build is current (no source changed since the last one)"
+      return 0
+    fi
+  fi
   log_step "build shared, server and web"
+  mkdir -p "$(dirname "$BUILD_STAMP")"
+  # Stamped with the time the build started: a source saved during the build counts as newer.
+  touch "$BUILD_STAMP.next"
   "${PNPM[@]}" -r --workspace-concurrency=1 run build
+  mv -f "$BUILD_STAMP.next" "$BUILD_STAMP"
 }

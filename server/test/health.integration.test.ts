@@ -95,6 +95,8 @@ describe('GET /api/health', () => {
       mounted: true,
       enabled: true,
       entries: files.filter((f) => f !== 'register' && f !== 'status').length,
+      // Only looked for while nothing is registered.
+      interpreters: null,
     });
     expect(h.ok).toBe(true);
   });
@@ -110,6 +112,7 @@ describe('GET /api/health', () => {
     expect(h.problems).toContainEqual(
       expect.objectContaining({
         id: 'binfmt-not-mounted',
+        action: 'mount-binfmt',
         severity: 'error',
         fix: expect.stringContaining('mount -t binfmt_misc'),
       }),

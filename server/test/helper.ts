@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import Docker from 'dockerode';
 import type { FastifyInstance } from 'fastify';
 import type { InjectOptions, LightMyRequestResponse as Response } from 'fastify';
 import type { PullJob, RunRequest } from '@archdeck/shared';
@@ -33,6 +34,12 @@ export function testEnv() {
     registry: process.env.ARCHDECK_TEST_REGISTRY!,
     image: process.env.ARCHDECK_TEST_IMAGE!,
   };
+}
+
+/** The Host the daemon answers to: its listening port once it listens, else the configured one. */
+function hostOf(app: FastifyInstance): string {
+  const address = app.server.address();
+  return address && typeof address === 'object' ? `127.0.0.1:${address.port}` : HOST;
 }
 
 export interface TestApp {
@@ -94,7 +101,13 @@ export async function buildTestApp(
     api: (opts) =>
       app.inject({
         ...opts,
-        headers: { host: HOST, authorization: `Bearer ${token}`, ...opts.headers },
+        headers: { host: hostOf(app), authorization: `Bearer ${token}`, ...opts.headers },
       }),
   };
 }
+
+/**
+ * A podman client of the test's own, on the test podman (compat API): for setting things up
+ * and checking them beside the daemon, as another client would. Never the daemon's engine.
+ */
+export const podmanClient = () => new Docker({ socketPath: testEnv().socket, version: 'v1.41' });

@@ -36,10 +36,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.app.close());
 
-describe('GET /api/registry/platforms', () => {
+describe('GET /api/registries/platforms', () => {
   it('lists the four platforms of the multi-arch index with run badges', async () => {
     const res = await t.api({
-      url: `/api/registry/platforms?ref=${encodeURIComponent(env.image)}`,
+      url: `/api/registries/platforms?ref=${encodeURIComponent(env.image)}`,
     });
     expect(res.statusCode).toBe(200);
     const body = res.json() as RemotePlatforms;
@@ -69,7 +69,7 @@ describe('GET /api/registry/platforms', () => {
 
   it('says clearly when a tag does not exist', async () => {
     const res = await t.api({
-      url: `/api/registry/platforms?ref=${encodeURIComponent(`${env.registry}/library/busybox:nope`)}`,
+      url: `/api/registries/platforms?ref=${encodeURIComponent(`${env.registry}/library/busybox:nope`)}`,
     });
     expect(res.statusCode).toBe(404);
     expect(res.json().message).toMatch(/not found/i);
@@ -124,7 +124,7 @@ describe('pulls', () => {
     const skopeo = JSON.parse(stdout) as Record<string, unknown>;
     expect({
       Name: detail.name,
-      Digest: detail.digest,
+      Digest: detail.digests.platform,
       Created: detail.created,
       DockerVersion: detail.dockerVersion,
       Labels: detail.labels,

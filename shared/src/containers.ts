@@ -17,6 +17,7 @@ export type ContainerState = Static<typeof ContainerState>;
 /** A plain-language explanation of a failed container, with the fix. */
 export const Diagnosis = Type.Object({
   kind: Type.Union([
+    Type.Literal('binfmt-off'),
     Type.Literal('no-handler'),
     Type.Literal('handler-without-f'),
     Type.Literal('missing-loader'),

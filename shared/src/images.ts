@@ -35,11 +35,32 @@ export const ImageHistoryEntry = Type.Object({
   emptyLayer: Type.Boolean(),
 });
 
+/**
+ * The digests that pin an image, told apart: podman's RepoDigests lists the index an image was
+ * pulled through and its platform manifest side by side, without saying which is which.
+ */
+export const ImageDigests = Type.Object({
+  /** The platform manifest's digest: pins this one platform's image. */
+  platform: Nullable(Type.String()),
+  /** Why the platform digest is not known, when it is null: a sentence for the user. */
+  platformUnknown: Nullable(Type.String()),
+  /**
+   * The indexes (manifest lists) the image was pulled through, each confirmed to list the
+   * platform digest: each pins every platform of its reference. Usually one.
+   */
+  indexes: Type.Array(Type.String()),
+  /** Where the indexes were confirmed: the copy podman keeps of each, or the registry. */
+  indexSource: Nullable(Type.Union([Type.Literal('store'), Type.Literal('registry')])),
+  /** Why no index is known, when `indexes` is empty: a sentence for the user. */
+  indexUnknown: Nullable(Type.String()),
+});
+export type ImageDigests = Static<typeof ImageDigests>;
+
 /** Everything `skopeo inspect containers-storage:<ref>` shows, plus the run config. */
 export const ImageDetail = Type.Object({
   ...ImageSummary.properties,
   name: Nullable(Type.String()),
-  digest: Nullable(Type.String()),
+  digests: ImageDigests,
   dockerVersion: Type.String(),
   labels: Type.Record(Type.String(), Type.String()),
   layers: Type.Array(Type.String()),
@@ -58,48 +79,6 @@ export const ImageParams = Type.Object({
     maxLength: 128,
     pattern: '^[a-f0-9]{1,64}$|^sha256:[a-f0-9]{64}$',
   }),
-});
-
-export const RemotePlatform = Type.Object({
-  platform: Type.String(),
-  os: Type.String(),
-  architecture: Type.String(),
-  variant: Nullable(Type.String()),
-  digest: Type.String(),
-  size: Type.Number(),
-  ...RunBadge.properties,
-});
-export type RemotePlatform = Static<typeof RemotePlatform>;
-
-/** How a short name became the name looked up, as podman resolves it. */
-export const NameResolution = Type.Object({
-  /** What was typed: 'ubuntu:24.04'. */
-  input: Type.String(),
-  /** alias: an [aliases] entry; search: the first unqualified-search registry that had it. */
-  rationale: Type.Union([Type.Literal('alias'), Type.Literal('search')]),
-  /** The file with the alias, or the one that set unqualified-search-registries. */
-  source: Nullable(Type.String()),
-  /** Every name it could stand for, in the order they are tried. */
-  candidates: Type.Array(Type.String()),
-});
-export type NameResolution = Static<typeof NameResolution>;
-
-export const RemotePlatforms = Type.Object({
-  /** The fully qualified name, as podman names the image: 'docker.io/library/ubuntu:latest'. */
-  reference: Type.String(),
-  /** Null when the reference named its registry itself. */
-  resolution: Nullable(NameResolution),
-  /** Where the manifest was read: a mirror, a rewritten location, or the registry itself. */
-  source: Type.Object({ reference: Type.String(), mirror: Type.Boolean() }),
-  mediaType: Type.String(),
-  digest: Type.String(),
-  multiArch: Type.Boolean(),
-  platforms: Type.Array(RemotePlatform),
-});
-export type RemotePlatforms = Static<typeof RemotePlatforms>;
-
-export const RemotePlatformsQuery = Type.Object({
-  ref: Type.String({ minLength: 1, maxLength: 512 }),
 });
 
 export const PullRequest = Type.Object(

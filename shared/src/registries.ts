@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Nullable } from './nullable.js';
+import { RunBadge } from './images.js';
 
 /** A `[[registry.mirror]]`: tried before the registry's own location, in this order. */
 export const RegistryMirror = Type.Object({
@@ -91,3 +92,68 @@ export const RegistryLoginResult = Type.Object({
 export type RegistryLoginResult = Static<typeof RegistryLoginResult>;
 
 export const RegistryLoginParams = Type.Object({ registry: RegistryHost });
+
+// --- what the daemon reads from registries itself ----------------------------------------------
+
+/** The name an endpoint serves (a mirror's, a rewritten location's) and whether it is a mirror. */
+export const RegistrySource = Type.Object({ reference: Type.String(), mirror: Type.Boolean() });
+export type RegistrySource = Static<typeof RegistrySource>;
+
+export const RemotePlatform = Type.Object({
+  platform: Type.String(),
+  os: Type.String(),
+  architecture: Type.String(),
+  variant: Nullable(Type.String()),
+  digest: Type.String(),
+  size: Type.Number(),
+  ...RunBadge.properties,
+});
+export type RemotePlatform = Static<typeof RemotePlatform>;
+
+/** How a short name became the name looked up, as podman resolves it. */
+export const NameResolution = Type.Object({
+  /** What was typed: 'ubuntu:24.04'. */
+  input: Type.String(),
+  /** alias: an [aliases] entry; search: the first unqualified-search registry that had it. */
+  rationale: Type.Union([Type.Literal('alias'), Type.Literal('search')]),
+  /** The file with the alias, or the one that set unqualified-search-registries. */
+  source: Nullable(Type.String()),
+  /** Every name it could stand for, in the order they are tried. */
+  candidates: Type.Array(Type.String()),
+});
+export type NameResolution = Static<typeof NameResolution>;
+
+export const RemotePlatforms = Type.Object({
+  /** The fully qualified name, as podman names the image: 'docker.io/library/ubuntu:latest'. */
+  reference: Type.String(),
+  /** Null when the reference named its registry itself. */
+  resolution: Nullable(NameResolution),
+  /** Where the manifest was read: a mirror, a rewritten location, or the registry itself. */
+  source: RegistrySource,
+  mediaType: Type.String(),
+  digest: Type.String(),
+  multiArch: Type.Boolean(),
+  platforms: Type.Array(RemotePlatform),
+});
+export type RemotePlatforms = Static<typeof RemotePlatforms>;
+
+export const RemotePlatformsQuery = Type.Object({
+  ref: Type.String({ minLength: 1, maxLength: 512 }),
+});
+
+/** A repository's tags as its registry lists them (`/v2/<name>/tags/list`, every page). */
+export const RegistryTags = Type.Object({
+  /** registry/repository, e.g. 127.0.0.1:5000/library/busybox; a short name's as resolved. */
+  repository: Type.String(),
+  /** Where the tags were read: a mirror, a rewritten location, or the registry itself. */
+  source: RegistrySource,
+  tags: Type.Array(Type.String()),
+  /** The registry has more tags than archdeck reads (10,000). */
+  truncated: Type.Boolean(),
+});
+export type RegistryTags = Static<typeof RegistryTags>;
+
+export const RegistryTagsQuery = Type.Object({
+  /** A repository, or a reference whose tag or digest is ignored. */
+  ref: Type.String({ minLength: 1, maxLength: 512 }),
+});

@@ -14,25 +14,17 @@ import {
 } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
-import {
-  containerAction,
-  createContainer,
-  inspectContainer,
-  listContainerIds,
-  removeContainer,
-  startCreated,
-  type EngineContainer,
-} from '../engine/containers.js';
 import { PLATFORM_LABEL } from '../engine/labels.js';
-import type { EmulatorsService } from '../binfmt/emulators.js';
+import type { EngineContainer } from '../engine/types.js';
+import type { EmulatorsService } from '../emulators/emulators.js';
 import type { ImagesService } from '../images/images.js';
 import { normalizePlatform, type PullManager } from '../images/pulls.js';
 import { archSuffix } from '../images/arch-tag.js';
 import { AppError, badRequest, notFound } from '../lib/errors.js';
 import type { PresetDef } from './presets.js';
 import { diagnose, stopDiagnosis } from './diagnosis.js';
-import { TailRing, readHistory } from './log-history.js';
 import type { LaunchOutputs } from './launch-output.js';
+import { openLogStream, type LogStream, type LogStreamOptions } from './logs.js';
 
 /** The longest a container's inspect is reused for the list, events or not. */
 const INSPECT_TTL_MS = 30_000;
@@ -81,8 +73,10 @@ export class ContainersService {
   private readonly stops = new Map<string, StopOutcome & { startedAt: string }>();
 
   async list(): Promise<ContainerSummary[]> {
-    const docker = this.engine.client();
-    const [ids, badge] = await Promise.all([listContainerIds(docker), this.emulators.runBadges()]);
+    const [ids, badge] = await Promise.all([
+      this.engine.listContainers(),
+      this.emulators.runBadges(),
+    ]);
     const live = new Set(ids);
     for (const id of this.inspected.keys()) if (!live.has(id)) this.inspected.delete(id);
     for (const id of this.stops.keys()) if (!live.has(id)) this.stops.delete(id);
@@ -101,7 +95,7 @@ export class ContainersService {
     if (cached && Date.now() - cached.at < INSPECT_TTL_MS) return cached.container;
     const epoch = this.epoch;
     const at = Date.now();
-    const container = await inspectContainer(this.engine.client(), id);
+    const container = await this.engine.inspectContainer(id);
     if (epoch === this.epoch) this.inspected.set(id, { at, container });
     return container;
   }
@@ -120,7 +114,7 @@ export class ContainersService {
 
   async get(id: string): Promise<ContainerSummary> {
     const [c, badge] = await Promise.all([
-      inspectContainer(this.engine.client(), id),
+      this.engine.inspectContainer(id),
       this.emulators.runBadges(),
     ]);
     const summary = await this.summary(c, badge);
@@ -136,10 +130,11 @@ export class ContainersService {
     c: EngineContainer,
     s: ContainerSummary,
   ): Promise<ContainerSummary['diagnosis']> {
-    const [lastLines, imagePlatform, emulators] = await Promise.all([
+    const [lastLines, imagePlatform, emulators, binfmt] = await Promise.all([
       this.lastLines(c),
       this.images.platformOf(c.imageId).catch(() => s.platform),
       this.emulators.read(),
+      this.emulators.health(),
     ]);
     const handlersWithoutF = emulators.entries
       .filter((e) => e.platform === imagePlatform && e.enabled && !e.flags.includes('F'))
@@ -151,22 +146,13 @@ export class ContainersService {
       requestedPlatform: c.labels[PLATFORM_LABEL] ?? null,
       badge: s.badge,
       handlersWithoutF,
+      binfmt,
     });
   }
 
   /** The last lines of a stopped container's log. */
-  private async lastLines(c: EngineContainer): Promise<string[]> {
-    const ring = new TailRing(DIAGNOSIS_LINES);
-    const source = {
-      ...c,
-      docker: this.engine.client(),
-      since: undefined,
-      timestamps: false,
-      signal: AbortSignal.timeout(10_000),
-    };
-    // A cut or malformed log still leaves the lines read so far to judge by.
-    await readHistory(source, ring).catch(() => undefined);
-    return ring.take().map((l) => l.t);
+  private lastLines(c: EngineContainer): Promise<string[]> {
+    return this.engine.lastLines(c, DIAGNOSIS_LINES, AbortSignal.timeout(10_000));
   }
 
   /** Pulls the image for the platform when it is not local, checks its architecture, runs it. */
@@ -176,9 +162,11 @@ export class ContainersService {
     if (!imageId) {
       const job = await this.pulls.jobs.wait((await this.pulls.start(req.image, platform)).id);
       if (job.state !== 'succeeded' || !job.imageId) {
+        // podman gone is the reason to say, not the pull it cut short.
+        const podman = await this.engine.check();
         throw new AppError(
-          502,
-          'pull_failed',
+          podman ? 502 : 503,
+          podman ? 'pull_failed' : 'podman_unavailable',
           `Pulling ${req.image} for ${platform} ${job.state}: ${job.error ?? 'no image'}`,
         );
       }
@@ -192,9 +180,8 @@ export class ContainersService {
         `${req.image} for ${platform} resolved to an image whose config says ${actual}; refusing to run it as ${platform}.`,
       );
     }
-    const docker = this.engine.client();
     const tty = req.tty ?? false;
-    const id = await createContainer(docker, {
+    const id = await this.engine.createContainer({
       imageId,
       imageRef: req.image,
       platform,
@@ -207,13 +194,18 @@ export class ContainersService {
     // Its output is read from before the start, so the first line shows as it is written.
     await this.launches.attach(id, tty);
     try {
-      await startCreated(docker, id);
+      await this.engine.startCreated(id);
     } catch (err) {
       this.launches.detach(id);
       throw err;
     }
     // An auto-removed container may already be gone; the list and events tell the rest.
     return this.get(id).catch(() => this.placeholder(id, req, platform, imageId));
+  }
+
+  /** A container's log, ready to stream (see logs.ts); a 404 for an unknown container. */
+  openLogs(id: string, opts: LogStreamOptions, signal: AbortSignal): Promise<LogStream> {
+    return openLogStream(this.engine, this.launches, id, opts, signal);
   }
 
   async action(id: string, action: ContainerAction, timeout?: number): Promise<void> {
@@ -224,7 +216,7 @@ export class ContainersService {
       );
     }
     try {
-      await containerAction(this.engine.client(), id, action);
+      await this.engine.containerAction(id, action);
     } finally {
       this.forget(id);
     }
@@ -236,16 +228,15 @@ export class ContainersService {
    * other kill (the Kill button meanwhile), which is not ours to explain.
    */
   private async stop(id: string, timeout: number): Promise<void> {
-    const docker = this.engine.client();
-    const before = await inspectContainer(docker, id);
+    const before = await this.engine.inspectContainer(id);
     const asked = Date.now();
     try {
-      await containerAction(docker, before.id, 'stop', timeout);
+      await this.engine.containerAction(before.id, 'stop', timeout);
     } finally {
       this.forget(before.id);
     }
     const waited = Date.now() - asked;
-    const after = await inspectContainer(docker, before.id).catch(() => null);
+    const after = await this.engine.inspectContainer(before.id).catch(() => null);
     // Gone (auto-removed), not stopped by us (it was not running), or started again since.
     if (!after || before.state !== 'running' || after.startedAt !== before.startedAt) return;
     if (after.state !== 'exited' && after.state !== 'stopped') return;
@@ -256,7 +247,7 @@ export class ContainersService {
 
   async remove(id: string): Promise<void> {
     try {
-      await removeContainer(this.engine.client(), id);
+      await this.engine.removeContainer(id);
     } finally {
       this.forget(id);
     }

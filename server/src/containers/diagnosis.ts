@@ -18,6 +18,8 @@ export interface DiagnosisInput {
   badge: RunBadge;
   /** Handlers for the image's platform that lack the F flag. */
   handlersWithoutF: string[];
+  /** binfmt_misc itself: not mounted, or switched off as a whole, no handler is used. */
+  binfmt: { root: string; mounted: boolean; enabled: boolean | null };
 }
 
 const LOADER = /Could not open '([^']+)': No such file or directory/;
@@ -65,6 +67,20 @@ export function diagnose(d: DiagnosisInput): Diagnosis | null {
       fix: `Try a native ${platform} host (or a CI runner of that architecture), a newer qemu-user-static, or another base image.`,
     };
   }
+  const foreign = EXEC_FORMAT.test(text) || (d.badge.run === 'unavailable' && d.exitCode !== 0);
+  if (foreign && (!d.binfmt.mounted || d.binfmt.enabled === false)) {
+    return {
+      kind: 'binfmt-off',
+      title: d.binfmt.mounted ? 'binfmt_misc is switched off' : 'binfmt_misc is not mounted',
+      cause: d.binfmt.mounted
+        ? `Every handler is ignored while binfmt_misc is globally disabled (${d.binfmt.root}/status says disabled), so the kernel cannot run ${platform} binaries ("exec format error").`
+        : `binfmt_misc is not mounted at ${d.binfmt.root}, so the kernel knows no emulator and cannot run ${platform} binaries ("exec format error").`,
+      fix: d.binfmt.mounted
+        ? `Enable it again: echo 1 | sudo tee ${d.binfmt.root}/status (or on the Host page), then run the container again.`
+        : `Mount it: sudo mount -t binfmt_misc binfmt_misc ${d.binfmt.root} (or on the Host page), then run the container again.`,
+      link: '/',
+    };
+  }
   if ((NO_SUCH_FILE_EXEC.test(text) || EXEC_FORMAT.test(text)) && d.handlersWithoutF.length > 0) {
     return {
       kind: 'handler-without-f',
@@ -74,7 +90,7 @@ export function diagnose(d: DiagnosisInput): Diagnosis | null {
       link: '/emulators',
     };
   }
-  if (EXEC_FORMAT.test(text) || (d.badge.run === 'unavailable' && d.exitCode !== 0)) {
+  if (foreign) {
     return {
       kind: 'no-handler',
       title: `No emulator for ${platform}`,

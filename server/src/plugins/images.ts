@@ -13,7 +13,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const images = new ImagesService(app.engine, app.engineEvents, app.emulators);
+    const images = new ImagesService(app.engine, app.engineEvents, app.emulators, app.registries);
     app.decorate('images', images);
     const log = app.log.child({ module: 'pulls' });
     const jobs = new Jobs<PullJob>({
@@ -27,5 +27,5 @@ export default fp(
     app.decorate('pulls', pulls);
     app.addHook('onClose', () => jobs.close());
   },
-  { name: 'images', dependencies: ['engine', 'binfmt', 'registries'] },
+  { name: 'images', dependencies: ['engine', 'emulators', 'registries'] },
 );

@@ -15,10 +15,12 @@ import type {
 } from '@archdeck/shared';
 import type { AuthFileRef } from '../config.js';
 import { AppError, badRequest } from '../lib/errors.js';
+import type { PlatformParts } from '../images/platform.js';
 import {
   checkRegistryHost,
   formatReference,
   ReferenceError,
+  splitName,
   type ImageReference,
 } from '../images/reference.js';
 import {
@@ -46,10 +48,16 @@ import { CertsError, loadHostCerts } from './certs.js';
 import {
   checkLogin,
   inspectRemote,
+  listTags,
+  platformManifest,
+  readManifest,
   RegistryError,
+  type PlatformManifest,
   type RegistryErrorKind,
   type RegistryOptions,
   type RemoteImage,
+  type RemoteManifest,
+  type RemoteTags,
 } from './registry-client.js';
 
 export interface RegistriesPaths extends RegistriesConfPaths {
@@ -58,13 +66,41 @@ export interface RegistriesPaths extends RegistriesConfPaths {
   certsDirs: string[];
 }
 
+/** What a read takes from its caller: the request's signal, a deadline of its own. */
+export interface ReadOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** Where an answer was read: the name the endpoint serves, and whether that was a mirror. */
+export interface ReadSource {
+  reference: string;
+  mirror: boolean;
+}
+
 /** An image found for a reference: the registry's answer under the name podman will use. */
 export interface Inspection {
   /** `remote.reference` is the logical name (what the image is called once pulled). */
   remote: RemoteImage;
   resolution: Resolution;
-  /** Where it was read: the name the endpoint serves, and whether that was a mirror. */
-  source: { reference: string; mirror: boolean };
+  source: ReadSource;
+}
+
+/** A repository's tags under its logical name (`repository`), and where they were read. */
+export interface Tags extends RemoteTags {
+  source: ReadSource;
+}
+
+/** One read of one endpoint, as the registry client does it. */
+type Read<T> = (ref: ImageReference, opts: RegistryOptions) => Promise<T>;
+
+/** What a read found, for which candidate of the name, and from which source. */
+interface Found<T> {
+  value: T;
+  /** The fully qualified name it is for: the reference, or the short name's candidate. */
+  logical: ImageReference;
+  resolution: Resolution;
+  source: PullSource;
 }
 
 const STATUS: Record<RegistryErrorKind, number> = {
@@ -137,14 +173,78 @@ export class Registries {
    * The platforms of the image a reference stands for, read as podman would pull it: each
    * candidate in order, each through its mirrors then its location, the first that has it.
    */
-  async inspect(input: string, signal?: AbortSignal): Promise<Inspection> {
+  async inspect(input: string, opts: ReadOptions = {}): Promise<Inspection> {
+    const found = await this.read(input, inspectRemote, opts);
+    return {
+      remote: { ...found.value, reference: formatReference(found.logical) },
+      resolution: found.resolution,
+      source: { reference: formatReference(found.source.ref), mirror: found.source.mirror },
+    };
+  }
+
+  /**
+   * The image manifest a pull of `ref` as `platform` gets (its config is not a layer), read
+   * from where podman pulls it: the mirrors, then the location.
+   */
+  async platformManifest(
+    ref: ImageReference,
+    platform: PlatformParts,
+    opts: ReadOptions = {},
+  ): Promise<PlatformManifest> {
+    const read: Read<PlatformManifest> = (at, o) => platformManifest(at, platform, o);
+    return (await this.read(formatReference(ref), read, opts)).value;
+  }
+
+  /** The manifest a reference names, as it is (an index is not followed). */
+  async readManifest(reference: string, opts: ReadOptions = {}): Promise<RemoteManifest> {
+    return (await this.read(reference, readManifest, opts)).value;
+  }
+
+  /**
+   * A repository's tags, from the first source a pull by tag would use: a mirror that has the
+   * repository answers for it (podman's `--list-tags` asks only the registry, which a host
+   * that reaches it through a mirror cannot), so the tags listed are the tags a pull finds.
+   */
+  async tags(input: string, opts: ReadOptions = {}): Promise<Tags> {
+    // The tag or digest is ignored, and with it the mirrors only digests may use.
+    const found = await this.read(splitName(input.trim()).name, listTags, opts);
+    const name = (r: ImageReference) => `${r.registry}/${r.repository}`;
+    return {
+      ...found.value,
+      repository: name(found.logical),
+      source: { reference: name(found.source.ref), mirror: found.source.mirror },
+    };
+  }
+
+  /**
+   * The one name to pull: the reference's only candidate, or the first candidate that a
+   * registry has (what podman's pull would end up with). A blocked registry is refused here,
+   * before podman is asked.
+   */
+  async choose(input: string, opts: ReadOptions = {}): Promise<ImageReference> {
+    const conf = await this.conf();
+    const resolution = await this.resolve(input, conf);
+    if (resolution.candidates.length === 1) {
+      const only = resolution.candidates[0]!;
+      const blocked = this.blocked(conf, only);
+      if (blocked) throw toAppError('blocked', blocked.message);
+      return only;
+    }
+    return (await this.read(input, inspectRemote, opts)).logical;
+  }
+
+  /**
+   * What `read` reads for a reference, from where podman would pull it: each candidate of a
+   * short name in order, each through its mirrors then its location, with the TLS settings,
+   * certs.d and auth.json login of the endpoint at hand; the first source that answers.
+   */
+  private async read<T>(input: string, read: Read<T>, opts: ReadOptions): Promise<Found<T>> {
     const conf = await this.conf();
     const resolution = await this.resolve(input, conf);
     const failures: Attempt[] = [];
     for (const candidate of resolution.candidates) {
       try {
-        const found = await this.inspectCandidate(conf, candidate, signal);
-        return { ...found, resolution };
+        return { ...(await this.readCandidate(conf, candidate, read, opts)), resolution };
       } catch (err) {
         if (!(err instanceof RegistryError)) throw err;
         if (resolution.candidates.length === 1) throw toAppError(err.kind, err.message);
@@ -162,24 +262,6 @@ export class Registries {
     );
   }
 
-  /**
-   * The one name to pull: the reference's only candidate, or the first candidate that a
-   * registry has (what podman's pull would end up with). A blocked registry is refused here,
-   * before podman is asked.
-   */
-  async choose(input: string, signal?: AbortSignal): Promise<ImageReference> {
-    const conf = await this.conf();
-    const resolution = await this.resolve(input, conf);
-    if (resolution.candidates.length === 1) {
-      const only = resolution.candidates[0]!;
-      const blocked = this.blocked(conf, only);
-      if (blocked) throw toAppError('blocked', blocked.message);
-      return only;
-    }
-    const found = await this.inspect(input, signal);
-    return resolution.candidates.find((c) => formatReference(c) === found.remote.reference)!;
-  }
-
   private blocked(conf: RegistriesConf, ref: ImageReference): RegistryError | null {
     const table = findRegistry(conf, `${ref.registry}/${ref.repository}`);
     if (!table?.blocked) return null;
@@ -189,11 +271,12 @@ export class Registries {
     );
   }
 
-  private async inspectCandidate(
+  private async readCandidate<T>(
     conf: RegistriesConf,
     logical: ImageReference,
-    signal?: AbortSignal,
-  ): Promise<Omit<Inspection, 'resolution'>> {
+    read: Read<T>,
+    opts: ReadOptions,
+  ): Promise<Omit<Found<T>, 'resolution'>> {
     const blocked = this.blocked(conf, logical);
     if (blocked) throw blocked;
     let sources: PullSource[];
@@ -205,14 +288,14 @@ export class Registries {
     const failures: Attempt[] = [];
     for (const source of sources) {
       try {
-        const remote = await this.inspectSource(conf, source, signal);
-        return {
-          remote: { ...remote, reference: formatReference(logical) },
-          source: { reference: formatReference(source.ref), mirror: source.mirror },
-        };
+        // The endpoint's own table decides whether it is blocked, as in podman.
+        const endpointBlocked = this.blocked(conf, source.ref);
+        if (endpointBlocked) throw endpointBlocked;
+        const endpoint = await this.endpoint(conf, source.ref.registry, source, opts);
+        return { value: await read(source.ref, endpoint), logical, source };
       } catch (err) {
         if (!(err instanceof RegistryError)) throw err;
-        if (signal?.aborted) throw err;
+        if (opts.signal?.aborted) throw err;
         const where = source.mirror ? 'mirror' : 'location';
         failures.push({ label: `${where} ${formatReference(source.ref)}`, error: err });
       }
@@ -228,27 +311,15 @@ export class Registries {
     );
   }
 
-  private async inspectSource(
-    conf: RegistriesConf,
-    source: PullSource,
-    signal?: AbortSignal,
-  ): Promise<RemoteImage> {
-    // The endpoint's own table decides whether it is blocked, as in podman.
-    const blocked = this.blocked(conf, source.ref);
-    if (blocked) throw blocked;
-    const opts = await this.endpoint(conf, source.ref.registry, source, signal);
-    return inspectRemote(source.ref, opts);
-  }
-
   /** How to reach one host: its certs.d, and the credentials auth.json holds for the name. */
   private async endpoint(
     conf: RegistriesConf,
     registry: string,
     target: { ref?: ImageReference; insecure: boolean },
-    signal?: AbortSignal,
+    { signal, timeoutMs }: ReadOptions,
   ): Promise<RegistryOptions> {
     const certs = await loadHostCerts(this.paths.certsDirs, registry).catch(configError);
-    const opts: RegistryOptions = { insecure: target.insecure, certs, signal };
+    const opts: RegistryOptions = { insecure: target.insecure, certs, signal, timeoutMs };
     if (!target.ref) return opts;
     if (!conf.credentialHelpers.includes(AUTH_FILE_HELPER)) {
       return {
@@ -295,7 +366,7 @@ export class Registries {
       conf,
       registry,
       { insecure: table?.insecure ?? false },
-      signal,
+      { signal },
     );
     let checked: boolean;
     try {

@@ -1,10 +1,12 @@
 /**
- * Reads an image's manifest straight from its registry over the OCI distribution API, to learn
- * which platforms an image offers before anything is pulled. Why not ask podman: libpod's
- * manifest-inspect endpoint (`GET /libpod/manifests/{name}/json` on a remote name) has no
- * timeout and no size limit, so one slow or hostile registry ties up a request for as long as
- * it likes, and it flattens every failure into a 500 with a Go error string, so "tag does not
- * exist", "needs a login", "registry is down" and "speaks plain HTTP" cannot be told apart.
+ * Reads images' manifests and repositories' tags straight from a registry over the OCI
+ * distribution API: which platforms an image offers before anything is pulled, which platform
+ * manifest (config and layers) a pull will get, which index a local image came from, and
+ * which tags a repository has. Why not ask podman: libpod's manifest-inspect endpoint
+ * (`GET /libpod/manifests/{name}/json` on a remote name) has no timeout and no size limit, so
+ * one slow or hostile registry ties up a request for as long as it likes, and it flattens
+ * every failure into a 500 with a Go error string, so "tag does not exist", "needs a login",
+ * "registry is down" and "speaks plain HTTP" cannot be told apart.
  * Here every request shares one deadline, every body is size-capped while it streams, and each
  * failure becomes a RegistryError whose kind and message say what happened and what to do.
  *
@@ -18,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { Agent, fetch, type Response } from 'undici';
 import { formatReference, type ImageReference } from '../images/reference.js';
-import { canonicalVariant } from '../images/platform.js';
+import { canonicalVariant, formatPlatform, type PlatformParts } from '../images/platform.js';
 import type { HostCerts } from './certs.js';
 
 export interface RemotePlatformEntry {
@@ -771,17 +773,24 @@ async function platformOfManifest(
   };
 }
 
+/** Who a session talks to, for what, and its default deadline. */
+interface SessionTarget {
+  registry: string;
+  repository: string | null;
+  display: string;
+  timeoutMs: number;
+}
+
 /** One session per call: its own connections, TLS settings, deadline and authorization. */
 async function withSession<T>(
-  registry: string,
-  repository: string | null,
-  display: string,
+  target: SessionTarget,
   opts: RegistryOptions,
   run: (s: Session) => Promise<T>,
 ): Promise<T> {
+  const { registry, repository, display } = target;
   const endpoint = registry === DOCKER_HUB ? DOCKER_HUB_ENDPOINT : registry;
   const insecure = opts.insecure ?? false;
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = opts.timeoutMs ?? target.timeoutMs;
   const certs = opts.certs ?? null;
   const dispatcher = new Agent({
     connect: {
@@ -816,6 +825,24 @@ async function withSession<T>(
   }
 }
 
+/** A session for one repository of one endpoint: manifests, blobs and tags. */
+const withRepository = <T>(
+  ref: ImageReference,
+  opts: RegistryOptions,
+  run: (s: Session) => Promise<T>,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+) =>
+  withSession(
+    {
+      registry: ref.registry,
+      repository: ref.repository,
+      display: formatReference(ref),
+      timeoutMs,
+    },
+    opts,
+    run,
+  );
+
 /**
  * Checks a login as `podman login` does: GET /v2/ and answer its challenge with the
  * credentials (Basic, or a Bearer token for no scope). `checked` is false when the registry
@@ -825,7 +852,8 @@ export async function checkLogin(
   registry: string,
   opts: RegistryOptions & { credentials: RegistryCredentials },
 ): Promise<{ checked: boolean }> {
-  return withSession(registry, null, registry, opts, async (s) => {
+  const target = { registry, repository: null, display: registry, timeoutMs: DEFAULT_TIMEOUT_MS };
+  return withSession(target, opts, async (s) => {
     const what = 'the login';
     const headers = { accept: 'application/json' };
     let res = await sendToRegistry(s, '/v2/', headers);
@@ -860,23 +888,25 @@ export async function checkLogin(
   });
 }
 
-/**
- * The platforms an image offers, read from one endpoint: one entry per image in an index or
- * manifest list (attestations dropped), or the single platform of a plain manifest (from its
- * config blob). Fails with a RegistryError whose kind and message say what went wrong.
- */
-export async function inspectRemote(
-  ref: ImageReference,
-  opts: RegistryOptions = {},
-): Promise<RemoteImage> {
-  return withSession(ref.registry, ref.repository, formatReference(ref), opts, (s) =>
-    inspectManifest(s, ref),
-  );
+interface FetchedManifest {
+  /** Checked against the reference when it names a digest. */
+  digest: string;
+  mediaType: string;
+  size: number;
+  doc: Record<string, unknown>;
+  index: boolean;
+  /** 'the manifest "library/busybox:1.36"', for messages. */
+  what: string;
 }
 
-async function inspectManifest(s: Session, ref: ImageReference): Promise<RemoteImage> {
-  const target = ref.digest ?? ref.tag ?? 'latest';
-  const what = `"${ref.repository}${ref.digest ? `@${ref.digest}` : `:${target}`}"`;
+/** One manifest by tag or digest, its type told (schema 1 refused) and its digest known. */
+async function fetchManifest(
+  s: Session,
+  ref: ImageReference,
+  target: string,
+): Promise<FetchedManifest> {
+  const byDigest = DIGEST.test(target);
+  const what = `"${ref.repository}${byDigest ? '@' : ':'}${target}"`;
   const { bytes, headers } = await get(
     s,
     `/v2/${ref.repository}/manifests/${target}`,
@@ -886,16 +916,16 @@ async function inspectManifest(s: Session, ref: ImageReference): Promise<RemoteI
   );
 
   let digest: string;
-  if (ref.digest !== null) {
+  if (byDigest) {
     // Content addressing is the point of a digest reference: check what came back.
-    const algorithm = ref.digest.slice(0, ref.digest.indexOf(':'));
-    if (digestOf(bytes, algorithm) !== ref.digest) {
+    const algorithm = target.slice(0, target.indexOf(':'));
+    if (digestOf(bytes, algorithm) !== target) {
       throw new RegistryError(
         'bad_response',
-        `${ref.registry} sent a manifest that does not match ${ref.digest}`,
+        `${ref.registry} sent a manifest that does not match ${target}`,
       );
     }
-    digest = ref.digest;
+    digest = target;
   } else {
     const header = headers.get('docker-content-digest');
     digest = header !== null && DIGEST.test(header) ? header : digestOf(bytes);
@@ -922,26 +952,266 @@ async function inspectManifest(s: Session, ref: ImageReference): Promise<RemoteI
         `re-push the image with a current docker, podman or skopeo`,
     );
   }
-  if (INDEX_TYPES.has(mediaType)) {
-    return {
-      reference: s.display,
-      mediaType,
-      digest,
-      multiArch: true,
-      platforms: platformsOfIndex(doc, `the manifest ${what}`),
-    };
-  }
-  if (!MANIFEST_TYPES.has(mediaType)) {
+  const index = INDEX_TYPES.has(mediaType);
+  if (!index && !MANIFEST_TYPES.has(mediaType)) {
     throw new RegistryError(
       'bad_response',
       `${ref.registry} answered with an unsupported manifest type "${mediaType || 'none'}" for ${what}`,
     );
   }
-  const platform = await platformOfManifest(
-    s,
-    doc,
-    { digest, size: bytes.length, mediaType },
-    `the manifest ${what}`,
+  return { digest, mediaType, size: bytes.length, doc, index, what: `the manifest ${what}` };
+}
+
+const targetOf = (ref: ImageReference) => ref.digest ?? ref.tag ?? 'latest';
+
+/**
+ * The platforms an image offers, read from one endpoint: one entry per image in an index or
+ * manifest list (attestations dropped), or the single platform of a plain manifest (from its
+ * config blob). Fails with a RegistryError whose kind and message say what went wrong.
+ */
+export async function inspectRemote(
+  ref: ImageReference,
+  opts: RegistryOptions = {},
+): Promise<RemoteImage> {
+  return withRepository(ref, opts, async (s) => {
+    const m = await fetchManifest(s, ref, targetOf(ref));
+    const image = { reference: s.display, mediaType: m.mediaType, digest: m.digest };
+    if (m.index) {
+      return { ...image, multiArch: true, platforms: platformsOfIndex(m.doc, m.what) };
+    }
+    const platform = await platformOfManifest(
+      s,
+      m.doc,
+      { digest: m.digest, size: m.size, mediaType: m.mediaType },
+      m.what,
+    );
+    return { ...image, multiArch: false, platforms: [platform] };
+  });
+}
+
+export interface RemoteDescriptor {
+  digest: string;
+  size: number;
+  mediaType: string;
+}
+
+/** An image manifest: what a pull of one platform downloads. */
+export interface RemoteImageManifest {
+  digest: string;
+  mediaType: string;
+  /** The config blob; its digest is the image id podman gives the pulled image. */
+  config: RemoteDescriptor;
+  layers: RemoteDescriptor[];
+}
+
+/** What a manifest is, read without following it: an index and its entries, or an image. */
+export type RemoteManifest =
+  | { kind: 'index'; digest: string; mediaType: string; manifests: string[] }
+  | ({ kind: 'image' } & RemoteImageManifest);
+
+function descriptorOf(value: unknown, what: string): RemoteDescriptor {
+  if (!isRecord(value) || typeof value.digest !== 'string' || !DIGEST.test(value.digest)) {
+    throw new RegistryError('bad_response', `${what} has a descriptor without a valid digest`);
+  }
+  return {
+    digest: value.digest,
+    size: typeof value.size === 'number' && Number.isSafeInteger(value.size) ? value.size : 0,
+    mediaType: stringOr(value.mediaType, ''),
+  };
+}
+
+function imageManifestOf(m: FetchedManifest): RemoteImageManifest {
+  if (!Array.isArray(m.doc.layers)) {
+    throw new RegistryError('bad_response', `${m.what} has no "layers" list`);
+  }
+  return {
+    digest: m.digest,
+    mediaType: m.mediaType,
+    config: descriptorOf(m.doc.config, m.what),
+    layers: m.doc.layers.map((l) => descriptorOf(l, m.what)),
+  };
+}
+
+function remoteManifestOf(m: FetchedManifest): RemoteManifest {
+  if (!m.index) return { kind: 'image', ...imageManifestOf(m) };
+  if (!Array.isArray(m.doc.manifests)) {
+    throw new RegistryError('bad_response', `${m.what} is an index without a "manifests" list`);
+  }
+  return {
+    kind: 'index',
+    digest: m.digest,
+    mediaType: m.mediaType,
+    manifests: m.doc.manifests.map((entry) => descriptorOf(entry, m.what).digest),
+  };
+}
+
+/** The manifest a reference names, as it is: an index is not followed to its entries. */
+export async function readManifest(
+  ref: ImageReference,
+  opts: RegistryOptions = {},
+): Promise<RemoteManifest> {
+  return withRepository(ref, opts, async (s) =>
+    remoteManifestOf(await fetchManifest(s, ref, targetOf(ref))),
   );
-  return { reference: s.display, mediaType, digest, multiArch: false, platforms: [platform] };
+}
+
+/** The image manifest a pull of one platform gets, and the index it was chosen from. */
+export interface PlatformManifest {
+  /** The index's digest; null when the reference names a single image. */
+  index: string | null;
+  manifest: RemoteImageManifest;
+}
+
+/**
+ * The image manifest a pull of `platform` gets: the index's one entry for that platform, or
+ * the reference's own manifest when it names a single image (which podman pulls whatever its
+ * platform). An index with no entry, or several, for the platform is a `not_found`: which one
+ * containers/image would choose is its business, and guessing it is not ours.
+ */
+export async function platformManifest(
+  ref: ImageReference,
+  platform: PlatformParts,
+  opts: RegistryOptions = {},
+): Promise<PlatformManifest> {
+  return withRepository(ref, opts, async (s) => {
+    const top = await fetchManifest(s, ref, targetOf(ref));
+    if (!top.index) return { index: null, manifest: imageManifestOf(top) };
+    const matches = platformsOfIndex(top.doc, top.what).filter(
+      (p) =>
+        p.os === platform.os &&
+        p.architecture === platform.arch &&
+        (platform.variant === null || p.variant === platform.variant),
+    );
+    const wanted = formatPlatform(platform);
+    if (matches.length !== 1) {
+      throw new RegistryError(
+        'not_found',
+        matches.length === 0
+          ? `${top.what} has no image for ${wanted}`
+          : `${top.what} has ${matches.length} images for ${wanted}; name the variant`,
+      );
+    }
+    const entry = await fetchManifest(s, ref, matches[0]!.digest);
+    if (entry.index) {
+      throw new RegistryError('bad_response', `${entry.what} is an index inside an index`);
+    }
+    return { index: top.digest, manifest: imageManifestOf(entry) };
+  });
+}
+
+// --- tags ------------------------------------------------------------------------------------
+
+export interface RemoteTags {
+  /** 'registry/repository', without tag or digest. */
+  repository: string;
+  /** In the registry's order (lexical for the CNCF distribution registry). */
+  tags: string[];
+  /** More tags exist than archdeck reads (MAX_TAGS, MAX_TAG_PAGES). */
+  truncated: boolean;
+}
+
+/** Tags asked for per page: small enough that a registry paginates, big enough to be quick. */
+export const TAGS_PAGE_SIZE = 100;
+const MAX_TAGS = 10_000;
+const MAX_TAG_PAGES = 200;
+const DEFAULT_TAGS_TIMEOUT_MS = 30_000;
+
+/**
+ * The `rel="next"` target of a Link header (RFC 8288), as the distribution spec paginates:
+ * `</v2/a/tags/list?last=b&n=100>; rel="next"`. Relative targets resolve against `base`; one
+ * that leaves the registry is refused, as the token would go with it.
+ */
+export function nextPageOf(link: string | null, base: URL): URL | null {
+  if (link === null) return null;
+  for (const match of link.matchAll(/<([^>]*)>([^<]*)/g)) {
+    const params = match[2]!.split(';').map((p) => p.trim().toLowerCase());
+    const rel = params
+      .find((p) => p.startsWith('rel='))
+      ?.slice(4)
+      .replace(/"/g, '');
+    if (!rel?.split(/\s+/).includes('next')) continue;
+    let next: URL;
+    try {
+      next = new URL(match[1]!, base);
+    } catch {
+      throw new RegistryError(
+        'bad_response',
+        `${base.host} sent an unusable next-page link (${JSON.stringify(match[1])})`,
+      );
+    }
+    if (next.origin !== base.origin) {
+      throw new RegistryError(
+        'bad_response',
+        `${base.host} pointed the next page of tags to another host (${next.host}); refusing to follow`,
+      );
+    }
+    return next;
+  }
+  return null;
+}
+
+/**
+ * Every tag of a repository, through `/v2/<name>/tags/list` page by page: the `Link` header's
+ * next page when the registry sends one, else `n` + `last` after a full page (as the
+ * distribution spec allows). Same auth, TLS, insecure and size rules as manifests; one
+ * deadline for all pages; a registry that sends a page twice or never ends stops at the caps.
+ */
+export async function listTags(
+  ref: ImageReference,
+  opts: RegistryOptions = {},
+): Promise<RemoteTags> {
+  const repository = `${ref.registry}/${ref.repository}`;
+  const what = `the tags of "${ref.repository}"`;
+  const path = `/v2/${ref.repository}/tags/list`;
+  const read = async (s: Session): Promise<RemoteTags> => {
+    const tags: string[] = [];
+    const seen = new Set<string>();
+    const asked = new Set<string>();
+    let next: string | null = `${path}?n=${TAGS_PAGE_SIZE}`;
+    for (let pages = 0; next !== null; pages++) {
+      if (pages === MAX_TAG_PAGES || tags.length >= MAX_TAGS) {
+        return { repository, tags: tags.slice(0, MAX_TAGS), truncated: true };
+      }
+      const asking: string = next;
+      if (asked.has(asking)) break;
+      asked.add(asking);
+      let page;
+      try {
+        page = await get(s, asking, 'application/json', s.maxBytes, what);
+      } catch (err) {
+        if (err instanceof RegistryError && err.kind === 'not_found') {
+          const said = err.registryMessage ? `: ${err.registryMessage}` : '';
+          throw new RegistryError(
+            'not_found',
+            `the repository "${ref.repository}" was not found in ${ref.registry}${said}. Check the repository name`,
+            err.registryMessage,
+          );
+        }
+        throw err;
+      }
+      const doc = parseJson(page.bytes, what);
+      // distribution answers `"tags": null` for a repository whose tags were all deleted.
+      const list = isRecord(doc) ? (doc.tags ?? []) : undefined;
+      if (!Array.isArray(list)) {
+        throw new RegistryError('bad_response', `${what} came without a "tags" list`);
+      }
+      let added = 0;
+      for (const tag of list) {
+        if (typeof tag !== 'string' || seen.has(tag)) continue;
+        seen.add(tag);
+        tags.push(tag);
+        added++;
+      }
+      const last = list.at(-1);
+      // Against the origin the page came from: an insecure session may have fallen back to HTTP.
+      const linked = nextPageOf(page.headers.get('link'), new URL(asking, s.origin));
+      next = linked
+        ? `${linked.pathname}${linked.search}`
+        : list.length === TAGS_PAGE_SIZE && added > 0 && typeof last === 'string'
+          ? `${path}?n=${TAGS_PAGE_SIZE}&last=${encodeURIComponent(last)}`
+          : null;
+    }
+    return { repository, tags, truncated: false };
+  };
+  return withRepository(ref, opts, read, DEFAULT_TAGS_TIMEOUT_MS);
 }

@@ -20,9 +20,27 @@ const base: DiagnosisInput = {
   requestedPlatform: 'linux/arm64',
   badge: { run: 'emulated', emulatedBy: 'qemu-aarch64' },
   handlersWithoutF: [],
+  binfmt: { root: '/proc/sys/fs/binfmt_misc', mounted: true, enabled: true },
 };
 
 describe('diagnose', () => {
+  it('blames binfmt_misc switched off or unmounted before any handler', () => {
+    const off = diagnose({
+      ...base,
+      lastLines: [REAL.execFormat],
+      binfmt: { ...base.binfmt, enabled: false },
+    });
+    expect(off).toMatchObject({ kind: 'binfmt-off', title: 'binfmt_misc is switched off' });
+    expect(off!.fix).toContain('echo 1 | sudo tee /proc/sys/fs/binfmt_misc/status');
+    const unmounted = diagnose({
+      ...base,
+      lastLines: [REAL.execFormat],
+      binfmt: { ...base.binfmt, mounted: false, enabled: null },
+    });
+    expect(unmounted).toMatchObject({ kind: 'binfmt-off', title: 'binfmt_misc is not mounted' });
+    expect(unmounted!.fix).toMatch(/mount -t binfmt_misc/);
+  });
+
   it('names the missing loader of a dynamic binary', () => {
     const d = diagnose({ ...base, exitCode: 255, lastLines: ['hello', REAL.loader] });
     expect(d).toMatchObject({ kind: 'missing-loader' });

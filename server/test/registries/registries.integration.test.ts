@@ -168,7 +168,7 @@ blocked = true
 afterAll(() => cleanup.runAll());
 
 async function lookup(ref: string) {
-  return t.api({ url: `/api/registry/platforms?ref=${encodeURIComponent(ref)}` });
+  return t.api({ url: `/api/registries/platforms?ref=${encodeURIComponent(ref)}` });
 }
 
 async function platformsOf(ref: string): Promise<RemotePlatforms> {
@@ -197,7 +197,7 @@ async function pullAndRun(ref: string): Promise<PullJob> {
 }
 
 const login = (payload: Record<string, unknown>) =>
-  t.api({ method: 'POST', url: '/api/registry/login', payload });
+  t.api({ method: 'POST', url: '/api/registries/login', payload });
 
 describe('an insecure registry marked so in a drop-in (registries.conf.d)', () => {
   it('is looked up over plain HTTP, pulled and run', async () => {
@@ -277,13 +277,13 @@ describe('an htpasswd registry and a login', () => {
   it('logs out, once', async () => {
     const out = await t.api({
       method: 'DELETE',
-      url: `/api/registry/login/${encodeURIComponent(LOGIN)}`,
+      url: `/api/registries/login/${encodeURIComponent(LOGIN)}`,
     });
     expect(out.statusCode).toBe(204);
     expect(JSON.parse(await readFile(authFile, 'utf8'))).toEqual({ auths: {} });
     const again = await t.api({
       method: 'DELETE',
-      url: `/api/registry/login/${encodeURIComponent(LOGIN)}`,
+      url: `/api/registries/login/${encodeURIComponent(LOGIN)}`,
     });
     expect(again.statusCode).toBe(404);
     expect(again.json()).toMatchObject({ code: 'not_logged_in' });
@@ -544,14 +544,14 @@ describe('the daemon log', () => {
         body: body ? JSON.stringify(body) : undefined,
       });
     const attempt = (registry: string, password: string) =>
-      call('POST', '/api/registry/login', { registry, username: 'alice', password });
+      call('POST', '/api/registries/login', { registry, username: 'alice', password });
 
     expect((await attempt(LOGIN, secret)).status).toBe(401);
     expect((await attempt(DOWN, secret)).status).toBe(502);
     expect((await attempt(`https://${LOGIN}`, secret)).status).toBe(400);
     expect((await attempt(LOGIN, ALICE.password)).status).toBe(200);
-    expect((await call('GET', `/api/registry/platforms?ref=${LOGIN}/${IMAGE}`)).status).toBe(200);
-    expect((await call('DELETE', `/api/registry/login/${LOGIN}`)).status).toBe(204);
+    expect((await call('GET', `/api/registries/platforms?ref=${LOGIN}/${IMAGE}`)).status).toBe(200);
+    expect((await call('DELETE', `/api/registries/login/${LOGIN}`)).status).toBe(204);
     child.kill('SIGTERM');
     await exited;
 

@@ -5,6 +5,8 @@ import {
   RegistryLogin,
   RegistryLoginParams,
   RegistryLoginResult,
+  RegistryTags,
+  RegistryTagsQuery,
   RemotePlatforms,
   RemotePlatformsQuery,
   errorResponses,
@@ -17,7 +19,7 @@ const registries: FastifyPluginAsyncTypebox = async (app) => {
 
   /** The platforms of the image a reference stands for, each with whether this host runs it. */
   app.get(
-    '/api/registry/platforms',
+    '/api/registries/platforms',
     {
       schema: {
         querystring: RemotePlatformsQuery,
@@ -25,10 +27,9 @@ const registries: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { remote, resolution, source } = await app.registries.inspect(
-        request.query.ref,
-        request.closed,
-      );
+      const { remote, resolution, source } = await app.registries.inspect(request.query.ref, {
+        signal: request.closed,
+      });
       const badge = await app.emulators.runBadges();
       return {
         reference: remote.reference,
@@ -61,13 +62,25 @@ const registries: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  /** A repository's tags, every page, from where a pull by tag would read them. */
+  app.get(
+    '/api/registries/tags',
+    {
+      schema: {
+        querystring: RegistryTagsQuery,
+        response: { 200: RegistryTags, 400: e400, 500: e500, ...registryErrorResponses },
+      },
+    },
+    (request) => app.registries.tags(request.query.ref, { signal: request.closed }),
+  );
+
   app.get('/api/registries', { schema: { response: { 200: RegistriesView, 500: e500 } } }, () =>
     app.registries.list(),
   );
 
   /** Checks the credentials against the registry and stores them where podman reads them. */
   app.post(
-    '/api/registry/login',
+    '/api/registries/login',
     {
       schema: {
         body: RegistryLogin,
@@ -78,7 +91,7 @@ const registries: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.delete(
-    '/api/registry/login/:registry',
+    '/api/registries/login/:registry',
     {
       schema: {
         params: RegistryLoginParams,

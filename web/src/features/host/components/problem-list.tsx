@@ -1,9 +1,36 @@
 import { useId } from 'react';
-import type { Problem } from '@archdeck/shared';
-import { CircleCheck } from 'lucide-react';
+import type { Problem, ProblemAction } from '@archdeck/shared';
+import { CircleCheck, Wrench } from 'lucide-react';
 import { Badge, Count } from '@/components/badge';
+import { Button } from '@/components/button';
 import { calloutEdgeClass } from '@/components/callout';
 import { CodeBlock } from '@/components/code-block';
+import { ErrorNotice } from '@/components/error-notice';
+import { problemActions, useFixProblem } from '../api/fix-problem';
+
+/** The fix as one click, when the daemon can apply it itself. */
+function FixButton({ action }: { action: ProblemAction }) {
+  const fix = useFixProblem();
+  return (
+    <div className="mt-3 space-y-2">
+      <Button
+        variant="primary"
+        icon={<Wrench aria-hidden />}
+        busy={fix.isPending}
+        onClick={() => fix.mutate(action)}
+        data-testid={`fix-${action}`}
+      >
+        {problemActions[action].label}
+      </Button>
+      {fix.isError && (
+        <ErrorNotice
+          title={`Could not ${problemActions[action].label.toLowerCase()}`}
+          error={fix.error}
+        />
+      )}
+    </div>
+  );
+}
 
 const severityRank: Record<Problem['severity'], number> = { error: 0, warning: 1 };
 
@@ -50,9 +77,10 @@ export function ProblemList({ problems }: { problems: Problem[] }) {
                 </Badge>
                 <p className="min-w-0 flex-1 text-sm break-words">{problem.message}</p>
               </div>
+              {problem.action && <FixButton action={problem.action} />}
               <div className="mt-3">
                 <p className="mb-1.5 text-xs font-medium tracking-wider text-subtle uppercase">
-                  Fix
+                  {problem.action ? 'Or by hand' : 'Fix'}
                 </p>
                 <CodeBlock code={problem.fix} label="Copy fix" />
               </div>

@@ -5,7 +5,7 @@ import { remotePlatformKeys } from '@/lib/remote-platforms';
 import { registryKeys } from './query-keys';
 
 /** Checks a login against the registry; the daemon stores it where podman reads it. */
-const login = (body: RegistryLogin) => api.post<RegistryLoginResult>('/api/registry/login', body);
+const login = (body: RegistryLogin) => api.post<RegistryLoginResult>('/api/registries/login', body);
 
 /** After a login or logout: the list, and lookups a login may now answer (or no longer). */
 export const refreshAfterLogin = (queryClient: QueryClient) => {

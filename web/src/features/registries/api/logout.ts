@@ -4,7 +4,7 @@ import { refreshAfterLogin } from './login';
 
 /** Removes the login archdeck stored for a registry (`podman logout`). */
 const logout = (registry: string) =>
-  api.delete<void>(`/api/registry/login/${encodeURIComponent(registry)}`);
+  api.delete<void>(`/api/registries/login/${encodeURIComponent(registry)}`);
 
 export const useRegistryLogout = () => {
   const queryClient = useQueryClient();

@@ -6,6 +6,7 @@
 import { readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
+  BinfmtHealth,
   Drift,
   ElfReport,
   EmulatorEntry,
@@ -209,6 +210,20 @@ export class EmulatorsService {
       await this.o.fs.register(line);
       return { name };
     });
+  }
+
+  /**
+   * binfmt_misc's state for /api/health, and how many qemu interpreters are installed: what
+   * decides whether "no handlers" is fixed by registering them or by installing qemu first.
+   * The installed ones are only looked for when it matters (nothing registered).
+   */
+  async health(): Promise<BinfmtHealth> {
+    const fs = await this.o.fs.health();
+    const interpreters =
+      fs.entries === 0
+        ? (await discoverInstallations(this.o.discovery ?? DEFAULT_DISCOVERY)).length
+        : null;
+    return { ...fs, interpreters };
   }
 
   /** Registers every OCI platform that has no handler yet but has an interpreter here. */

@@ -1,8 +1,8 @@
 import type { BinfmtHealth, ContainerCheck, PodmanHealth, Problem } from '@archdeck/shared';
-import { MOUNT_COMMAND } from '../../binfmt/binfmt-fs.js';
+import { MOUNT_COMMAND } from '../emulators/binfmt-fs.js';
 
 /** Turns the raw health facts into problems a user can act on, each with its fix. */
-export function diagnose(h: {
+export function hostProblems(h: {
   binfmt: BinfmtHealth;
   podman: PodmanHealth;
   containers: ContainerCheck;
@@ -33,6 +33,7 @@ export function diagnose(h: {
       severity: 'error',
       message: `binfmt_misc is not mounted at ${h.binfmt.root}, so no foreign binary can run.`,
       fix: `sudo ${MOUNT_COMMAND}`,
+      action: 'mount-binfmt',
     });
   } else if (h.binfmt.enabled === false) {
     problems.push({
@@ -42,12 +43,23 @@ export function diagnose(h: {
       fix: `echo 1 | sudo tee ${h.binfmt.root}/status`,
     });
   } else if (h.binfmt.entries === 0) {
-    problems.push({
-      id: 'binfmt-no-entries',
-      severity: 'warning',
-      message: 'No binfmt_misc handlers are registered, so only native images can run.',
-      fix: 'sudo apt-get install -y qemu-user-static   # then register its handlers from /usr/lib/binfmt.d',
-    });
+    problems.push(
+      h.binfmt.interpreters
+        ? {
+            id: 'binfmt-no-entries',
+            severity: 'warning',
+            message: `No binfmt_misc handlers are registered, so only native images can run. qemu-user is installed (${h.binfmt.interpreters} interpreters): register its handlers.`,
+            fix: `for f in /usr/lib/binfmt.d/qemu-*.conf; do sudo sh -c "grep -v '^#' $f > ${h.binfmt.root}/register"; done`,
+            action: 'register-emulators',
+          }
+        : {
+            id: 'binfmt-no-entries',
+            severity: 'warning',
+            message:
+              'No binfmt_misc handlers are registered, and no qemu-user interpreter is installed: only native images can run.',
+            fix: 'sudo apt-get install -y qemu-user-static   # then register its handlers (the Emulators page does it)',
+          },
+    );
   }
   return problems;
 }

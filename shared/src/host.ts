@@ -1,12 +1,23 @@
 import { Type, type Static } from 'typebox';
 import { Nullable } from './nullable.js';
 
+/**
+ * A fix the daemon can apply itself, offered as a button beside the problem: `mount-binfmt`
+ * (POST /api/emulators/mount), `register-emulators` (POST /api/emulators/register-all).
+ */
+export const ProblemAction = Type.Union([
+  Type.Literal('mount-binfmt'),
+  Type.Literal('register-emulators'),
+]);
+export type ProblemAction = Static<typeof ProblemAction>;
+
 /** A condition the user should know about, with the command or step that fixes it. */
 export const Problem = Type.Object({
   id: Type.String(),
   severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
   message: Type.String(),
   fix: Type.String(),
+  action: Type.Optional(ProblemAction),
 });
 export type Problem = Static<typeof Problem>;
 
@@ -33,6 +44,11 @@ export const BinfmtHealth = Type.Object({
   /** The global switch (`status` file); null when not mounted or unreadable. */
   enabled: Nullable(Type.Boolean()),
   entries: Type.Integer({ minimum: 0 }),
+  /**
+   * qemu-user interpreters installed on the host; looked for only while no handler is
+   * registered (null otherwise), to tell "register them" from "install qemu first".
+   */
+  interpreters: Nullable(Type.Integer({ minimum: 0 })),
 });
 export type BinfmtHealth = Static<typeof BinfmtHealth>;
 

@@ -59,7 +59,7 @@ export class BinfmtFs {
     }
   }
 
-  async health(): Promise<BinfmtHealth> {
+  async health(): Promise<Omit<BinfmtHealth, 'interpreters'>> {
     const mounted = await this.isMounted();
     if (!mounted) return { root: this.root, mounted, enabled: null, entries: 0 };
     const [enabled, names] = await Promise.all([this.globallyEnabled(), this.entryNames()]);
