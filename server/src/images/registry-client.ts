@@ -107,6 +107,14 @@ function trimSlashes(s: string): string {
   return s.slice(0, end);
 }
 
+function parseRegistriesConf(text: string): Record<string, unknown> {
+  try {
+    return parseToml(text);
+  } catch (err) {
+    throw new Error(`registries.conf is not valid TOML: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 /**
  * The registries containers-registries.conf(5) marks insecure: v2 `[[registry]]` tables with
  * `insecure = true` (their `location`, or their `prefix` when the location is empty, as with
@@ -114,12 +122,7 @@ function trimSlashes(s: string): string {
  * Throws when the text is not TOML, as podman itself refuses such a file.
  */
 export function readInsecureRegistries(registriesConfText: string): string[] {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(registriesConfText);
-  } catch (err) {
-    throw new Error(`registries.conf is not valid TOML: ${(err as Error).message}`, { cause: err });
-  }
+  const doc = parseRegistriesConf(registriesConfText);
   const found = new Set<string>();
   const add = (value: unknown) => {
     if (typeof value !== 'string') return;
@@ -159,6 +162,79 @@ function isInsecure(ref: ImageReference, endpoint: string, entries: string[]): b
       entry === registry || entry === endpoint || name === entry || name.startsWith(`${entry}/`)
     );
   });
+}
+
+/** One place to read an image from: a mirror, or the registry itself (last). */
+export interface PullSource {
+  ref: ImageReference;
+  /** For inspectRemote: what is reached over plain HTTP. */
+  insecureRegistries: string[];
+  mirror: boolean;
+}
+
+const stringField = (table: Record<string, unknown>, key: string) =>
+  typeof table[key] === 'string' ? trimSlashes(table[key].trim()) : '';
+
+/**
+ * How much of `ref` a [[registry]] prefix matches (its length), or -1: `host[:port]`, a
+ * namespace or a repository (at a "/" boundary), or a `*.domain` wildcard on the host.
+ */
+function prefixMatch(prefix: string, ref: ImageReference): number {
+  const registry = ref.registry.toLowerCase();
+  if (prefix.startsWith('*.'))
+    return hostOf(registry).endsWith(prefix.slice(1)) ? registry.length : -1;
+  const name = `${registry}/${ref.repository}`;
+  return name === prefix || name.startsWith(`${prefix}/`) ? prefix.length : -1;
+}
+
+/** `ref` with its first `matched` characters of registry/repository replaced by `location`. */
+function relocate(ref: ImageReference, matched: number, location: string): ImageReference | null {
+  const name = `${location}${`${ref.registry}/${ref.repository}`.slice(matched)}`;
+  const slash = name.indexOf('/');
+  if (slash <= 0 || slash === name.length - 1) return null;
+  return { ...ref, registry: name.slice(0, slash), repository: name.slice(slash + 1) };
+}
+
+/**
+ * Where podman reads `ref` from, in its order (containers-registries.conf(5)): the mirrors of
+ * the [[registry]] whose prefix matches longest, then its location (the prefix rewritten to it)
+ * or the registry the reference names. Mirrors that take only digests (`mirror-by-digest-only`,
+ * `pull-from-mirror = "digest-only"`) are skipped for a tag, `tag-only` ones for a digest.
+ */
+export function pullSources(ref: ImageReference, registriesConfText: string): PullSource[] {
+  const doc = parseRegistriesConf(registriesConfText);
+  const insecure = readInsecureRegistries(registriesConfText);
+  const tables = (Array.isArray(doc.registry) ? doc.registry : []).filter(isRecord);
+  let best: { table: Record<string, unknown>; matched: number; prefix: string } | null = null;
+  for (const table of tables) {
+    const prefix = (stringField(table, 'prefix') || stringField(table, 'location')).toLowerCase();
+    const matched = prefix === '' ? -1 : prefixMatch(prefix, ref);
+    if (matched > (best?.matched ?? -1)) best = { table, matched, prefix };
+  }
+  const primary: PullSource = { ref, insecureRegistries: insecure, mirror: false };
+  if (!best) return [primary];
+
+  const { table, matched, prefix } = best;
+  const location = stringField(table, 'location');
+  // A wildcard prefix has no location of its own: the names it matches are pulled as they are.
+  if (location !== '' && !prefix.startsWith('*.'))
+    primary.ref = relocate(ref, matched, location) ?? ref;
+  const byDigestOnly = table['mirror-by-digest-only'] === true;
+  const mirrors: PullSource[] = [];
+  for (const mirror of (Array.isArray(table.mirror) ? table.mirror : []).filter(isRecord)) {
+    const pullFrom =
+      typeof mirror['pull-from-mirror'] === 'string' ? mirror['pull-from-mirror'] : 'all';
+    if ((byDigestOnly || pullFrom === 'digest-only') && ref.digest === null) continue;
+    if (pullFrom === 'tag-only' && ref.digest !== null) continue;
+    const at = relocate(ref, matched, stringField(mirror, 'location'));
+    if (!at) continue;
+    mirrors.push({
+      ref: at,
+      insecureRegistries: mirror.insecure === true ? [at.registry] : [],
+      mirror: true,
+    });
+  }
+  return [...mirrors, primary];
 }
 
 // --- WWW-Authenticate ------------------------------------------------------------------------

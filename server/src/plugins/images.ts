@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { ImagesService } from '../images/images.js';
 import { PullManager } from '../images/pulls.js';
+import { RegistryLookup } from '../images/registry-lookup.js';
 import { Jobs } from '../jobs/jobs.js';
 import type { PullJob } from '@archdeck/shared';
 
@@ -8,6 +9,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     images: ImagesService;
     pulls: PullManager;
+    registryLookup: RegistryLookup;
   }
 }
 
@@ -15,6 +17,7 @@ export default fp(
   async (app) => {
     const images = new ImagesService(app.engine, app.engineEvents, app.emulators);
     app.decorate('images', images);
+    app.decorate('registryLookup', new RegistryLookup(app.config.registriesConf));
     const log = app.log.child({ module: 'pulls' });
     const jobs = new Jobs<PullJob>({
       kind: 'pull',

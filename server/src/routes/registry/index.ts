@@ -1,14 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { readFile } from 'node:fs/promises';
 import { RemotePlatforms, RemotePlatformsQuery, errorResponses } from '@archdeck/shared';
 import { AppError } from '../../lib/errors.js';
 import { parseRef } from '../../images/pulls.js';
-import {
-  inspectRemote,
-  readInsecureRegistries,
-  RegistryError,
-  type RegistryErrorKind,
-} from '../../images/registry-client.js';
+import { RegistryError, type RegistryErrorKind } from '../../images/registry-client.js';
+import { entryPlatform } from '../../images/registry-lookup.js';
 
 const STATUS: Record<RegistryErrorKind, number> = {
   not_found: 404,
@@ -40,12 +35,9 @@ const registry: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const ref = parseRef(request.query.ref);
-      // Read on every request: registries.conf may change, and it is small.
-      const conf = await readFile(app.config.registriesConf, 'utf8').catch(() => '');
       let remote;
       try {
-        remote = await inspectRemote(ref, { insecureRegistries: readInsecureRegistries(conf) });
+        remote = await app.registryLookup.inspect(parseRef(request.query.ref));
       } catch (err) {
         if (err instanceof RegistryError) {
           throw new AppError(STATUS[err.kind], `registry_${err.kind}`, err.message);
@@ -59,7 +51,7 @@ const registry: FastifyPluginAsyncTypebox = async (app) => {
         digest: remote.digest,
         multiArch: remote.multiArch,
         platforms: remote.platforms.map((p) => {
-          const platform = [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+          const platform = entryPlatform(p);
           return {
             platform,
             os: p.os,
