@@ -6,7 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadPresets, type PresetDef } from './containers/presets.js';
+import { loadPresetsFile, type PresetDef } from './presets/definitions.js';
 
 export interface Config {
   host: string;
@@ -17,8 +17,13 @@ export interface Config {
   /** Where handlers are persisted (systemd-binfmt format), the first directory is ours to write. */
   binfmtConfDirs: string[];
   dataDir: string;
-  /** One-click presets, from --presets or the built-in list. */
+  /**
+   * The presets a first start seeds <data-dir>/presets.json with: from --presets, else the
+   * built-in list. After that the data dir's list is the one shown and edited.
+   */
   presets: PresetDef[];
+  /** The --presets file, when one was given. */
+  presetsFile: string | null;
   /** registries.conf, for which registries may be reached over plain HTTP. */
   registriesConf: string;
   /** The built UI (web/dist). */
@@ -58,7 +63,9 @@ export const USAGE = `Usage: archdeck [options]
                          as root, $XDG_STATE_HOME/archdeck otherwise)
   --registries-conf <f>  registries.conf marking insecure registries (env
                          CONTAINERS_REGISTRIES_CONF, default /etc/containers/registries.conf)
-  --presets <file>       JSON list of one-click presets (env ARCHDECK_PRESETS)
+  --presets <file>       JSON list of presets the first start begins with (env
+                         ARCHDECK_PRESETS; default a built-in list); then they are
+                         kept, and edited, in <data-dir>/presets.json
   --web-dir <dir>        the built UI (env ARCHDECK_WEB_DIR, default web/dist of this checkout)
   --probes-dir <dir>     smoke-test probes, probe-<arch> (env ARCHDECK_PROBES_DIR, default
                          server/probes/bin of this checkout, which ships them)
@@ -160,6 +167,7 @@ export function loadConfig(
     throw new ConfigError(`--log-format must be human or json, got "${logFormat}"`);
   }
 
+  const presetsFile = v.presets ?? env.ARCHDECK_PRESETS ?? null;
   const defaultWebDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
   // This file runs from server/src (tests) or server/dist (built): either way, one level up.
   const defaultProbesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../probes/bin');
@@ -185,11 +193,12 @@ export function loadConfig(
     ),
     presets: (() => {
       try {
-        return loadPresets(v.presets ?? env.ARCHDECK_PRESETS ?? null);
+        return loadPresetsFile(presetsFile);
       } catch (err) {
         throw new ConfigError((err as Error).message);
       }
     })(),
+    presetsFile,
     registriesConf: absolute(
       '--registries-conf',
       v['registries-conf'] ?? env.CONTAINERS_REGISTRIES_CONF ?? '/etc/containers/registries.conf',

@@ -4,6 +4,7 @@ export * from './session.js';
 export * from './emulators.js';
 export * from './images.js';
 export * from './containers.js';
+export * from './presets.js';
 export * from './terminal.js';
 export * from './events.js';
 export * from './jobs.js';

@@ -1,0 +1,132 @@
+/**
+ * Which platforms each preset's image publishes, asked of its registry (through the daemon's
+ * one registry lookup) once and then kept: the presets list never waits for a registry. An
+ * image not asked about yet is `checking` while the lookup runs; when it settles, `onChange`
+ * tells the UI to fetch the list again. An answer is reused for a while, then asked again in
+ * the background; `refresh` asks now.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { PresetIndex } from '@archdeck/shared';
+import { formatReference, parseReference } from '../images/reference.js';
+import { RegistryError } from '../images/registry-client.js';
+import { entryPlatform, type RegistryLookup } from '../images/registry-lookup.js';
+
+/** An index changes when someone pushes to the tag: an hour-old answer is fresh enough. */
+const LISTED_TTL_MS = 60 * 60_000;
+/** A registry that could not be asked may be back soon (a network, a mirror added). */
+const UNCHECKED_TTL_MS = 5 * 60_000;
+
+const CHECKING: PresetIndex = { state: 'checking', checkedAt: null, platforms: [], problem: null };
+
+interface Entry {
+  index: PresetIndex;
+  /** When the registry answered (or failed); 0 while it never has. */
+  at: number;
+  pending: Promise<PresetIndex> | null;
+}
+
+/** Why the registry's answer is missing, and what makes it come. */
+function problemOf(image: string, err: unknown, registriesConf: string): PresetIndex['problem'] {
+  const notChecked = `Could not check which platforms ${image} publishes`;
+  if (!(err instanceof RegistryError)) {
+    return { code: 'lookup_failed', message: `${notChecked}: ${(err as Error).message}.` };
+  }
+  const code = `registry_${err.kind}`;
+  const registry = parseReference(image).registry;
+  switch (err.kind) {
+    case 'unreachable':
+    case 'timeout':
+      return {
+        code,
+        message:
+          `${notChecked}: ${err.message}. Its platforms are offered unchecked. Fix: if this ` +
+          `machine cannot reach ${registry}, add a mirror it can reach to ${registriesConf} ` +
+          `([[registry]] prefix = "${registry}", then [[registry.mirror]] location = "<host:port>"; ` +
+          `restart podman's service so that its pulls use it too), or push the image to a local ` +
+          `registry and edit this preset to use it.`,
+      };
+    case 'not_found':
+      return {
+        code,
+        message: `${notChecked}: ${err.message}. Fix: edit the preset's image reference (a tag that exists).`,
+      };
+    case 'unauthorized':
+      return {
+        code,
+        message: `${notChecked}: ${err.message}. archdeck asks anonymously; podman may still pull it with a login (podman login ${registry}).`,
+      };
+    default:
+      return { code, message: `${notChecked}: ${err.message}.` };
+  }
+}
+
+export class IndexChecks {
+  private readonly entries = new Map<string, Entry>();
+  private closed = false;
+
+  constructor(
+    private readonly registry: RegistryLookup,
+    private readonly registriesConf: string,
+    private readonly onChange: () => void,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** What is known of the image's index now; asks the registry when nothing is, or it is old. */
+  current(image: string): PresetIndex {
+    const key = formatReference(parseReference(image));
+    const entry = this.entries.get(key);
+    if (!entry) {
+      void this.start(key, image);
+      return CHECKING;
+    }
+    const ttl = entry.index.state === 'listed' ? LISTED_TTL_MS : UNCHECKED_TTL_MS;
+    if (!entry.pending && Date.now() - entry.at >= ttl) this.start(key, image);
+    return entry.index;
+  }
+
+  /** Asks the registry now (or joins the lookup under way) and answers when it has. */
+  refresh(image: string): Promise<PresetIndex> {
+    const key = formatReference(parseReference(image));
+    return this.entries.get(key)?.pending ?? this.start(key, image);
+  }
+
+  /** Forgets images no preset uses any more. */
+  keepOnly(images: readonly string[]): void {
+    const used = new Set(images.map((image) => formatReference(parseReference(image))));
+    for (const key of this.entries.keys()) if (!used.has(key)) this.entries.delete(key);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private start(key: string, image: string): Promise<PresetIndex> {
+    const entry: Entry = this.entries.get(key) ?? { index: CHECKING, at: 0, pending: null };
+    this.entries.set(key, entry);
+    const pending = this.registry.inspect(parseReference(image)).then(
+      (remote): PresetIndex => ({
+        state: 'listed',
+        checkedAt: new Date().toISOString(),
+        platforms: [...new Set(remote.platforms.map(entryPlatform))],
+        problem: null,
+      }),
+      (err: unknown): PresetIndex => {
+        if (!(err instanceof RegistryError)) this.log.warn({ err, image }, 'index lookup failed');
+        return {
+          state: 'unchecked',
+          checkedAt: new Date().toISOString(),
+          platforms: [],
+          problem: problemOf(image, err, this.registriesConf),
+        };
+      },
+    );
+    entry.pending = pending;
+    void pending.then((index) => {
+      entry.index = index;
+      entry.at = Date.now();
+      entry.pending = null;
+      if (!this.closed) this.onChange();
+    });
+    return pending;
+  }
+}
