@@ -65,8 +65,13 @@ export const PresetIndex = Type.Object({
   checkedAt: Nullable(Type.String()),
   /** os/arch[/variant] of every image the index lists (listed only). */
   platforms: Type.Array(Type.String()),
-  /** Why the platforms are not checked, with the fix (unchecked only). */
-  problem: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),
+  /**
+   * Why the platforms are not checked (unchecked only): what went wrong, and what to do about
+   * it, when anything can be done here. Presets of one registry share their fix.
+   */
+  problem: Nullable(
+    Type.Object({ code: Type.String(), message: Type.String(), fix: Nullable(Type.String()) }),
+  ),
 });
 export type PresetIndex = Static<typeof PresetIndex>;
 

@@ -25,11 +25,13 @@ interface Entry {
   pending: Promise<PresetIndex> | null;
 }
 
-/** Why the registry's answer is missing, and what makes it come. */
+/**
+ * Why the registry's answer is missing (the registry client's words), and what makes it come.
+ * The fix names the registry, not the image: presets of one registry share it.
+ */
 function problemOf(image: string, err: unknown, registriesConf: string): PresetIndex['problem'] {
-  const notChecked = `Could not check which platforms ${image} publishes`;
   if (!(err instanceof RegistryError)) {
-    return { code: 'lookup_failed', message: `${notChecked}: ${(err as Error).message}.` };
+    return { code: 'lookup_failed', message: (err as Error).message, fix: null };
   }
   const code = `registry_${err.kind}`;
   const registry = parseReference(image).registry;
@@ -38,25 +40,24 @@ function problemOf(image: string, err: unknown, registriesConf: string): PresetI
     case 'timeout':
       return {
         code,
-        message:
-          `${notChecked}: ${err.message}. Its platforms are offered unchecked. Fix: if this ` +
-          `machine cannot reach ${registry}, add a mirror it can reach to ${registriesConf} ` +
-          `([[registry]] prefix = "${registry}", then [[registry.mirror]] location = "<host:port>"; ` +
-          `restart podman's service so that its pulls use it too), or push the image to a local ` +
-          `registry and edit this preset to use it.`,
+        message: err.message,
+        fix:
+          `If this machine cannot reach ${registry}, add a mirror of it that it can reach to ` +
+          `\`${registriesConf}\` (\`[[registry]]\` with \`prefix = "${registry}"\`, then ` +
+          `\`[[registry.mirror]]\` with \`location = "<host:port>"\`; restart podman's service ` +
+          `so that its pulls use it too), or push the images to a local registry and edit the ` +
+          `presets to use it.`,
       };
     case 'not_found':
-      return {
-        code,
-        message: `${notChecked}: ${err.message}. Fix: edit the preset's image reference (a tag that exists).`,
-      };
+      return { code, message: err.message, fix: "Edit the preset's image: a tag that exists." };
     case 'unauthorized':
       return {
         code,
-        message: `${notChecked}: ${err.message}. archdeck asks anonymously; podman may still pull it with a login (podman login ${registry}).`,
+        message: err.message,
+        fix: `archdeck asks ${registry} anonymously; podman may still pull from it with a login (\`podman login ${registry}\`).`,
       };
     default:
-      return { code, message: `${notChecked}: ${err.message}.` };
+      return { code, message: err.message, fix: null };
   }
 }
 

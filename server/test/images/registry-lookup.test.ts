@@ -22,14 +22,17 @@ const sources = (ref: string, conf: string) =>
     mirror: s.mirror,
   }));
 
-const CONF = `
+/** docker.io with a plain-HTTP mirror at `location`. */
+const hubMirror = (location: string) => `
 [[registry]]
 prefix = "docker.io"
 location = "docker.io"
 [[registry.mirror]]
-location = "mirror.lan:5000"
+location = "${location}"
 insecure = true
-[[registry.mirror]]
+`;
+
+const CONF = `${hubMirror('mirror.lan:5000')}[[registry.mirror]]
 location = "digests.lan/hub"
 pull-from-mirror = "digest-only"
 
@@ -94,14 +97,7 @@ describe('RegistryLookup', () => {
     const conf = join(dir, 'registries.conf');
     await writeFile(
       conf,
-      `${await readFile(env.registriesConf, 'utf8')}
-[[registry]]
-prefix = "docker.io"
-location = "docker.io"
-[[registry.mirror]]
-location = "${env.registry}"
-insecure = true
-`,
+      `${await readFile(env.registriesConf, 'utf8')}${hubMirror(env.registry)}`,
     );
     lookup = new RegistryLookup(conf);
   });
