@@ -8,6 +8,7 @@ import { Dialog } from '@/components/dialog';
 import { FieldLabel } from '@/components/field-label';
 import { monoInputClass, submitOnEnter, verbatimTextProps } from '@/components/form';
 import { ReferenceLookupFields } from '@/components/reference-lookup-fields';
+import type { LocalImage } from '@/lib/run-target';
 import { useReferenceLookup } from '@/lib/use-reference-lookup';
 import { splitCommand } from '../split-command';
 import { CommandField } from './command-field';
@@ -34,9 +35,11 @@ function parseEnv(text: string): { env: string[]; bad: number[] } {
  * Run an image as a container: a reference, one of the platforms the registry offers (this
  * host's own or one an emulator runs), and optionally a command, environment and name. The
  * image is pulled for that platform first, with progress; then the container's page opens.
+ * With `image`, a local image (Run on the Images page): its reference and platform are filled
+ * in, and it runs as it is without a pull.
  */
-export function RunDialog({ onClose }: { onClose: () => void }) {
-  const field = useReferenceLookup();
+export function RunDialog({ image, onClose }: { image?: LocalImage; onClose: () => void }) {
+  const field = useReferenceLookup(image);
   const [command, setCommand] = useState('');
   const [envText, setEnvText] = useState('');
   const [name, setName] = useState('');

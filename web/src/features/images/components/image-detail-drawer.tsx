@@ -1,7 +1,8 @@
 import { useId, type ReactNode } from 'react';
 import type { ImageDetail, ImageSummary } from '@archdeck/shared';
-import { TriangleAlert } from 'lucide-react';
+import { Play, TriangleAlert } from 'lucide-react';
 import { Count } from '@/components/badge';
+import { Button } from '@/components/button';
 import { CopyButton } from '@/components/copy-button';
 import { Detail, DetailList } from '@/components/detail-list';
 import { Dialog } from '@/components/dialog';
@@ -11,7 +12,7 @@ import { RunBadge } from '@/components/run-badge';
 import { Skeleton } from '@/components/spinner';
 import { formatBytes, formatDateTime, formatRelativeTime, shortDigest } from '@/lib/format';
 import { useImage } from '../api/get-image';
-import { imageName } from './labels';
+import { imageName, runBlocked } from './labels';
 
 function Section({
   title,
@@ -274,10 +275,13 @@ export function ImageDetailDrawer({
   id,
   summary,
   onClose,
+  onRun,
 }: {
   id: string;
   summary: ImageSummary | null;
   onClose: () => void;
+  /** Closes the details and opens the Run dialog with the image. */
+  onRun?: (image: ImageSummary) => void;
 }) {
   const image = useImage(id);
   const shown = image.data ?? summary;
@@ -296,6 +300,23 @@ export function ImageDetailDrawer({
       onClose={onClose}
       data-testid="image-detail"
     >
+      {shown && onRun && (
+        <div className="mb-5 flex flex-wrap items-center gap-x-3 gap-y-2">
+          <Button
+            variant="primary"
+            icon={<Play aria-hidden />}
+            onClick={() => onRun(shown)}
+            disabledReason={runBlocked(shown)}
+            aria-haspopup="dialog"
+            data-testid="image-detail-run"
+          >
+            Run as {shown.platform}
+          </Button>
+          <span className="text-xs text-muted">
+            Opens the Run dialog with this image; it runs as it is, without a pull.
+          </span>
+        </div>
+      )}
       {image.data ? (
         <>
           {image.isError && (
