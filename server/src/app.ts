@@ -23,6 +23,7 @@ import registriesPlugin from './plugins/registries.js';
 import registries from './routes/registries/index.js';
 import events from './routes/events/index.js';
 import containersPlugin from './plugins/containers.js';
+import presetsPlugin from './plugins/presets.js';
 import smokeTests from './plugins/smoke-tests.js';
 import terminalPlugin from './plugins/terminal.js';
 import containers from './routes/containers/index.js';
@@ -60,6 +61,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(registriesPlugin);
   await instance.register(imagesPlugin);
   await instance.register(containersPlugin);
+  await instance.register(presetsPlugin);
   await instance.register(smokeTests);
   await instance.register(terminalPlugin);
   await instance.register(web);

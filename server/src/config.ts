@@ -7,7 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadPresets, type PresetDef } from './containers/presets.js';
+import { loadPresetsFile, type PresetDef } from './presets/definitions.js';
 
 export interface Config {
   host: string;
@@ -18,8 +18,13 @@ export interface Config {
   /** Where handlers are persisted (systemd-binfmt format), the first directory is ours to write. */
   binfmtConfDirs: string[];
   dataDir: string;
-  /** One-click presets, from --presets or the built-in list. */
+  /**
+   * The presets a first start seeds <data-dir>/presets.json with: from --presets, else the
+   * built-in list. After that the data dir's list is the one shown and edited.
+   */
   presets: PresetDef[];
+  /** The --presets file, when one was given. */
+  presetsFile: string | null;
   /**
    * Registries as podman configures them (server/src/registries): registries.conf, then the
    * drop-in directories read after it, in order (containers-registries.conf.d(5)).
@@ -91,7 +96,9 @@ export const USAGE = `Usage: archdeck [options]
   --certs-d <dir>        the only certs.d directory (<host:port>/*.crt, *.cert, *.key) to read
                          (env ARCHDECK_CERTS_D; default $HOME/.config/containers/certs.d,
                          /etc/containers/certs.d, /etc/docker/certs.d, as podman reads them)
-  --presets <file>       JSON list of one-click presets (env ARCHDECK_PRESETS)
+  --presets <file>       JSON list of presets the first start begins with (env
+                         ARCHDECK_PRESETS; default a built-in list); then they are
+                         kept, and edited, in <data-dir>/presets.json
   --web-dir <dir>        the built UI (env ARCHDECK_WEB_DIR, default web/dist of this checkout)
   --probes-dir <dir>     smoke-test probes, probe-<arch> (env ARCHDECK_PROBES_DIR, default
                          server/probes/bin of this checkout, which ships them)
@@ -291,6 +298,7 @@ export function loadConfig(
     throw new ConfigError(`--log-format must be human or json, got "${logFormat}"`);
   }
 
+  const presetsFile = v.presets ?? env.ARCHDECK_PRESETS ?? null;
   const defaultWebDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
   // This file runs from server/src (tests) or server/dist (built): either way, one level up.
   const defaultProbesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../probes/bin');
@@ -314,11 +322,12 @@ export function loadConfig(
     ),
     presets: (() => {
       try {
-        return loadPresets(v.presets ?? env.ARCHDECK_PRESETS ?? null);
+        return loadPresetsFile(presetsFile);
       } catch (err) {
         throw new ConfigError((err as Error).message);
       }
     })(),
+    presetsFile,
     ...registryPaths(v, env, uid, home, absolute),
     webDir: absolute('--web-dir', v['web-dir'] ?? env.ARCHDECK_WEB_DIR ?? defaultWebDir),
     probesDir: absolute(

@@ -5,6 +5,7 @@ export * from './emulators.js';
 export * from './images.js';
 export * from './registries.js';
 export * from './containers.js';
+export * from './presets.js';
 export * from './terminal.js';
 export * from './events.js';
 export * from './jobs.js';

@@ -7,7 +7,6 @@ import {
   type ContainerAction,
   type ContainerState,
   type ContainerSummary,
-  type Preset,
   type RunBadge,
   type RunRequest,
   type StopOutcome,
@@ -20,8 +19,7 @@ import type { EmulatorsService } from '../emulators/emulators.js';
 import type { ImagesService } from '../images/images.js';
 import { normalizePlatform, type PullManager } from '../images/pulls.js';
 import { archSuffix } from '../images/arch-tag.js';
-import { AppError, badRequest, notFound } from '../lib/errors.js';
-import type { PresetDef } from './presets.js';
+import { AppError, badRequest } from '../lib/errors.js';
 import { diagnose, stopDiagnosis } from './diagnosis.js';
 import type { LaunchOutputs } from './launch-output.js';
 import { openLogStream, type LogStream, type LogStreamOptions } from './logs.js';
@@ -49,7 +47,6 @@ export class ContainersService {
     private readonly images: ImagesService,
     private readonly pulls: PullManager,
     private readonly emulators: EmulatorsService,
-    private readonly presetDefs: PresetDef[],
     readonly launches: LaunchOutputs,
     events: EngineEvents,
   ) {
@@ -258,25 +255,6 @@ export class ContainersService {
     const stop = this.stops.get(c.id);
     if (!stop || state !== 'exited' || stop.startedAt !== c.startedAt) return null;
     return { timeout: stop.timeout, killed: stop.killed };
-  }
-
-  async presets(): Promise<Preset[]> {
-    const state = await this.emulators.read();
-    const badge = this.emulators.badgesFrom(state.entries);
-    const emulated = state.summary.containers.map((platform) => ({ platform, ...badge(platform) }));
-    const native = { platform: state.hostPlatform, ...badge(state.hostPlatform) };
-    return this.presetDefs.map((p) => ({ ...p, platforms: [...emulated, native] }));
-  }
-
-  async runPreset(id: string, platform: string): Promise<ContainerSummary> {
-    const preset = this.presetDefs.find((p) => p.id === id);
-    if (!preset) throw notFound(`No preset ${id}.`);
-    return this.run({
-      image: preset.image,
-      platform,
-      cmd: preset.cmd ?? undefined,
-      tty: preset.tty,
-    });
   }
 
   private async summary(

@@ -34,6 +34,10 @@ export interface RemotePlatformEntry {
   mediaType: string;
 }
 
+/** An entry's os/arch[/variant], as the daemon names platforms everywhere. */
+export const entryPlatform = (p: RemotePlatformEntry) =>
+  formatPlatform({ os: p.os, arch: p.architecture, variant: p.variant });
+
 export interface RemoteImage {
   /** Canonical reference, 'docker.io/library/busybox:latest'. */
   reference: string;

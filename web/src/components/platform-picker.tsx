@@ -4,6 +4,7 @@ import type { RemotePlatform, RemotePlatforms } from '@archdeck/shared';
 import { Layers3, TriangleAlert } from 'lucide-react';
 import { shortDigest } from '@/lib/format';
 import { submitOnEnter } from './form';
+import { Badge } from './badge';
 import { RunBadge } from './run-badge';
 
 /** What to preselect: this host's own platform, else one an emulator runs, else the first. */
@@ -75,6 +76,8 @@ export function PlatformPicker({
   stale,
   idPrefix,
   unavailableNote,
+  localPlatform = null,
+  registryAnswered = true,
 }: {
   remote: RemotePlatforms;
   selected: string | null;
@@ -86,6 +89,10 @@ export function PlatformPicker({
   /** The radio group's name and the start of each test id: `pull-platform-linux-arm64`. */
   idPrefix: string;
   unavailableNote: (platform: string) => ReactNode;
+  /** The platform of a local image the reference names, marked "here". */
+  localPlatform?: string | null;
+  /** False while the list is only the local image's (the registry has not answered). */
+  registryAnswered?: boolean;
 }) {
   const chosen = remote.platforms.find((p) => p.platform === selected);
   return (
@@ -94,14 +101,20 @@ export function PlatformPicker({
       <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-muted">
         <Layers3 aria-hidden className="size-3.5" />
         <span className="font-mono break-all text-fg">{remote.reference}</span>
-        <span>
-          {remote.multiArch
-            ? `multi-arch, ${remote.platforms.length} platform${remote.platforms.length === 1 ? '' : 's'}`
-            : 'single platform'}
-        </span>
-        <span className="font-mono" title={remote.digest}>
-          {shortDigest(remote.digest)}
-        </span>
+        {registryAnswered ? (
+          <>
+            <span>
+              {remote.multiArch
+                ? `multi-arch, ${remote.platforms.length} platform${remote.platforms.length === 1 ? '' : 's'}`
+                : 'single platform'}
+            </span>
+            <span className="font-mono" title={remote.digest}>
+              {shortDigest(remote.digest)}
+            </span>
+          </>
+        ) : (
+          <span>the local image</span>
+        )}
       </p>
       <WhereFrom remote={remote} idPrefix={idPrefix} />
       {remote.platforms.length === 0 ? (
@@ -132,10 +145,17 @@ export function PlatformPicker({
               <span className="min-w-0 flex-1">
                 <span className="block font-mono text-[13px]">{p.platform}</span>
                 {/* `size` is the manifest's, not the image's: the digest says more. */}
-                <span className="block font-mono text-xs text-subtle" title={p.digest}>
-                  {shortDigest(p.digest)}
-                </span>
+                {p.digest && (
+                  <span className="block font-mono text-xs text-subtle" title={p.digest}>
+                    {shortDigest(p.digest)}
+                  </span>
+                )}
               </span>
+              {p.platform === localPlatform && (
+                <Badge tone="neutral" title="This image is in podman’s storage: it runs as it is.">
+                  here
+                </Badge>
+              )}
               <RunBadge badge={p} platform={p.platform} />
             </label>
           ))}

@@ -3,7 +3,8 @@ import { Link } from 'react-router';
 import { ApiRequestError } from '@/lib/api-client';
 import { FieldLabel } from './field-label';
 import type { ReferenceLookup } from '@/lib/use-reference-lookup';
-import { ErrorNotice } from './error-notice';
+import { ErrorNotice, messageOf } from './error-notice';
+import { MessageText } from './message-text';
 import { monoInputClass, submitOnEnter, verbatimTextProps } from './form';
 import { PlatformPicker } from './platform-picker';
 import { Spinner } from './spinner';
@@ -58,15 +59,35 @@ export function ReferenceLookupFields({
 
       {lookup !== '' &&
         (remote ? (
-          <PlatformPicker
-            remote={remote}
-            selected={field.selected}
-            onSelect={field.setChoice}
-            onSubmit={onSubmit}
-            stale={field.stale}
-            idPrefix={`${testIdPrefix}-platform`}
-            unavailableNote={unavailableNote}
-          />
+          <>
+            <PlatformPicker
+              remote={remote}
+              selected={field.selected}
+              onSelect={field.setChoice}
+              onSubmit={onSubmit}
+              stale={field.stale}
+              idPrefix={`${testIdPrefix}-platform`}
+              unavailableNote={unavailableNote}
+              localPlatform={field.localPlatform}
+              registryAnswered={!field.localOnly}
+            />
+            {field.localOnly === 'asking' && (
+              <p role="status" className="flex items-center gap-2 text-sm text-muted">
+                <Spinner label="Asking the registry" />
+                Asking the registry which other platforms it has…
+              </p>
+            )}
+            {field.localOnly === 'failed' && (
+              <p
+                data-testid={`${testIdPrefix}-registry-note`}
+                className="text-sm text-muted [overflow-wrap:anywhere]"
+              >
+                This image is here and runs as it is; the registry could not be asked for its other
+                platforms (<MessageText text={messageOf(platforms.error)} />
+                ).
+              </p>
+            )}
+          </>
         ) : platforms.isError ? (
           <div data-testid={`${testIdPrefix}-${testIds.error}`}>
             <ErrorNotice

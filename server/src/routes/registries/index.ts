@@ -13,6 +13,7 @@ import {
   registryErrorResponses,
 } from '@archdeck/shared';
 import { formatReference } from '../../images/reference.js';
+import { entryPlatform } from '../../registries/registry-client.js';
 
 const registries: FastifyPluginAsyncTypebox = async (app) => {
   const { 400: e400, 404: e404, 500: e500 } = errorResponses;
@@ -47,7 +48,7 @@ const registries: FastifyPluginAsyncTypebox = async (app) => {
         digest: remote.digest,
         multiArch: remote.multiArch,
         platforms: remote.platforms.map((p) => {
-          const platform = [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+          const platform = entryPlatform(p);
           return {
             platform,
             os: p.os,

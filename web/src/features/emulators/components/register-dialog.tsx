@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { DialogForm, DialogSubmit } from '@/components/dialog-form';
+import { DialogForm } from '@/components/dialog-form';
 import clsx from 'clsx';
 import type { Emulators, QemuInstallation } from '@archdeck/shared';
 import { TriangleAlert } from 'lucide-react';
@@ -7,6 +7,7 @@ import { Badge } from '@/components/badge';
 import { Checkbox } from '@/components/checkbox';
 import { Dialog } from '@/components/dialog';
 import { FieldLabel } from '@/components/field-label';
+import { DialogFooter } from '@/components/dialog-footer';
 import { monoInputClass, verbatimTextProps } from '@/components/form';
 import { emulatorChanges, useEmulatorChange } from '../api/change-emulators';
 import { ActionError } from './action-error';
@@ -278,14 +279,14 @@ export function RegisterDialog({
           </div>
         )}
 
-        <DialogSubmit
+        <DialogFooter
           onCancel={onClose}
           busy={register.isPending}
-          disabledReason={blocked}
+          blocked={blocked}
           data-testid="register-submit"
         >
           Register{flagString && <span className="font-mono opacity-70">[{flagString}]</span>}
-        </DialogSubmit>
+        </DialogFooter>
       </DialogForm>
     </Dialog>
   );

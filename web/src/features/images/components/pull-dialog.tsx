@@ -2,9 +2,10 @@ import { useState } from 'react';
 import type { PullJob } from '@archdeck/shared';
 import { CircleCheck, Download, TriangleAlert } from 'lucide-react';
 import { Button } from '@/components/button';
-import { DialogForm, DialogSubmit } from '@/components/dialog-form';
+import { DialogForm } from '@/components/dialog-form';
 import { Dialog } from '@/components/dialog';
 import { ErrorNotice } from '@/components/error-notice';
+import { DialogFooter } from '@/components/dialog-footer';
 import { dialogFooterClass } from '@/components/form';
 import { PlatformChip } from '@/components/platform-chip';
 import { ReferenceLookupFields } from '@/components/reference-lookup-fields';
@@ -52,18 +53,18 @@ function PullForm({
         </div>
       )}
 
-      <DialogSubmit
+      <DialogFooter
         onCancel={onClose}
         icon={<Download aria-hidden />}
         busy={create.isPending}
-        disabledReason={blocked}
+        blocked={blocked}
         data-testid="pull-submit"
       >
         Pull
         {field.selected && !field.stale && (
           <span className="font-mono opacity-70">{field.selected}</span>
         )}
-      </DialogSubmit>
+      </DialogFooter>
     </DialogForm>
   );
 }

@@ -2,7 +2,8 @@ import { useId, useState } from 'react';
 import type { RegistryLoginResult } from '@archdeck/shared';
 import { LogIn } from 'lucide-react';
 import { Dialog } from '@/components/dialog';
-import { DialogForm, DialogSubmit } from '@/components/dialog-form';
+import { DialogFooter } from '@/components/dialog-footer';
+import { DialogForm } from '@/components/dialog-form';
 import { ErrorNotice } from '@/components/error-notice';
 import { FieldLabel } from '@/components/field-label';
 import { monoInputClass, verbatimTextProps } from '@/components/form';
@@ -108,15 +109,15 @@ export function LoginDialog({
           </div>
         )}
 
-        <DialogSubmit
+        <DialogFooter
           onCancel={onClose}
           icon={<LogIn aria-hidden />}
           busy={login.isPending}
-          disabledReason={blocked}
+          blocked={blocked}
           data-testid="registry-login-submit"
         >
           Log in
-        </DialogSubmit>
+        </DialogFooter>
       </DialogForm>
     </Dialog>
   );
