@@ -1,17 +1,15 @@
 /**
- * One connection to a podman API service: found (or started as a managed service), kept alive
- * with capped-backoff reconnects, its state told to listeners. It holds the two clients the
- * engine talks through: compat (`/v1.41`, Docker's API) and libpod (`/v4.0.0`, for what compat
- * lacks: manifest lists; the v1.x prefix lands on podman's old v3 routes there).
+ * One connection to a podman API service, however it is reached (a Transport: the local
+ * socket, found or started as a managed service; or an SSH host): kept alive with
+ * capped-backoff reconnects, its state told to listeners. It holds the two clients the engine
+ * talks through: compat (`/v1.41`, Docker's API) and libpod (`/v4.0.0`, for what compat lacks:
+ * manifest lists; the v1.x prefix lands on podman's old v3 routes there).
  */
 import Docker from 'dockerode';
 import type { FastifyBaseLogger } from 'fastify';
 import type { PodmanHealth } from '@archdeck/shared';
 import { AppError } from '../lib/errors.js';
-import { ManagedService } from './managed-service.js';
-import { pingSocket } from './socket-probe.js';
-import { findExecutable } from './host-quirks.js';
-import { join } from 'node:path';
+import type { Transport } from './transport.js';
 
 /** The oldest compat API version with everything we use; podman 4.x serves 1.41. */
 const API_VERSION = 'v1.41';
@@ -23,16 +21,6 @@ const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 /** Past this age, a health read asks podman again (in the background, never awaited). */
 const CONFIRM_AFTER_MS = 10_000;
-
-export interface ConnectionOptions {
-  /** An explicit socket: use only this one, never discover or start another. */
-  socket: string | null;
-  candidates: string[];
-  dataDir: string;
-  pathEnv: string;
-  env: NodeJS.ProcessEnv;
-  log: FastifyBaseLogger;
-}
 
 interface ServiceInfo {
   /** Where podman keeps images (compat /info DockerRootDir); not part of PodmanHealth. */
@@ -55,9 +43,6 @@ const NO_INFO: ServiceInfo = {
 export class PodmanConnection {
   private docker: Docker | null = null;
   private libpodClient: Docker | null = null;
-  private socket: string;
-  private mode: PodmanHealth['mode'] = 'none';
-  private managed: ManagedService | null = null;
   private info: ServiceInfo = NO_INFO;
   private lastError: string | null = 'not connected yet';
   private attempt = 0;
@@ -68,8 +53,11 @@ export class PodmanConnection {
   private checking: Promise<boolean> | null = null;
   private readonly stateListeners = new Set<(reachable: boolean) => void>();
 
-  constructor(private readonly opts: ConnectionOptions) {
-    this.socket = opts.socket ?? opts.candidates[0] ?? '/run/podman/podman.sock';
+  constructor(
+    private readonly transport: Transport,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    transport.onLost((err) => this.lost(err));
   }
 
   get reachable(): boolean {
@@ -85,7 +73,7 @@ export class PodmanConnection {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.connecting?.catch(() => undefined);
-    await this.managed?.stop();
+    await this.transport.close();
   }
 
   /**
@@ -104,14 +92,14 @@ export class PodmanConnection {
     }
     return {
       reachable: this.docker !== null,
-      socket: this.socket,
-      mode: this.mode,
+      socket: this.transport.where,
+      mode: this.transport.mode,
       version: this.info.version,
       apiVersion: this.info.apiVersion,
       ociRuntime: this.info.ociRuntime,
       cgroupVersion: this.info.cgroupVersion,
       rootless: this.info.rootless,
-      adjustments: this.mode === 'managed' ? (this.managed?.config.adjustments ?? []) : [],
+      adjustments: this.transport.adjustments,
       error: this.docker ? null : this.lastError,
     };
   }
@@ -125,7 +113,7 @@ export class PodmanConnection {
     this.checking ??= (async () => {
       if (!this.docker) return false;
       try {
-        await pingSocket(this.socket, PING_TIMEOUT_MS);
+        await this.transport.ping(PING_TIMEOUT_MS);
         this.confirmedAt = Date.now();
         return true;
       } catch (err) {
@@ -192,76 +180,36 @@ export class PodmanConnection {
     return new AppError(
       503,
       'podman_unavailable',
-      `podman is not reachable at ${this.socket}: ${this.lastError ?? 'unknown error'}. ` +
+      `podman is not reachable at ${this.transport.where}: ${this.lastError ?? 'unknown error'}. ` +
         'Check `podman info`, or start the service with `podman system service --time=0`.',
     );
   }
 
   private connect(): Promise<boolean> {
-    this.connecting ??= this.discover().finally(() => {
+    this.connecting ??= this.open().finally(() => {
       this.connecting = null;
     });
     return this.connecting;
   }
 
-  private async discover(): Promise<boolean> {
-    if (this.opts.socket) return this.tryExternal(this.opts.socket);
-    for (const candidate of this.opts.candidates) {
-      if (await this.tryExternal(candidate)) return true;
-    }
-    return this.tryManaged();
-  }
-
-  private async tryExternal(socket: string): Promise<boolean> {
+  private async open(): Promise<boolean> {
+    let client: Docker.DockerOptions;
     try {
-      await pingSocket(socket, PING_TIMEOUT_MS);
+      client = await this.transport.open();
     } catch (err) {
-      if (this.opts.socket) {
-        this.lastError = `${(err as Error).message}`;
-        this.socket = socket;
-      }
-      return false;
-    }
-    return this.attach(socket, 'external');
-  }
-
-  private async tryManaged(): Promise<boolean> {
-    const podman = await findExecutable('podman', this.opts.pathEnv);
-    if (!podman) {
-      this.mode = 'none';
-      this.lastError =
-        'podman is not installed and no podman API socket answers: apt-get install -y podman runc';
-      return false;
-    }
-    this.managed ??= new ManagedService({
-      dir: join(this.opts.dataDir, 'podman'),
-      podmanPath: podman,
-      pathEnv: this.opts.pathEnv,
-      env: this.opts.env,
-      log: this.opts.log,
-      onExit: () => this.lost(new Error('the managed podman service exited')),
-    });
-    try {
-      await this.managed.start();
-    } catch (err) {
-      this.mode = 'managed';
-      this.socket = this.managed.socket;
       this.lastError = (err as Error).message;
       return false;
     }
-    return this.attach(this.managed.socket, 'managed');
-  }
-
-  private async attach(socket: string, mode: PodmanHealth['mode']): Promise<boolean> {
-    this.docker = new Docker({ socketPath: socket, version: API_VERSION });
-    this.libpodClient = new Docker({ socketPath: socket, version: LIBPOD_VERSION });
-    this.socket = socket;
-    this.mode = mode;
+    this.docker = new Docker({ ...client, version: API_VERSION });
+    this.libpodClient = new Docker({ ...client, version: LIBPOD_VERSION });
     this.lastError = null;
     this.attempt = 0;
     this.confirmedAt = Date.now();
     await this.loadInfo();
-    this.opts.log.info({ socket, mode, version: this.info.version }, 'connected to podman');
+    this.log.info(
+      { where: this.transport.where, mode: this.transport.mode, version: this.info.version },
+      'connected to podman',
+    );
     for (const listener of this.stateListeners) listener(true);
     return true;
   }
@@ -272,7 +220,7 @@ export class PodmanConnection {
     try {
       this.info = await readInfo(this.docker, AbortSignal.timeout(INFO_TIMEOUT_MS));
     } catch (err) {
-      this.opts.log.warn({ err: (err as Error).message }, 'podman answered ping but not /info yet');
+      this.log.warn({ err: (err as Error).message }, 'podman answered ping but not /info yet');
     }
   }
 
@@ -282,7 +230,7 @@ export class PodmanConnection {
     this.libpodClient = null;
     this.lastError = err.message;
     if (was) {
-      this.opts.log.warn({ err: err.message }, 'lost the podman connection');
+      this.log.warn({ err: err.message }, 'lost the podman connection');
       for (const listener of this.stateListeners) listener(false);
     }
     if (!this.closed) this.scheduleReconnect();

@@ -6,7 +6,10 @@
  */
 import type { Readable } from 'node:stream';
 import type { ContainerAction, LogEnd, PodmanHealth } from '@archdeck/shared';
-import { PodmanConnection, type ConnectionOptions } from './connection.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { PodmanConnection } from './connection.js';
+import { LocalTransport, type LocalOptions } from './local-transport.js';
+import type { Transport } from './transport.js';
 import {
   containerAction,
   createContainer,
@@ -44,16 +47,21 @@ import type {
   TerminalSpec,
 } from './types.js';
 
-export type EngineOptions = ConnectionOptions;
+export type LocalEngineOptions = LocalOptions;
 
 export class Engine {
   private readonly conn: PodmanConnection;
-  /** podman's event stream (one subscription for the whole daemon) and the daemon's own. */
+  /** podman's event stream (one subscription per engine) and the daemon's own events. */
   readonly events: EngineEvents;
 
-  constructor(opts: EngineOptions) {
-    this.conn = new PodmanConnection(opts);
-    this.events = new EngineEvents(this.conn, opts.log.child({ module: 'events' }));
+  constructor(transport: Transport, log: FastifyBaseLogger) {
+    this.conn = new PodmanConnection(transport, log);
+    this.events = new EngineEvents(this.conn, log.child({ module: 'events' }));
+  }
+
+  /** The podman service on this machine (found, or started as a managed service). */
+  static local(opts: LocalEngineOptions): Engine {
+    return new Engine(new LocalTransport(opts), opts.log);
   }
 
   // --- the connection --------------------------------------------------------------------

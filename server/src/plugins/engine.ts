@@ -12,7 +12,7 @@ declare module 'fastify' {
 /** The podman connection: opened when the app is ready, closed (and a managed service stopped) on close. */
 export default fp(
   async (app) => {
-    const engine = new Engine({
+    const engine = Engine.local({
       socket: app.config.podmanSocket,
       candidates: app.config.podmanCandidates,
       dataDir: app.config.dataDir,
