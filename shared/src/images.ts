@@ -81,45 +81,6 @@ export const ImageParams = Type.Object({
   }),
 });
 
-export const RemotePlatform = Type.Object({
-  platform: Type.String(),
-  os: Type.String(),
-  architecture: Type.String(),
-  variant: Nullable(Type.String()),
-  digest: Type.String(),
-  size: Type.Number(),
-  ...RunBadge.properties,
-});
-export type RemotePlatform = Static<typeof RemotePlatform>;
-
-export const RemotePlatforms = Type.Object({
-  reference: Type.String(),
-  mediaType: Type.String(),
-  digest: Type.String(),
-  multiArch: Type.Boolean(),
-  platforms: Type.Array(RemotePlatform),
-});
-export type RemotePlatforms = Static<typeof RemotePlatforms>;
-
-export const RemotePlatformsQuery = Type.Object({
-  ref: Type.String({ minLength: 1, maxLength: 512 }),
-});
-
-/** A repository's tags as its registry lists them (`/v2/<name>/tags/list`, every page). */
-export const RegistryTags = Type.Object({
-  /** registry/repository, e.g. 127.0.0.1:5000/library/busybox. */
-  repository: Type.String(),
-  tags: Type.Array(Type.String()),
-  /** The registry has more tags than archdeck reads (10,000). */
-  truncated: Type.Boolean(),
-});
-export type RegistryTags = Static<typeof RegistryTags>;
-
-export const RegistryTagsQuery = Type.Object({
-  /** A repository, or a reference whose tag or digest is ignored. */
-  ref: Type.String({ minLength: 1, maxLength: 512 }),
-});
-
 export const PullRequest = Type.Object(
   {
     ref: Type.String({ minLength: 1, maxLength: 512 }),
