@@ -28,6 +28,8 @@ import containers from './routes/containers/index.js';
 import presets from './routes/presets/index.js';
 import containerLogs from './routes/containers/logs.js';
 import terminal from './routes/terminal/index.js';
+import buildsPlugin from './plugins/builds.js';
+import builds from './routes/builds/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,6 +62,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(containersPlugin);
   await instance.register(smokeTests);
   await instance.register(terminalPlugin);
+  await instance.register(buildsPlugin);
   await instance.register(web);
   await instance.register(health);
   await instance.register(session);
@@ -72,6 +75,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(presets);
   await instance.register(containerLogs);
   await instance.register(terminal);
+  await instance.register(builds);
 };
 
 export default fp(app, { name: 'archdeck' });

@@ -7,3 +7,5 @@ export * from './containers.js';
 export * from './terminal.js';
 export * from './events.js';
 export * from './jobs.js';
+export * from './builds.js';
+export * from './manifests.js';

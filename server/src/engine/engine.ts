@@ -14,6 +14,12 @@ import { join } from 'node:path';
 
 /** The oldest compat API version with everything we use; podman 4.x serves 1.41. */
 const API_VERSION = 'v1.41';
+/**
+ * libpod's own routes for what the compat API lacks (manifest lists). The prefix picks the API
+ * generation: podman 4.3 routes `/v1.41/libpod/manifests/…` to its v3 handlers, whose verbs
+ * differ (register_manifest.go matches `v[0-3]…` and `v[4-9]…` apart).
+ */
+const LIBPOD_VERSION = 'v4.0.0';
 const PING_TIMEOUT_MS = 1500;
 const INFO_TIMEOUT_MS = 15_000;
 const BACKOFF_MIN_MS = 500;
@@ -51,6 +57,7 @@ const NO_INFO: ServiceInfo = {
 
 export class Engine {
   private docker: Docker | null = null;
+  private libpod: Docker | null = null;
   private socket: string;
   private mode: PodmanHealth['mode'] = 'none';
   private managed: ManagedService | null = null;
@@ -175,7 +182,17 @@ export class Engine {
   /** The dockerode client, or a 503 whose message says how to get podman back. */
   client(): Docker {
     if (this.docker) return this.docker;
-    throw new AppError(
+    throw this.unavailable();
+  }
+
+  /** A client on the same socket for libpod's `/v4.0.0/libpod/…` routes (engine/manifests.ts). */
+  libpodClient(): Docker {
+    if (this.docker && this.libpod) return this.libpod;
+    throw this.unavailable();
+  }
+
+  private unavailable(): AppError {
+    return new AppError(
       503,
       'podman_unavailable',
       `podman is not reachable at ${this.socket}: ${this.lastError ?? 'unknown error'}. ` +
@@ -240,6 +257,7 @@ export class Engine {
 
   private async attach(socket: string, mode: PodmanHealth['mode']): Promise<boolean> {
     this.docker = new Docker({ socketPath: socket, version: API_VERSION });
+    this.libpod = new Docker({ socketPath: socket, version: LIBPOD_VERSION });
     this.socket = socket;
     this.mode = mode;
     this.lastError = null;
@@ -264,6 +282,7 @@ export class Engine {
   private lost(err: Error): void {
     const was = this.docker !== null;
     this.docker = null;
+    this.libpod = null;
     this.lastError = err.message;
     if (was) {
       this.opts.log.warn({ err: err.message }, 'lost the podman connection');

@@ -10,10 +10,12 @@ import type { Engine } from './engine.js';
 
 export interface EngineEvent {
   /**
-   * image/container come from podman; pull and host from the daemon itself; podman is the
-   * connection going down or up (action `down`/`up`), resync a new event subscription.
+   * image/container come from podman; pull, build, push (jobs), manifest (a draft list) and
+   * host from the daemon itself; podman is the connection going down or up (action
+   * `down`/`up`), resync a new event subscription.
    */
-  kind: 'image' | 'container' | 'pull' | 'host' | 'podman' | 'resync';
+  kind:
+    'image' | 'container' | 'pull' | 'build' | 'push' | 'manifest' | 'host' | 'podman' | 'resync';
   action: string;
   id: string | null;
 }
@@ -56,7 +58,7 @@ export class EngineEvents {
     return () => this.listeners.delete(listener);
   }
 
-  /** Events the daemon itself causes (pull jobs starting and ending). */
+  /** Events the daemon itself causes (jobs starting and ending, drafts changing). */
   publish(event: EngineEvent): void {
     this.emit(event);
   }

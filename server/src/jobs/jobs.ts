@@ -1,5 +1,5 @@
 /**
- * Long work the daemon owns (pulls today; builds and pushes next): a closed tab neither cancels
+ * Long work the daemon owns (pulls, builds, manifest list pushes): a closed tab neither cancels
  * nor loses it. One module for what every kind shares: the states, coalesced progress for the
  * streams that follow a job, cancel, the change events that tell the UI to refetch, and a
  * record in the data dir, so that after a daemon restart a job that was running is listed as
@@ -81,13 +81,20 @@ export class Job<S extends JobFields> {
   }
 }
 
-export interface JobsOptions {
+export type JobKind = 'pull' | 'build' | 'push';
+
+export interface JobsOptions<S extends JobFields = JobFields> {
   /** What the change events and the record on disk call this kind. */
-  kind: 'pull';
+  kind: JobKind;
   /** Where the record lives; null keeps the jobs in memory only. */
   dataDir: string | null;
   events: EngineEvents;
   log: FastifyBaseLogger;
+  /**
+   * What a kind changes in a record the last daemon left running, besides the common fields
+   * (a build's platforms that were running are interrupted too).
+   */
+  interrupted?: (job: S, reason: string) => S;
 }
 
 /** The jobs of one kind. */
@@ -96,7 +103,7 @@ export class Jobs<S extends JobFields> {
   private readonly file: string | null;
   private saving: Promise<void> = Promise.resolve();
 
-  constructor(private readonly opts: JobsOptions) {
+  constructor(private readonly opts: JobsOptions<S>) {
     this.file = opts.dataDir ? join(opts.dataDir, 'jobs', `${opts.kind}s.json`) : null;
   }
 
@@ -117,16 +124,13 @@ export class Jobs<S extends JobFields> {
       return;
     }
     const now = new Date().toISOString();
+    const reason = `archdeck stopped while this ${this.opts.kind} ran (the daemon was restarted): retry it.`;
+    const interrupted = this.opts.interrupted ?? ((job: S) => job);
     for (const snap of saved) {
       if (typeof snap?.id !== 'string') continue;
       const stored: S =
         snap.state === 'running'
-          ? {
-              ...snap,
-              state: 'interrupted',
-              finishedAt: now,
-              error: `archdeck stopped while this ${this.opts.kind} ran (the daemon was restarted): retry it.`,
-            }
+          ? interrupted({ ...snap, state: 'interrupted', finishedAt: now, error: reason }, reason)
           : snap;
       const job = new Job<S>(
         { ...stored },
