@@ -22,6 +22,11 @@ export const ManifestEntry = Type.Object({
   repoTags: Type.Array(Type.String()),
   /** false when the image was removed since it was added: a push would fail. */
   present: Type.Boolean(),
+  /**
+   * The digest of its manifest in podman's store, which a list made here names; null when the
+   * store cannot be read. A push compresses the layers, so the registry's digest differs.
+   */
+  digest: Nullable(Type.String()),
 });
 export type ManifestEntry = Static<typeof ManifestEntry>;
 

@@ -9,12 +9,12 @@
  * `view` that renders the whole contract object from the common fields.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { JobState } from '@archdeck/shared';
 import { notFound } from '../lib/errors.js';
 import type { EngineEvents } from '../engine/events.js';
+import { RecordFile } from '../lib/record-file.js';
 
 /** The fields every job has, in the contract and on disk. */
 export interface JobFields {
@@ -100,11 +100,12 @@ export interface JobsOptions<S extends JobFields = JobFields> {
 /** The jobs of one kind. */
 export class Jobs<S extends JobFields> {
   private readonly jobs = new Map<string, Job<S>>();
-  private readonly file: string | null;
-  private saving: Promise<void> = Promise.resolve();
+  private readonly file: RecordFile | null;
 
   constructor(private readonly opts: JobsOptions<S>) {
-    this.file = opts.dataDir ? join(opts.dataDir, 'jobs', `${opts.kind}s.json`) : null;
+    this.file = opts.dataDir
+      ? new RecordFile(join(opts.dataDir, 'jobs', `${opts.kind}s.json`), opts.log)
+      : null;
   }
 
   /**
@@ -115,12 +116,12 @@ export class Jobs<S extends JobFields> {
     if (!this.file) return;
     let saved: S[];
     try {
-      saved = JSON.parse(await readFile(this.file, 'utf8')) as S[];
+      const text = await this.file.read();
+      if (text === null) return;
+      saved = JSON.parse(text) as S[];
       if (!Array.isArray(saved)) throw new Error('not a list');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        this.opts.log.warn({ err, file: this.file }, 'ignoring an unreadable job record');
-      }
+      this.opts.log.warn({ err, file: this.file.path }, 'ignoring an unreadable job record');
       return;
     }
     const now = new Date().toISOString();
@@ -217,7 +218,7 @@ export class Jobs<S extends JobFields> {
         job.finish('interrupted', `archdeck stopped while this ${this.opts.kind} ran: retry it.`);
       }
     }
-    await this.saving;
+    await this.file?.saved();
   }
 
   private prune(): void {
@@ -226,20 +227,8 @@ export class Jobs<S extends JobFields> {
       this.jobs.delete(j.fields.id);
   }
 
-  /** Writes the record whole, in order, after the previous write (temp file, then rename). */
+  /** Writes the record whole, in order, after the previous write. */
   private save(): void {
-    const file = this.file;
-    if (!file) return;
-    const snapshot = JSON.stringify([...this.jobs.values()].map((j) => j.snapshot()));
-    this.saving = this.saving.then(async () => {
-      try {
-        await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
-        const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-        await writeFile(temp, snapshot, { mode: 0o600 });
-        await rename(temp, file);
-      } catch (err) {
-        this.opts.log.warn({ err, file }, 'could not record the jobs');
-      }
-    });
+    this.file?.save(JSON.stringify([...this.jobs.values()].map((j) => j.snapshot())));
   }
 }
