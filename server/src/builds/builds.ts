@@ -409,8 +409,11 @@ export class BuildManager {
     );
     for await (const event of events) {
       if (event.kind === 'output') build.append(p, event.text);
-      else if (event.kind === 'failed') failure = event.message;
-      else if (event.kind === 'built') built = event.imageId;
+      else if (event.kind === 'failed') {
+        failure = event.message;
+        // Where podman's CLI prints it: the last line of the output.
+        build.append(p, `Error: ${event.message}\n`);
+      } else if (event.kind === 'built') built = event.imageId;
       else cut = event.message;
     }
     build.endOutput(p);

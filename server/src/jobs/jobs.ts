@@ -83,6 +83,13 @@ export class Job<S extends JobFields> {
 
 export type JobKind = 'pull' | 'build' | 'push';
 
+/** The record's file in `<data-dir>/jobs/`, per kind. */
+const RECORD_FILE: Record<JobKind, string> = {
+  pull: 'pulls.json',
+  build: 'builds.json',
+  push: 'pushes.json',
+};
+
 export interface JobsOptions<S extends JobFields = JobFields> {
   /** What the change events and the record on disk call this kind. */
   kind: JobKind;
@@ -104,7 +111,7 @@ export class Jobs<S extends JobFields> {
 
   constructor(private readonly opts: JobsOptions<S>) {
     this.file = opts.dataDir
-      ? new RecordFile(join(opts.dataDir, 'jobs', `${opts.kind}s.json`), opts.log)
+      ? new RecordFile(join(opts.dataDir, 'jobs', RECORD_FILE[opts.kind]), opts.log)
       : null;
   }
 
