@@ -95,13 +95,13 @@ export type BuildJob = Static<typeof BuildJob>;
 
 /**
  * `event: output` of GET /api/builds/:id/events: lines of one platform's build, in order. A
- * client that connects late gets the kept lines first; `dropped` says how many older lines
- * were not kept.
+ * client that connects (or reconnects) late gets the kept lines first; `from` numbers the first
+ * line (from 0), so lines seen twice are known and a gap is older lines no longer kept.
  */
 export const BuildOutput = Type.Object({
   platform: Type.String(),
+  from: Type.Integer({ minimum: 0 }),
   lines: Type.Array(Type.String()),
-  dropped: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type BuildOutput = Static<typeof BuildOutput>;
 

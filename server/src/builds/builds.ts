@@ -135,7 +135,9 @@ class Build {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     for (const [platform, lines] of this.pending) {
-      for (const listener of this.outputListeners) listener({ platform, lines });
+      const p = this.platforms.find((each) => each.plan.platform === platform)!;
+      const output = { platform, from: p.total - lines.length, lines };
+      for (const listener of this.outputListeners) listener(output);
     }
     this.pending.clear();
   }
@@ -329,12 +331,7 @@ export class BuildManager {
     const build = this.builds.get(job);
     if (build) {
       for (const p of build.platforms) {
-        if (p.lines.length || p.dropped)
-          handlers.output({
-            platform: p.plan.platform,
-            lines: [...p.lines],
-            ...(p.dropped ? { dropped: p.dropped } : {}),
-          });
+        if (p.total > 0) handlers.output({ platform: p.plan.platform, from: p.dropped, lines: [...p.lines] });
       }
       if (job.running) build.outputListeners.add(handlers.output);
     }

@@ -40,9 +40,10 @@ export function planPlatform(emulators: Emulators, platform: string): BuildPlatf
   return { platform, run: 'unavailable', emulatedBy: null, reason };
 }
 
-/** Every OCI platform qemu-user knows, planned; the host's own first. */
+/** Every OCI platform qemu-user knows, planned: the host's own first, then native, emulated. */
 export function planAll(emulators: Emulators): BuildPlatformPlan[] {
   const plans = emulators.platforms.map((p) => planPlatform(emulators, p.platform));
-  const rank = { native: 0, emulated: 1, unavailable: 2 } as const;
-  return plans.sort((a, b) => rank[a.run] - rank[b.run] || a.platform.localeCompare(b.platform));
+  const rank = (p: BuildPlatformPlan) =>
+    p.platform === emulators.hostPlatform ? -1 : { native: 0, emulated: 1, unavailable: 2 }[p.run];
+  return plans.sort((a, b) => rank(a) - rank(b) || a.platform.localeCompare(b.platform));
 }

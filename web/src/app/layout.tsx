@@ -1,6 +1,6 @@
 import { useRef, type ComponentType } from 'react';
 import clsx from 'clsx';
-import { Boxes, Container, Cpu, Layers, Server } from 'lucide-react';
+import { Boxes, Container, Cpu, Hammer, Layers, ListTree, Server } from 'lucide-react';
 import { NavLink, Outlet } from 'react-router';
 import { PodmanBanner } from '@/features/host/components/podman-banner';
 import { LiveEvents } from './live-events';
@@ -17,6 +17,8 @@ const nav: NavEntry[] = [
   { label: 'Emulators', icon: Cpu, to: '/emulators' },
   { label: 'Images', icon: Layers, to: '/images' },
   { label: 'Containers', icon: Container, to: '/containers' },
+  { label: 'Build', icon: Hammer, to: '/build' },
+  { label: 'Manifests', icon: ListTree, to: '/manifests' },
 ];
 
 const itemClass =

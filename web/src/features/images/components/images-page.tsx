@@ -7,7 +7,7 @@ import { ErrorNotice } from '@/components/error-notice';
 import { PageHeader } from '@/components/page-header';
 import { Skeleton } from '@/components/spinner';
 import { useFocusAfterRemoval } from '@/lib/focus';
-import { useImages } from '../api/get-images';
+import { useLocalImages } from '@/lib/local-images';
 import { ImageDetailDrawer } from './image-detail-drawer';
 import { ImageFilters } from './image-filters';
 import { ImageTable } from './image-table';
@@ -43,7 +43,7 @@ function architecturesOf(images: ImageSummary[]): { name: string; count: number 
 }
 
 export function ImagesPage() {
-  const images = useImages();
+  const images = useLocalImages();
   const [pulling, setPulling] = useState(false);
   const [openId, setOpenId] = useState<string | null>(null);
   const [query, setQuery] = useState('');
