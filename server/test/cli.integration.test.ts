@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { BIN, startDaemon, type Daemon } from './daemon.js';
+import { BIN, startDaemon, testDaemonArgs, type Daemon } from './daemon.js';
 import { testEnv } from './helper.js';
 
 const run = promisify(execFile);
@@ -56,14 +56,7 @@ async function validAgainstOpenApi(path: string, value: unknown): Promise<void> 
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'archdeck-cli-'));
-  daemon = await startDaemon([
-    '--data-dir',
-    dataDir,
-    '--podman-socket',
-    env.socket,
-    '--registries-conf',
-    env.registriesConf,
-  ]);
+  daemon = await startDaemon(testDaemonArgs(dataDir));
 });
 afterAll(async () => {
   await daemon.stop();

@@ -331,7 +331,8 @@ export class BuildManager {
     const build = this.builds.get(job);
     if (build) {
       for (const p of build.platforms) {
-        if (p.total > 0) handlers.output({ platform: p.plan.platform, from: p.dropped, lines: [...p.lines] });
+        if (p.total > 0)
+          handlers.output({ platform: p.plan.platform, from: p.dropped, lines: [...p.lines] });
       }
       if (job.running) build.outputListeners.add(handlers.output);
     }

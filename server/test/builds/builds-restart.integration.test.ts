@@ -9,20 +9,13 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildJob } from '@archdeck/shared';
-import { startDaemon } from '../daemon.js';
-import { contextTar, env, multiArchBase, ownName, podman, workingContainers } from './helpers.js';
+import { startDaemon, testDaemonArgs } from '../daemon.js';
+import { contextTar, multiArchBase, ownName, podman, workingContainers } from './helpers.js';
 
 let dataDir: string;
 let base: string;
 
-const daemonArgs = () => [
-  '--data-dir',
-  dataDir,
-  '--podman-socket',
-  env.socket,
-  '--registries-conf',
-  env.registriesConf,
-];
+const daemonArgs = () => testDaemonArgs(dataDir);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'archdeck-buildjobs-'));

@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PushJob } from '@archdeck/shared';
-import { startDaemon } from '../daemon.js';
+import { startDaemon, testDaemonArgs } from '../daemon.js';
 import { pushListName } from '../../src/manifests/pushes.js';
 import { env, ownName, podman, removeTags } from '../builds/helpers.js';
 
@@ -58,14 +58,7 @@ afterAll(async () => {
 describe('a daemon restart during a push', () => {
   it('lists the push as interrupted and removes the list it left in podman', async () => {
     await podman('manifest', 'exists', pushListName(jobId));
-    const daemon = await startDaemon([
-      '--data-dir',
-      dataDir,
-      '--podman-socket',
-      env.socket,
-      '--registries-conf',
-      env.registriesConf,
-    ]);
+    const daemon = await startDaemon(testDaemonArgs(dataDir));
     try {
       const pushes = (await (await daemon.api('/api/manifests/pushes')).json()) as PushJob[];
       expect(pushes.find((p) => p.id === jobId)).toMatchObject({

@@ -9,6 +9,7 @@ import {
   errorResponses,
 } from '@archdeck/shared';
 import { AppError } from '../../lib/errors.js';
+import { jobRoutes } from '../../lib/job-routes.js';
 import { openSse } from '../../lib/sse.js';
 
 /** What a build context may be sent as; podman reads the compression from the bytes. */
@@ -65,24 +66,14 @@ const builds: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.get('/api/builds', { schema: { response: { 200: Type.Array(BuildJob), 500: e500 } } }, () =>
-    app.builds.jobs.list(),
-  );
-
-  app.get(
-    '/api/builds/:id',
-    { schema: { params: BuildParams, response: { 200: BuildJob, 404: e404, 500: e500 } } },
-    (request) => app.builds.jobs.get(request.params.id).snapshot(),
-  );
-
-  app.delete(
-    '/api/builds/:id',
-    { schema: { params: BuildParams, response: { 204: Type.Null(), 404: e404, 500: e500 } } },
-    async (request, reply) => {
-      app.builds.cancel(request.params.id);
-      return reply.code(204).send(null);
-    },
-  );
+  jobRoutes(app, {
+    path: '/api/builds',
+    jobs: app.builds.jobs,
+    job: BuildJob,
+    params: BuildParams,
+    cancel: (id) => app.builds.cancel(id),
+    events: false,
+  });
 
   /**
    * `job` events while it runs (at most ten a second), `output` with each platform's lines

@@ -10,7 +10,7 @@ import {
   PushParams,
   errorResponses,
 } from '@archdeck/shared';
-import { openSse } from '../../lib/sse.js';
+import { jobRoutes } from '../../lib/job-routes.js';
 
 const manifests: FastifyPluginAsyncTypebox = async (app) => {
   const { 400: e400, 404: e404, 409: e409, 500: e500, 502: e502, 503: e503 } = errorResponses;
@@ -76,43 +76,12 @@ const manifests: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => reply.code(202).send(await app.pushes.start(request.params.id)),
   );
 
-  app.get(
-    '/api/manifests/pushes',
-    { schema: { response: { 200: Type.Array(PushJob), 500: e500 } } },
-    () => app.pushes.jobs.list(),
-  );
-
-  app.get(
-    '/api/manifests/pushes/:id',
-    { schema: { params: PushParams, response: { 200: PushJob, 404: e404, 500: e500 } } },
-    (request) => app.pushes.jobs.get(request.params.id).snapshot(),
-  );
-
-  app.delete(
-    '/api/manifests/pushes/:id',
-    { schema: { params: PushParams, response: { 204: Type.Null(), 404: e404, 500: e500 } } },
-    async (request, reply) => {
-      app.pushes.jobs.cancel(request.params.id);
-      return reply.code(204).send(null);
-    },
-  );
-
-  /** `job` events while it runs, then one `end` with the final state; the push outlives the stream. */
-  app.get(
-    '/api/manifests/pushes/:id/events',
-    { schema: { params: PushParams, response: { 404: e404, 500: e500 } } },
-    async (request, reply) => {
-      const job = app.pushes.jobs.get(request.params.id);
-      const sse = openSse(request, reply);
-      const unsubscribe = app.pushes.jobs.subscribe(request.params.id, (snap, final) => {
-        sse.send(final ? 'end' : 'job', snap);
-        if (final) sse.close();
-      });
-      if (!sse.closed) sse.send('job', job.snapshot());
-      await sse.done;
-      unsubscribe();
-    },
-  );
+  jobRoutes(app, {
+    path: '/api/manifests/pushes',
+    jobs: app.pushes.jobs,
+    job: PushJob,
+    params: PushParams,
+  });
 };
 
 export default manifests;
