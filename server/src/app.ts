@@ -11,10 +11,10 @@ import requestSignal from './plugins/request-signal.js';
 import auth from './plugins/auth.js';
 import openapi from './plugins/openapi.js';
 import engine from './plugins/engine.js';
-import binfmt from './plugins/binfmt.js';
+import emulatorsPlugin from './plugins/emulators.js';
 import web from './plugins/web.js';
-import health from './routes/health/index.js';
-import session from './routes/session/index.js';
+import host from './routes/host/index.js';
+import authRoutes from './routes/auth/index.js';
 import emulators from './routes/emulators/index.js';
 import imagesPlugin from './plugins/images.js';
 import images from './routes/images/index.js';
@@ -59,7 +59,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   // Before the routes: it records each as it is registered.
   await instance.register(openapi);
   await instance.register(engine);
-  await instance.register(binfmt);
+  await instance.register(emulatorsPlugin);
   await instance.register(imagesPlugin);
   await instance.register(containersPlugin);
   await instance.register(smokeTests);
@@ -67,8 +67,8 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(buildsPlugin);
   await instance.register(manifestsPlugin);
   await instance.register(web);
-  await instance.register(health);
-  await instance.register(session);
+  await instance.register(host);
+  await instance.register(authRoutes);
   await instance.register(emulators);
   await instance.register(images);
   await instance.register(pulls);

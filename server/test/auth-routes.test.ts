@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import type { HTTPMethods, RouteOptions } from 'fastify';
 import { buildTestApp, testEnv, type TestApp } from './helper.js';
-import { entryText } from './binfmt/fixtures.js';
+import { entryText } from './emulators/fixtures.js';
 import { tarArchive } from '../src/lib/tar.js';
 
 const run = promisify(execFile);

@@ -25,9 +25,7 @@ import type {
   JobState,
 } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
-import { buildImage, untagImage } from '../engine/builds.js';
-import { inspectImage } from '../engine/images.js';
-import type { EmulatorsService } from '../binfmt/emulators.js';
+import type { EmulatorsService } from '../emulators/emulators.js';
 import { AppError, badRequest } from '../lib/errors.js';
 import { normaliseTarName } from '../lib/tar-scan.js';
 import type { Job, JobFields, Jobs } from '../jobs/jobs.js';
@@ -242,7 +240,7 @@ export class BuildManager {
     const asked = query.file === undefined ? null : normaliseTarName(query.file);
     if (asked !== null && (asked === '' || asked.split('/').includes('..')))
       throw badRequest(`file=${query.file} must be a path inside the build context.`);
-    const docker = this.engine.client();
+    this.engine.ensureReachable();
 
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const context = await receiveContext(
@@ -310,7 +308,7 @@ export class BuildManager {
           build.note(p, `no RUN step runs as ${p.plan.platform}, so it needs no emulator.`);
         if (cacheOff) build.note(p, cacheOff);
       }
-      void this.run(build, docker, buildArgs);
+      void this.run(build, buildArgs);
       return job.snapshot();
     } catch (err) {
       await rm(context.path, { force: true });
@@ -349,16 +347,12 @@ export class BuildManager {
     this.jobs.cancel(id);
   }
 
-  private async run(
-    build: Build,
-    docker: ReturnType<Engine['client']>,
-    buildArgs: Record<string, string>,
-  ): Promise<void> {
+  private async run(build: Build, buildArgs: Record<string, string>): Promise<void> {
     const { job } = build;
     try {
       await Promise.all(
         build.platforms.map((p) =>
-          this.runPlatform(build, p, docker, buildArgs).catch((err: unknown) => {
+          this.runPlatform(build, p, buildArgs).catch((err: unknown) => {
             if (!job.running) return;
             this.log.warn({ err, platform: p.plan.platform }, 'build failed');
             p.state = 'failed';
@@ -384,15 +378,13 @@ export class BuildManager {
   private async runPlatform(
     build: Build,
     p: PlatformBuild,
-    docker: ReturnType<Engine['client']>,
     buildArgs: Record<string, string>,
   ): Promise<void> {
     const { job } = build;
     let built: string | null = null;
     let failure: string | null = null;
     let cut: string | null = null;
-    const events = buildImage(
-      docker,
+    const events = this.engine.build(
       createReadStream(build.contextPath),
       {
         tags: p.tags,
@@ -426,23 +418,18 @@ export class BuildManager {
         ? "The build stream ended without podman's image id; the build may not have finished: retry it."
         : 'podman stopped during the build: retry it once podman is back (the Host page shows it).';
     } else {
-      await this.verify(build, p, docker, built);
+      await this.verify(build, p, built);
     }
     job.changed();
   }
 
   /** The image is the platform's: its config says so. Else our tags come off it again. */
-  private async verify(
-    build: Build,
-    p: PlatformBuild,
-    docker: ReturnType<Engine['client']>,
-    imageId: string,
-  ): Promise<void> {
-    const image = await inspectImage(docker, imageId);
+  private async verify(build: Build, p: PlatformBuild, imageId: string): Promise<void> {
+    const image = await this.engine.inspectImage(imageId);
     const actual = [image.os, image.architecture, image.variant].filter(Boolean).join('/');
     if (archSuffix(actual) !== archSuffix(p.plan.platform)) {
       for (const tag of p.tags) {
-        await untagImage(this.engine.libpodClient(), imageId, tag).catch(() => undefined);
+        await this.engine.untagImage(imageId, tag).catch(() => undefined);
       }
       p.state = 'failed';
       p.error = `podman handed back an image for ${actual}, not ${p.plan.platform}, so it was not tagged. podman 4.3 can take a base image or cached layers of another platform (buildah#4742, podman#18723): build again with No cache, or pull the base for ${p.plan.platform} first.`;

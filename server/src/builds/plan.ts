@@ -5,7 +5,7 @@
  * 4.8's `host.emulatedArchitectures`), so archdeck's reading of binfmt_misc decides.
  */
 import type { BuildPlatformPlan, Emulators } from '@archdeck/shared';
-import { archForPlatform } from '../binfmt/platforms.js';
+import { archForPlatform } from '../emulators/platforms.js';
 
 /** The plan for one (normalised) platform, from the emulators' state as read now. */
 export function planPlatform(emulators: Emulators, platform: string): BuildPlatformPlan {

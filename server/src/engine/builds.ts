@@ -6,33 +6,9 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import { JsonLines } from '../lib/json-lines.js';
-import { engineError } from './images.js';
+import { engineError } from './errors.js';
 import { libpodJson } from './libpod.js';
-
-export interface EngineBuildOptions {
-  /** The first is the image's name, the rest more tags. */
-  tags: string[];
-  /** `os/arch[/variant]`: one. A comma list is misread by podman before 5.2 (podman#23103). */
-  platform: string;
-  /** The Containerfile's path inside the context. */
-  dockerfile: string;
-  buildArgs: Record<string, string>;
-  target: string | null;
-  pullAlways: boolean;
-  noCache: boolean;
-}
-
-/**
- * What a build stream says, in order. `output`: text podman printed (any number of lines, the
- * last maybe unfinished); `failed`: podman's error line, after which it ends the stream;
- * `built`: the image id (Docker's `aux.ID`); `cut`: the stream stopped without ending (the
- * request was aborted, or podman went away).
- */
-export type BuildEvent =
-  | { kind: 'output'; text: string }
-  | { kind: 'failed'; message: string }
-  | { kind: 'built'; imageId: string }
-  | { kind: 'cut'; message: string };
+import type { BuildEvent, EngineBuildOptions } from './types.js';
 
 interface BuildMessage {
   stream?: string;

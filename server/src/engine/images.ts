@@ -8,44 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError } from '../lib/errors.js';
+import { engineError } from './errors.js';
 import { PROBE_LABEL } from './labels.js';
-
-/** What we keep of an image: the facts of its config, which never change for an id. */
-export interface EngineImage {
-  id: string;
-  repoTags: string[];
-  repoDigests: string[];
-  architecture: string;
-  os: string;
-  variant: string | null;
-  size: number;
-  created: string;
-  labels: Record<string, string>;
-  env: string[];
-  entrypoint: string[] | null;
-  cmd: string[] | null;
-  workingDir: string;
-  user: string;
-  dockerVersion: string;
-}
-
-/** What only the detail view shows, which costs a history request and a read of the store. */
-export interface EngineImageExtras {
-  /** The manifest digest and compressed layer digests, as `skopeo inspect` shows them. */
-  manifestDigest: string | null;
-  /**
-   * The other manifests podman keeps for the image (the index it was pulled through), by
-   * digest, each checked against its digest; null when the store cannot be read.
-   */
-  storedManifests: Map<string, Buffer> | null;
-  layers: string[];
-  history: Array<{
-    created: string | null;
-    createdBy: string;
-    comment: string;
-    emptyLayer: boolean;
-  }>;
-}
+import type { EngineImage, EngineImageExtras } from './types.js';
 
 interface CompatInspect {
   Id: string;
@@ -286,52 +251,5 @@ export async function pullStream(
     return (await docker.createImage({ fromImage, tag, platform, abortSignal })) as Readable;
   } catch (err) {
     throw engineError(err, fromImage);
-  }
-}
-
-/** The socket errors of a podman that is not there (any more). */
-const PODMAN_GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'EPIPE']);
-
-/** Turns dockerode's HTTP errors into ours; podman's message is kept, it is meant for users. */
-export function engineError(err: unknown, what: string): AppError {
-  const e = err as {
-    statusCode?: number;
-    code?: string;
-    json?: { message?: string; cause?: string };
-    message?: string;
-  };
-  const message = e.json?.message ?? e.message ?? String(err);
-  // No HTTP answer at all: podman went away (killed, restarted) while it was being asked.
-  if (
-    e.statusCode === undefined &&
-    (PODMAN_GONE.has(e.code ?? '') || /socket hang up/.test(message))
-  ) {
-    return new AppError(
-      503,
-      'podman_unavailable',
-      `podman stopped answering while archdeck asked it about ${what} (${message}). archdeck reconnects by itself; try again once podman is back (the Host page shows it).`,
-      undefined,
-      err,
-    );
-  }
-  // HACK: while podman removes a container (at exit, for `--rm`) its API answers 500
-  // "… does not exist in database: no such container" instead of 404
-  // (https://github.com/containers/podman/issues/17341).
-  const gone = e.statusCode === 500 && /no such container/.test(message);
-  switch (gone ? 404 : e.statusCode) {
-    case 404:
-      return new AppError(404, 'not_found', `No such ${what}.`);
-    case 409:
-      return new AppError(409, 'conflict', `Podman refused: ${message}`);
-    case 400:
-      return new AppError(400, 'bad_request', `Podman refused: ${message}`);
-    default:
-      return new AppError(
-        502,
-        'podman_error',
-        `Podman failed on ${what}: ${message}`,
-        undefined,
-        err,
-      );
   }
 }

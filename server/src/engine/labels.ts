@@ -8,3 +8,6 @@ export const IMAGE_LABEL = 'io.archdeck.image';
  * start): machinery, not the user's, so the lists leave them out.
  */
 export const PROBE_LABEL = 'io.archdeck.probe';
+
+/** Where the probe images live: `localhost/archdeck-probe:<arch>`. */
+export const PROBE_REPO = 'localhost/archdeck-probe';

@@ -1,11 +1,11 @@
 /**
- * Calls on libpod's own routes, through the Engine's second client (`/v4.0.0/libpod/…`, see
- * engine.ts): dockerode has no methods for them, so they go through its modem, which prefixes
+ * Calls on libpod's own routes, through the connection's second client (`/v4.0.0/libpod/…`,
+ * see connection.ts): dockerode has no methods for them, so they go through its modem, which prefixes
  * the version, appends `query` and sends `body` as JSON.
  */
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
-import { engineError } from './images.js';
+import { engineError } from './errors.js';
 
 export interface LibpodRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';

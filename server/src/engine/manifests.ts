@@ -10,6 +10,7 @@
 import type Docker from 'dockerode';
 import { JsonLines } from '../lib/json-lines.js';
 import { libpodJson, libpodStream } from './libpod.js';
+import type { PushEvent } from './types.js';
 
 const listPath = (name: string) => `/libpod/manifests/${encodeURIComponent(name)}`;
 
@@ -32,45 +33,6 @@ export async function createManifestList(
   });
   return created.Id ?? '';
 }
-
-export interface EngineListEntry {
-  digest: string;
-  platform: string;
-}
-
-/** The list's entries as podman holds them: each instance's digest and platform. */
-export async function inspectManifestList(
-  libpod: Docker,
-  name: string,
-): Promise<EngineListEntry[]> {
-  const list = await libpodJson<{
-    manifests?: Array<{
-      digest?: string;
-      platform?: { os?: string; architecture?: string; variant?: string };
-    }>;
-  }>(libpod, {
-    method: 'GET',
-    path: `${listPath(name)}/json`,
-    ok: [200],
-    what: `manifest list ${name}`,
-  });
-  return (list.manifests ?? []).map((m) => ({
-    digest: m.digest ?? '',
-    platform: [m.platform?.os, m.platform?.architecture, m.platform?.variant]
-      .filter(Boolean)
-      .join('/'),
-  }));
-}
-
-/**
- * What a push stream says. `output`: one of podman's lines ("Copying blob …"); `failed`: its
- * error; `pushed`: the digest of the list as pushed; `cut`: the stream stopped without ending.
- */
-export type PushEvent =
-  | { kind: 'output'; text: string }
-  | { kind: 'failed'; message: string }
-  | { kind: 'pushed'; digest: string }
-  | { kind: 'cut'; message: string };
 
 /**
  * Pushes a list and every image in it (`all=true`: podman's handler defaults to false, which

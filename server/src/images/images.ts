@@ -6,14 +6,8 @@
 import type { ImageDetail, ImageDigests, ImageSummary, RunBadge } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
-import {
-  inspectImage,
-  inspectImageDetail,
-  listImageIds,
-  removeImage,
-  type EngineImage,
-} from '../engine/images.js';
-import type { EmulatorsService } from '../binfmt/emulators.js';
+import type { EngineImage } from '../engine/types.js';
+import type { EmulatorsService } from '../emulators/emulators.js';
 import type { AppError } from '../lib/errors.js';
 import { archSuffix, archTagFor } from './arch-tag.js';
 import { formatPlatform } from './platform.js';
@@ -77,7 +71,7 @@ export class ImagesService {
   /** `signal`: the request's, so that a registry lookup ends when its client leaves. */
   async detail(id: string, signal?: AbortSignal): Promise<ImageDetail> {
     const [image, badge] = await Promise.all([
-      inspectImageDetail(this.engine.client(), this.engine.graphRoot, id),
+      this.engine.inspectImageDetail(id),
       this.emulators.runBadges(),
     ]);
     const s = this.summary(image, badge);
@@ -121,7 +115,7 @@ export class ImagesService {
   async platformOf(id: string): Promise<string> {
     let image = this.inspected.get(id);
     if (!image) {
-      image = await inspectImage(this.engine.client(), id);
+      image = await this.engine.inspectImage(id);
       this.inspected.set(id, image);
     }
     return platformString(image);
@@ -136,7 +130,7 @@ export class ImagesService {
       (c): c is string => !!c,
     );
     for (const candidate of candidates) {
-      const image = await inspectImage(this.engine.client(), candidate).catch(() => null);
+      const image = await this.engine.inspectImage(candidate).catch(() => null);
       if (image && archSuffix(platformString(image)) === archSuffix(platform)) return image.id;
     }
     return null;
@@ -159,7 +153,7 @@ export class ImagesService {
   }
 
   async remove(id: string): Promise<void> {
-    await removeImage(this.engine.client(), id);
+    await this.engine.removeImage(id);
     this.list = null;
   }
 
@@ -173,10 +167,9 @@ export class ImagesService {
   }
 
   private async load(): Promise<EngineImage[]> {
-    const docker = this.engine.client();
     let ids;
     try {
-      ids = await listImageIds(docker);
+      ids = await this.engine.listImages();
     } catch (err) {
       const ours = (err as AppError).code === 'podman_manifest_list' && this.heldLists > 0;
       if (ours && this.lastGood) return this.lastGood;
@@ -189,7 +182,7 @@ export class ImagesService {
           // HACK: podman lists local manifest lists (`podman manifest create`) as images, and
           // its compat inspect of one fails with 500 "no image found in image index for
           // architecture …" when it has no entry for the host: they are lists, not images.
-          const inspected = await inspectImage(docker, id).catch(() => null);
+          const inspected = await this.engine.inspectImage(id).catch(() => null);
           if (!inspected) return null;
           image = inspected;
           this.inspected.set(id, image);

@@ -9,13 +9,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PullJob, PullLayer } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 
-type Docker = ReturnType<Engine['client']>;
-import { inspectImage, pullStream, tagImage } from '../engine/images.js';
 import { JsonLines } from '../lib/json-lines.js';
 import { AppError, badRequest } from '../lib/errors.js';
 import type { Job, Jobs } from '../jobs/jobs.js';
 import { type JobFields } from '../jobs/jobs.js';
-import { archForPlatform } from '../binfmt/platforms.js';
+import { archForPlatform } from '../emulators/platforms.js';
 import {
   formatReference,
   parseReference,
@@ -48,7 +46,7 @@ export function parseRef(input: string): ImageReference {
 }
 
 /**
- * `linux/aarch64/v8` → `linux/arm64`: os and arch as binfmt/platforms.ts names them, the
+ * `linux/aarch64/v8` → `linux/arm64`: os and arch as emulators/platforms.ts names them, the
  * variant as requested in lower case, arm64's v8 dropped. Unknown platforms are refused.
  */
 export function normalizePlatform(platform: string): string {
@@ -143,12 +141,13 @@ export class PullManager {
       return pull?.ref === canonical && pull.platform === platform;
     });
     if (running) return running.snapshot();
-    const docker = this.engine.client();
+    // Refused at once while podman is away, rather than a job that fails at once.
+    this.engine.ensureReachable();
     const pull = new Pull(canonical, platform);
     const job = this.jobs.add((fields) => pull.view(fields));
     pull.job = job;
     this.pulls.set(job, pull);
-    void this.run(pull, ref, docker).catch((err: unknown) => {
+    void this.run(pull, ref).catch((err: unknown) => {
       if (!job.running) return;
       this.log.warn({ err, ref: canonical }, 'pull failed');
       job.finish(
@@ -185,7 +184,7 @@ export class PullManager {
     };
   }
 
-  private async run(pull: Pull, ref: ImageReference, docker: Docker): Promise<void> {
+  private async run(pull: Pull, ref: ImageReference): Promise<void> {
     const { job } = pull;
     // podman's messages wait (briefly) for the config's digest, so that the config never
     // shows as a layer, not even for a moment; the lookup takes milliseconds when it works.
@@ -196,8 +195,7 @@ export class PullManager {
     });
     const progress = (m: ProgressMessage) => (held ? held.push(m) : this.progress(pull, m));
     const fromImage = `${ref.registry}/${ref.repository}`;
-    const stream = await pullStream(
-      docker,
+    const stream = await this.engine.pull(
       fromImage,
       ref.digest ?? ref.tag ?? 'latest',
       pull.platform,
@@ -219,7 +217,7 @@ export class PullManager {
       job.finish('interrupted', await this.whyCut('The connection to podman closed'));
       return;
     }
-    await this.verify(pull, ref, docker);
+    await this.verify(pull, ref);
   }
 
   /** podman's error, with what it means and the fix where the cause is outside podman. */
@@ -286,9 +284,11 @@ export class PullManager {
    * by that id, not by the tag: a pull of the same tag for another platform, at the same time,
    * may already have moved the tag to its own image.
    */
-  private async verify(pull: Pull, ref: ImageReference, docker: Docker): Promise<void> {
+  private async verify(pull: Pull, ref: ImageReference): Promise<void> {
     const { job, platform } = pull;
-    const image = pull.lastId ? await inspectImage(docker, pull.lastId).catch(() => null) : null;
+    const image = pull.lastId
+      ? await this.engine.inspectImage(pull.lastId).catch(() => null)
+      : null;
     if (!image || !pull.lastId || !image.id.startsWith(pull.lastId)) {
       job.finish(
         'interrupted',
@@ -306,7 +306,7 @@ export class PullManager {
     const actual = [image.os, image.architecture, image.variant].filter(Boolean).join('/');
     const archTag = archTagFor(ref, platform);
     if (archTag) {
-      await tagImage(docker, image.id, archTag.repo, archTag.tag);
+      await this.engine.tagImage(image.id, archTag.repo, archTag.tag);
       pull.archTag = archTag.full;
     }
     if (archSuffix(actual) !== archSuffix(platform)) {

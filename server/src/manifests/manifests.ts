@@ -10,7 +10,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ManifestEntry, ManifestList, PushedIndex } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
-import { inspectImageManifest } from '../engine/images.js';
 import { AppError, badRequest, notFound } from '../lib/errors.js';
 import { RecordFile } from '../lib/record-file.js';
 import { archSuffix } from '../images/arch-tag.js';
@@ -178,13 +177,11 @@ export class ManifestsService {
 
   private async entryFor(image: string): Promise<StoredList['entries'][number]> {
     const id = image.replace(/^sha256:/, '');
-    const found = await inspectImageManifest(this.engine.client(), this.engine.graphRoot, id).catch(
-      (err: unknown) => {
-        if ((err as AppError).statusCode === 404)
-          throw badRequest(`No local image ${id}: build or pull it first.`);
-        throw err;
-      },
-    );
+    const found = await this.engine.inspectImageManifest(id).catch((err: unknown) => {
+      if ((err as AppError).statusCode === 404)
+        throw badRequest(`No local image ${id}: build or pull it first.`);
+      throw err;
+    });
     return {
       imageId: found.id,
       platform: formatPlatform({ os: found.os, arch: found.architecture, variant: found.variant }),
@@ -192,15 +189,12 @@ export class ManifestsService {
   }
 
   private async view(list: StoredList): Promise<ManifestList> {
-    const docker = this.engine.client();
     const entries = await Promise.all(
       list.entries.map(async (e): Promise<ManifestEntry> => {
-        const image = await inspectImageManifest(docker, this.engine.graphRoot, e.imageId).catch(
-          (err: unknown) => {
-            if ((err as AppError).statusCode === 404) return null;
-            throw err;
-          },
-        );
+        const image = await this.engine.inspectImageManifest(e.imageId).catch((err: unknown) => {
+          if ((err as AppError).statusCode === 404) return null;
+          throw err;
+        });
         return {
           imageId: e.imageId,
           platform: e.platform,

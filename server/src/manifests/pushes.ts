@@ -9,7 +9,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { PushedIndex, PushJob } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
-import { createManifestList, pushManifestList, removeManifestList } from '../engine/manifests.js';
 import { AppError } from '../lib/errors.js';
 import type { Job, JobFields, Jobs } from '../jobs/jobs.js';
 import type { ImagesService } from '../images/images.js';
@@ -90,15 +89,15 @@ export class PushManager {
    */
   async removeLeftovers(jobIds: string[]): Promise<void> {
     for (const id of jobIds) {
-      const removed = await removeManifestList(this.engine.libpodClient(), pushListName(id)).catch(
-        (err: unknown) => {
+      const removed = await this.engine
+        .removeManifestList(pushListName(id))
+        .catch((err: unknown) => {
           this.log.warn(
             { err, id },
             'could not remove a manifest list left by an interrupted push',
           );
           return false;
-        },
-      );
+        });
       if (removed) this.log.info({ id }, 'removed the manifest list an interrupted push left');
     }
   }
@@ -142,19 +141,18 @@ export class PushManager {
 
   private async run(push: Push): Promise<void> {
     const { job, list } = push;
-    const libpod = this.engine.libpodClient();
+    this.engine.ensureReachable();
     const name = pushListName(job.fields.id);
     let digest: string | null = null;
     let failure: string | null = null;
     let cut: string | null = null;
     await this.images.holdingList(async () => {
       try {
-        await createManifestList(
-          libpod,
+        await this.engine.createManifestList(
           name,
           list.entries.map((e) => e.imageId),
         );
-        for await (const event of pushManifestList(libpod, name, list.name, job.signal)) {
+        for await (const event of this.engine.pushManifestList(name, list.name, job.signal)) {
           if (event.kind === 'output') push.line(event.text);
           else if (event.kind === 'failed') failure = event.message;
           else if (event.kind === 'pushed') digest = event.digest;
@@ -162,9 +160,11 @@ export class PushManager {
         }
       } finally {
         // Not tied to the job's signal: a cancelled push must still take its list away.
-        await removeManifestList(libpod, name).catch((err: unknown) =>
-          this.log.warn({ err, name }, 'could not remove the manifest list of a push'),
-        );
+        await this.engine
+          .removeManifestList(name)
+          .catch((err: unknown) =>
+            this.log.warn({ err, name }, 'could not remove the manifest list of a push'),
+          );
       }
     });
     if (!job.running) {

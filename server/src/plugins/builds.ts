@@ -39,5 +39,5 @@ export default fp(
     app.decorate('builds', builds);
     app.addHook('onClose', () => jobs.close());
   },
-  { name: 'builds', dependencies: ['engine', 'binfmt', 'images'] },
+  { name: 'builds', dependencies: ['engine', 'emulators', 'images'] },
 );

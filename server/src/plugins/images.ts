@@ -32,5 +32,5 @@ export default fp(
     app.decorate('pulls', pulls);
     app.addHook('onClose', () => jobs.close());
   },
-  { name: 'images', dependencies: ['engine', 'binfmt'] },
+  { name: 'images', dependencies: ['engine', 'emulators'] },
 );

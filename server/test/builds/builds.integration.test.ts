@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { BuildJob, BuildPlatformPlan, ImageSummary } from '@archdeck/shared';
 import { buildTestApp, type TestApp } from '../helper.js';
-import { entryText } from '../binfmt/fixtures.js';
+import { entryText } from '../emulators/fixtures.js';
 import {
   build,
   contextTar,

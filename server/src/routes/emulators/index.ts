@@ -10,7 +10,7 @@ import {
   errorResponses,
 } from '@archdeck/shared';
 import { AppError } from '../../lib/errors.js';
-import { ElfError } from '../../binfmt/elf.js';
+import { ElfError } from '../../emulators/elf.js';
 import smokeTest from './smoke-test.js';
 
 /** The inspector needs the headers only; the UI sends the first MiB of a file. */

@@ -8,9 +8,9 @@ import {
   parseRegisterLine,
   sameRegistration,
   type RegisterLine,
-} from '../../src/binfmt/binfmt-conf.js';
-import { parseEntry } from '../../src/binfmt/entry.js';
-import { ARCHES, archForQemu } from '../../src/binfmt/platforms.js';
+} from '../../src/emulators/binfmt-conf.js';
+import { parseEntry } from '../../src/emulators/entry.js';
+import { ARCHES, archForQemu } from '../../src/emulators/platforms.js';
 import { ENTRY_FIXTURES, entryText, registeredLine } from './fixtures.js';
 
 const BINFMT_D = '/usr/lib/binfmt.d';

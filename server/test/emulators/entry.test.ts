@@ -8,8 +8,8 @@ import {
   matchesBinary,
   parseEntry,
   type ParsedEntry,
-} from '../../src/binfmt/entry.js';
-import { archForIdent } from '../../src/binfmt/platforms.js';
+} from '../../src/emulators/entry.js';
+import { archForIdent } from '../../src/emulators/platforms.js';
 import { ELF_FACTS, ENTRY_FIXTURES, elfHead, entryText } from './fixtures.js';
 
 const hex = (b: Buffer | null) => b?.toString('hex') ?? null;

@@ -1,8 +1,8 @@
 import type { BinfmtHealth, ContainerCheck, PodmanHealth, Problem } from '@archdeck/shared';
-import { MOUNT_COMMAND } from '../../binfmt/binfmt-fs.js';
+import { MOUNT_COMMAND } from '../emulators/binfmt-fs.js';
 
 /** Turns the raw health facts into problems a user can act on, each with its fix. */
-export function diagnose(h: {
+export function hostProblems(h: {
   binfmt: BinfmtHealth;
   podman: PodmanHealth;
   containers: ContainerCheck;

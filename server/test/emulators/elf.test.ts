@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ElfError, parseElf } from '../../src/binfmt/elf.js';
-import { matchesBinary } from '../../src/binfmt/entry.js';
-import { ARCHES, archForIdent } from '../../src/binfmt/platforms.js';
+import { ElfError, parseElf } from '../../src/emulators/elf.js';
+import { matchesBinary } from '../../src/emulators/entry.js';
+import { ARCHES, archForIdent } from '../../src/emulators/platforms.js';
 import { ELF_FACTS, ELF_FIXTURES, elfHead } from './fixtures.js';
 
 describe('parseElf on real binaries', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ELF_HEAD_BYTES } from '@archdeck/shared';
-import { parseElf } from '../../src/binfmt/elf.js';
-import { describeElf } from '../../src/binfmt/elf-report.js';
+import { parseElf } from '../../src/emulators/elf.js';
+import { describeElf } from '../../src/emulators/elf-report.js';
 import { elfHead } from './fixtures.js';
 
 const describeHead = (head: Buffer, platform = 'linux/arm64') =>

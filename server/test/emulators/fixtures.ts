@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ElfLinkage, ElfUnread } from '@archdeck/shared';
-import { parseConfFile, type RegisterLine } from '../../src/binfmt/binfmt-conf.js';
+import { parseConfFile, type RegisterLine } from '../../src/emulators/binfmt-conf.js';
 
 const dir = (sub: string) => fileURLToPath(new URL(`../fixtures/${sub}/`, import.meta.url));
 const ELF_DIR = dir('elf');

@@ -6,14 +6,12 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { LogLine } from '@archdeck/shared';
-import { openLogs } from '../engine/container-logs.js';
-import { K8sFileParser, LogDemuxer } from '../engine/log-frames.js';
+import { openLogs } from './podman-logs.js';
+import { K8sFileParser, LogDemuxer } from './frames.js';
+import { lineCost } from '../../lib/line-cost.js';
 
 /** The most a tail keeps in memory; a longer tail is read in two passes instead. */
 const RING_BYTES = 16 * 1024 * 1024;
-
-/** What a kept line costs in memory, roughly: its text and the object around it. */
-export const lineCost = (line: LogLine) => line.t.length + 64;
 
 export interface LineSink {
   /** How many lines it was given, sent or not: a position in the log. */

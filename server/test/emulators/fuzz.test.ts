@@ -13,8 +13,8 @@ import {
   parseRegisterLine,
   sameRegistration,
   type RegisterLine,
-} from '../../src/binfmt/binfmt-conf.js';
-import { ElfError, parseElf, type ElfInfo } from '../../src/binfmt/elf.js';
+} from '../../src/emulators/binfmt-conf.js';
+import { ElfError, parseElf, type ElfInfo } from '../../src/emulators/elf.js';
 import {
   BINPRM_BUF_SIZE,
   EntryParseError,
@@ -22,8 +22,8 @@ import {
   matchesBinary,
   parseEntry,
   type ParsedEntry,
-} from '../../src/binfmt/entry.js';
-import { ARCHES, archForIdent, archForPlatform } from '../../src/binfmt/platforms.js';
+} from '../../src/emulators/entry.js';
+import { ARCHES, archForIdent, archForPlatform } from '../../src/emulators/platforms.js';
 import { ELF_FIXTURES, ENTRY_FIXTURES, elfHead, entryText, registeredLine } from './fixtures.js';
 
 /** Runs `fn`; a thrown error must be an instance of `errorClass`. */

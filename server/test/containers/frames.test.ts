@@ -14,7 +14,7 @@ import {
   LogFrameError,
   MAX_FRAME,
   type DemuxOptions,
-} from '../../src/engine/log-frames.js';
+} from '../../src/engine/logs/frames.js';
 
 const fixture = (name: string) =>
   readFileSync(join(import.meta.dirname, '..', 'fixtures', 'logs', name));

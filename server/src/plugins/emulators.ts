@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
-import { BinfmtFs } from '../binfmt/binfmt-fs.js';
-import { EmulatorsService } from '../binfmt/emulators.js';
+import { BinfmtFs } from '../emulators/binfmt-fs.js';
+import { EmulatorsService } from '../emulators/emulators.js';
 import { hostInfo } from '../host/host-info.js';
 
 declare module 'fastify' {
@@ -24,5 +24,5 @@ export default fp(
       }),
     );
   },
-  { name: 'binfmt', dependencies: ['config'] },
+  { name: 'emulators', dependencies: ['config'] },
 );

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Health, PublicHealth, errorResponses } from '@archdeck/shared';
 import { hostInfo } from '../../host/host-info.js';
-import { diagnose } from './diagnose.js';
+import { hostProblems } from '../../host/problems.js';
 import { DAEMON_VERSION } from '../../version.js';
 
 const health: FastifyPluginAsyncTypebox = async (app) => {
@@ -17,7 +17,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       if (!request.authenticated) return { ok: true };
       const [binfmt, podman] = await Promise.all([app.emulators.health(), app.engine.health()]);
       const containers = app.containerCheck.current;
-      const problems = diagnose({ binfmt, podman, containers });
+      const problems = hostProblems({ binfmt, podman, containers });
       return {
         ok: !problems.some((p) => p.severity === 'error'),
         version: DAEMON_VERSION,

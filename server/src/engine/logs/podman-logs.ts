@@ -20,26 +20,12 @@
 import type Docker from 'dockerode';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { WithAbort } from './engine.js';
-import { engineError } from './images.js';
+import type { WithAbort } from '../connection.js';
+import { engineError } from '../errors.js';
+import type { LogsTarget } from '../types.js';
 
 /** podman's poll interval, which it also waits after a container died before cutting. */
 export const FOLLOW_TRUSTED_MS = 250;
-
-export interface LogsTarget {
-  /** The full id, as podman's events name it. */
-  id: string;
-  tty: boolean;
-  /** Removed as soon as it exits (`--rm`), and its log with it. */
-  autoRemove: boolean;
-  running: boolean;
-  /** null while it runs, and for a container that never started. */
-  exitCode: number | null;
-  /** When it last stopped (ms since the epoch), null while it runs or if it never ran. */
-  finishedAt: number | null;
-  /** Where podman keeps its log as a k8s-file (containers/log-history.ts reads it), or null. */
-  logFile: string | null;
-}
 
 interface CompatState {
   Id: string;

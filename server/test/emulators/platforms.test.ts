@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { identFromMagic } from '../../src/binfmt/entry.js';
+import { identFromMagic } from '../../src/emulators/entry.js';
 import {
   ARCHES,
   archForIdent,
   archForPlatform,
   archForQemu,
   machineName,
-} from '../../src/binfmt/platforms.js';
+} from '../../src/emulators/platforms.js';
 
 // Every qemu-<arch>-static in Debian 12's qemu-user-static 7.2.
 const QEMU_USER_STATIC = [

@@ -10,7 +10,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Emulators, SmokeTestResult, SmokeTests } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
-import { ensureProbeImage, PROBE_REPO, runProbe, type ProbeRun } from '../engine/probe-image.js';
+import { PROBE_REPO } from '../engine/labels.js';
+import type { ProbeRun } from '../engine/types.js';
 import { AppError, badRequest } from '../lib/errors.js';
 import type { EmulatorsService } from './emulators.js';
 import { ElfError, parseElf } from './elf.js';
@@ -109,17 +110,15 @@ export class SmokeTestService {
 
   private async run(t: Target): Promise<SmokeTestResult> {
     const binary = await this.loadProbe(t);
-    const docker = this.o.engine.client();
     const sha256 = createHash('sha256').update(binary).digest('hex');
-    const image = await ensureProbeImage(docker, {
+    const image = await this.o.engine.ensureProbeImage({
       arch: t.arch,
       platform: t.platform,
       binary,
       sha256,
     });
     const timeoutMs = this.o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const run = await runProbe(
-      docker,
+    const run = await this.o.engine.runProbe(
       { id: image.id, tag: `${PROBE_REPO}:${t.arch}`, platform: t.platform },
       timeoutMs,
     );

@@ -55,8 +55,16 @@ export type BinfmtHealth = Static<typeof BinfmtHealth>;
 export const PodmanHealth = Type.Object({
   reachable: Type.Boolean(),
   socket: Type.String(),
-  /** `managed`: a `podman system service` child the daemon started; `external`: one it found. */
-  mode: Type.Union([Type.Literal('managed'), Type.Literal('external'), Type.Literal('none')]),
+  /**
+   * `managed`: a `podman system service` child the daemon started; `external`: one it found;
+   * `ssh`: another machine's, over SSH.
+   */
+  mode: Type.Union([
+    Type.Literal('managed'),
+    Type.Literal('external'),
+    Type.Literal('ssh'),
+    Type.Literal('none'),
+  ]),
   version: Nullable(Type.String()),
   apiVersion: Nullable(Type.String()),
   ociRuntime: Nullable(Type.String()),
