@@ -30,6 +30,10 @@ import containers from './routes/containers/index.js';
 import presets from './routes/presets/index.js';
 import containerLogs from './routes/containers/logs.js';
 import terminal from './routes/terminal/index.js';
+import buildsPlugin from './plugins/builds.js';
+import builds from './routes/builds/index.js';
+import manifestsPlugin from './plugins/manifests.js';
+import manifests from './routes/manifests/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -64,6 +68,8 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(presetsPlugin);
   await instance.register(smokeTests);
   await instance.register(terminalPlugin);
+  await instance.register(buildsPlugin);
+  await instance.register(manifestsPlugin);
   await instance.register(web);
   await instance.register(host);
   await instance.register(authRoutes);
@@ -76,6 +82,8 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(presets);
   await instance.register(containerLogs);
   await instance.register(terminal);
+  await instance.register(builds);
+  await instance.register(manifests);
 };
 
 export default fp(app, { name: 'archdeck' });

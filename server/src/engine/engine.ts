@@ -20,22 +20,27 @@ import {
   startCreated,
 } from './containers.js';
 import { attachOutputLines } from './container-attach.js';
+import { buildImage, untagImage } from './builds.js';
 import { EngineEvents, type ExitWatch } from './events.js';
 import { checkTerminalTarget, openTerminal } from './exec.js';
 import {
   inspectImage,
   inspectImageDetail,
+  inspectImageManifest,
   listImageIds,
   pullStream,
   removeImage,
   tagImage,
 } from './images.js';
 import { inspectForLogs } from './logs/podman-logs.js';
+import { createManifestList, pushManifestList, removeManifestList } from './manifests.js';
 import { readHistory, TailRing } from './logs/sources.js';
 import { streamLogs, type StreamLogsOptions } from './logs/stream.js';
 import { ensureProbeImage, runProbe } from './probe-image.js';
 import type {
+  BuildEvent,
   CreateSpec,
+  EngineBuildOptions,
   EngineContainer,
   EngineImage,
   EngineImageExtras,
@@ -43,6 +48,7 @@ import type {
   LogsTarget,
   ProbeImageSpec,
   ProbeRun,
+  PushEvent,
   TerminalMode,
   TerminalProcess,
   TerminalSpec,
@@ -143,6 +149,59 @@ export class Engine {
   /** podman's pull progress, as its JSON lines; aborting the signal stops the pull. */
   pull(fromImage: string, tag: string, platform: string, signal: AbortSignal): Promise<Readable> {
     return pullStream(this.conn.client(), fromImage, tag, platform, signal);
+  }
+
+  // --- builds and manifest lists ---------------------------------------------------------
+
+  // The promise-returning ones are async: with podman gone they reject (a `.catch` hears it)
+  // rather than throw before there is a promise.
+
+  /** Takes one tag (`repo[:tag]`) off an image, leaving its other tags. */
+  async untagImage(id: string, tag: string): Promise<void> {
+    return untagImage(this.conn.libpod(), id, tag);
+  }
+
+  /** The inspect and the digest of the image's own manifest (what a list made of it names). */
+  async inspectImageManifest(id: string): Promise<EngineImage & { manifestDigest: string | null }> {
+    return inspectImageManifest(this.conn.client(), this.conn.graphRoot, id);
+  }
+
+  /**
+   * One build for one platform, its events in order (builds.ts); aborting the signal cancels
+   * it. A refusal before the build starts throws.
+   */
+  async *build(
+    context: Readable,
+    opts: EngineBuildOptions,
+    signal: AbortSignal,
+  ): AsyncGenerator<BuildEvent> {
+    let docker;
+    try {
+      docker = this.conn.client();
+    } catch (err) {
+      context.destroy();
+      throw err;
+    }
+    yield* buildImage(docker, context, opts, signal);
+  }
+
+  /** Creates a manifest list of local images; its id. */
+  async createManifestList(name: string, imageIds: string[]): Promise<string> {
+    return createManifestList(this.conn.libpod(), name, imageIds);
+  }
+
+  /** Pushes a list and all its images to `destination`; aborting the signal cancels it. */
+  pushManifestList(
+    name: string,
+    destination: string,
+    signal: AbortSignal,
+  ): AsyncGenerator<PushEvent> {
+    return pushManifestList(this.conn.libpod(), name, destination, signal);
+  }
+
+  /** Removes a list (not its images); false when there was none of that name. */
+  async removeManifestList(name: string): Promise<boolean> {
+    return removeManifestList(this.conn.libpod(), name);
   }
 
   // --- containers ------------------------------------------------------------------------
