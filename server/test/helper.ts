@@ -61,9 +61,10 @@ export async function buildTestApp(
   if (base === 'help') throw new Error('unreachable');
   const config: Config = { ...base, ...overrides };
   const app = await buildServer(config, options);
+  // A data dir given by the test is the test's to remove (a second daemon may share it).
   app.addHook('onClose', () => rm(dataDir, { recursive: true, force: true }));
   await app.ready();
-  const token = (await readFile(join(dataDir, 'token'), 'utf8')).trim();
+  const token = (await readFile(join(config.dataDir, 'token'), 'utf8')).trim();
   return {
     app,
     config,

@@ -7,3 +7,4 @@ export * from './containers.js';
 export * from './terminal.js';
 export * from './events.js';
 export * from './jobs.js';
+export * from './hosts.js';

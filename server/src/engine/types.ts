@@ -136,3 +136,11 @@ export interface LogOutput {
   /** Sends what is batched now: a phase of the stream is over. */
   flush(): void;
 }
+
+/** Where a remote podman is: an SSH server, a user, and podman's API socket there. */
+export interface SshTarget {
+  host: string;
+  port: number;
+  username: string;
+  socketPath: string;
+}
