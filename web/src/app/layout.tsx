@@ -1,6 +1,6 @@
 import { useRef, type ComponentType } from 'react';
 import clsx from 'clsx';
-import { Boxes, Container, Cpu, Layers, Server } from 'lucide-react';
+import { Boxes, Container, Cpu, Layers, Network, Server } from 'lucide-react';
 import { NavLink, Outlet } from 'react-router';
 import { PodmanBanner } from '@/features/host/components/podman-banner';
 import { LiveEvents } from './live-events';
@@ -17,6 +17,7 @@ const nav: NavEntry[] = [
   { label: 'Emulators', icon: Cpu, to: '/emulators' },
   { label: 'Images', icon: Layers, to: '/images' },
   { label: 'Containers', icon: Container, to: '/containers' },
+  { label: 'Hosts', icon: Network, to: '/hosts' },
 ];
 
 const itemClass =

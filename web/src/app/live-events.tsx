@@ -4,6 +4,7 @@ import type { ChangeEvent } from '@archdeck/shared';
 import { authKeys } from '@/features/auth/api/query-keys';
 import { containerKeys } from '@/features/containers/api/query-keys';
 import { hostKeys } from '@/features/host/api/query-keys';
+import { hostsKeys } from '@/features/hosts/api/query-keys';
 import { imageKeys } from '@/features/images/api/query-keys';
 import { useEventSource } from '@/lib/use-event-source';
 
@@ -39,6 +40,7 @@ function coalesced(queryClient: QueryClient) {
         void queryClient.invalidateQueries({ queryKey: containerKeys.all });
       } else if (kind === 'host') {
         void queryClient.invalidateQueries({ queryKey: hostKeys.health() });
+        void queryClient.invalidateQueries({ queryKey: hostsKeys.list() });
       } else {
         void queryClient.invalidateQueries({ queryKey: imageKeys.pulls() });
       }

@@ -6,6 +6,7 @@ import { ContainersPage } from '@/features/containers/components/containers-page
 import { CanRunCard } from '@/features/emulators/components/can-run-card';
 import { EmulatorsPage } from '@/features/emulators/components/emulators-page';
 import { HostPage } from '@/features/host/components/host-page';
+import { HostsPage } from '@/features/hosts/components/hosts-page';
 import { ImagesPage } from '@/features/images/components/images-page';
 import { Layout } from './layout';
 
@@ -32,6 +33,7 @@ export function AppRoutes() {
             </HostPage>
           }
         />
+        <Route path="hosts" element={<HostsPage />} />
         <Route path="emulators" element={<EmulatorsPage />} />
         <Route path="images" element={<ImagesPage />} />
         <Route path="containers" element={<ContainersPage />} />
