@@ -30,9 +30,7 @@ test('adds an SSH host: its key compared and confirmed, then connected with its 
 
   await page.getByTestId('add-host').click();
   await page.getByTestId('host-name').fill('loopback <b>arm</b>');
-  await page
-    .getByTestId('host-url')
-    .fill(`ssh://root@127.0.0.1:${sshd.port}${sshd.podmanSocket}`);
+  await page.getByTestId('host-url').fill(`ssh://root@127.0.0.1:${sshd.port}${sshd.podmanSocket}`);
   await page.getByTestId('add-host-submit').click();
   await expect(page.getByTestId('add-host-dialog')).toHaveCount(0);
 
