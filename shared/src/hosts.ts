@@ -65,3 +65,40 @@ export const HostsKey = Type.Object({
   authorizedKeysLine: Type.String(),
 });
 export type HostsKey = Static<typeof HostsKey>;
+
+/** A host a platform could run on, as the run dialog offers it. */
+export const PlacementOption = Type.Object({
+  host: HostId,
+  name: Type.String(),
+  /** Runs the platform's instructions on its own CPU; false: through qemu on that host. */
+  native: Type.Boolean(),
+  /** Why it cannot take the run now (down, key not confirmed), or null when it can. */
+  unavailable: Nullable(Type.String()),
+});
+export type PlacementOption = Static<typeof PlacementOption>;
+
+/**
+ * Where a run of one platform goes: a connected host where it is native, else emulation on
+ * this machine. `options` are every host in the order they are preferred, for an override.
+ */
+export const Placement = Type.Object({
+  platform: Type.String(),
+  host: HostId,
+  native: Type.Boolean(),
+  /** One sentence saying why this host. */
+  reason: Type.String(),
+  options: Type.Array(PlacementOption),
+});
+export type Placement = Static<typeof Placement>;
+
+export const PlacementQuery = Type.Object(
+  {
+    platform: Type.String({
+      minLength: 3,
+      maxLength: 64,
+      pattern: '^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type PlacementQuery = Static<typeof PlacementQuery>;

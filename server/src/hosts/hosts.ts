@@ -8,13 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Host, HostsKey, PodmanHealth } from '@archdeck/shared';
+import type { Host, HostsKey, Placement, PodmanHealth } from '@archdeck/shared';
 import { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
 import type { SshTarget } from '../engine/types.js';
 import { writeFileAtomic } from '../lib/data-file.js';
 import { AppError, badRequest, notFound } from '../lib/errors.js';
+import { normalizePlatform } from '../images/pulls.js';
 import { loadOrCreateKey, type ArchdeckKey } from './keys.js';
+import { place } from './placement.js';
 
 interface StoredHost {
   id: string;
@@ -119,6 +121,16 @@ export class Hosts {
     const host = (await this.list()).find((h) => h.id === id);
     if (!host) throw notFound(`No host ${id}.`);
     return host;
+  }
+
+  /** Where a run of `platform` goes now: a connected native host, else emulation here. */
+  async placement(platform: string): Promise<Placement> {
+    const normalized = normalizePlatform(platform);
+    const hosts = await this.list();
+    return place(
+      normalized,
+      hosts.map((h) => ({ ...h, local: h.kind === 'local' })),
+    );
   }
 
   /** The engine of a host, for every route that takes one. */

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Host, HostsKey } from '@archdeck/shared';
+import type { Host, HostsKey, Placement } from '@archdeck/shared';
 import { buildTestApp, type TestApp } from '../helper.js';
 import { startSshd, type Sshd } from '../sshd.js';
 
@@ -77,6 +77,21 @@ describe('/api/hosts', () => {
       .toBe('up');
     const up = (await hosts()).find((h) => h.id === host.id)!;
     expect(up).toMatchObject({ arch: 'amd64', podman: { version: '4.3.1', mode: 'ssh' } });
+
+    // This daemon's own podman is missing: amd64 runs go to the SSH host, native there.
+    const placement = async (platform: string) =>
+      t.api({ url: `/api/hosts/placement?platform=${encodeURIComponent(platform)}` });
+    expect((await placement('linux/amd64')).json()).toMatchObject({
+      host: host.id,
+      native: true,
+      reason: 'loopback runs amd64 natively.',
+    });
+    // arm64 falls back to this machine (it only emulates), and says the SSH host would too.
+    const arm = (await placement('linux/aarch64')).json() as Placement;
+    expect(arm).toMatchObject({ platform: 'linux/arm64', host: 'local', native: false });
+    expect(arm.options.find((o) => o.host === host.id)?.unavailable).toBe('would emulate it');
+    expect((await placement('linux/vax')).statusCode).toBe(400);
+    expect((await placement('linux/ARM64')).statusCode).toBe(400);
   });
 
   it('refuses bad URLs with the fix, and a host it cannot reach with the reason', async () => {

@@ -6,13 +6,16 @@ import {
   HostCreate,
   HostParams,
   HostsKey,
+  Placement,
+  PlacementQuery,
   errorResponses,
 } from '@archdeck/shared';
 
 /**
  * GET /api/hosts, POST /api/hosts (reads the host key; the host stays unconfirmed), POST
  * /api/hosts/:id/confirm (pins the fingerprint the user compared), DELETE /api/hosts/:id, and
- * GET /api/hosts/key: archdeck's public key and a ready authorized_keys line.
+ * GET /api/hosts/key: archdeck's public key and a ready authorized_keys line; GET
+ * /api/hosts/placement?platform=: where a run of that platform goes, and the other choices.
  */
 const hosts: FastifyPluginAsyncTypebox = async (app) => {
   const { 400: e400, 404: e404, 409: e409, 500: e500, 502: e502 } = errorResponses;
@@ -25,6 +28,12 @@ const hosts: FastifyPluginAsyncTypebox = async (app) => {
     '/api/hosts/key',
     { schema: { response: { 200: HostsKey, 500: e500 } } },
     () => app.hosts.publicKey,
+  );
+
+  app.get(
+    '/api/hosts/placement',
+    { schema: { querystring: PlacementQuery, response: { 200: Placement, 400: e400, 500: e500 } } },
+    (request) => app.hosts.placement(request.query.platform),
   );
 
   app.post(
