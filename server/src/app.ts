@@ -11,6 +11,8 @@ import requestSignal from './plugins/request-signal.js';
 import auth from './plugins/auth.js';
 import openapi from './plugins/openapi.js';
 import engine from './plugins/engine.js';
+import hostsPlugin from './plugins/hosts.js';
+import hostsRoutes from './routes/hosts/index.js';
 import emulatorsPlugin from './plugins/emulators.js';
 import web from './plugins/web.js';
 import host from './routes/host/index.js';
@@ -61,6 +63,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   // Before the routes: it records each as it is registered.
   await instance.register(openapi);
   await instance.register(engine);
+  await instance.register(hostsPlugin);
   await instance.register(emulatorsPlugin);
   await instance.register(registriesPlugin);
   await instance.register(imagesPlugin);
@@ -84,6 +87,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(terminal);
   await instance.register(builds);
   await instance.register(manifests);
+  await instance.register(hostsRoutes);
 };
 
 export default fp(app, { name: 'archdeck' });

@@ -11,3 +11,4 @@ export * from './events.js';
 export * from './jobs.js';
 export * from './builds.js';
 export * from './manifests.js';
+export * from './hosts.js';

@@ -11,6 +11,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { PodmanConnection } from './connection.js';
 import { LocalTransport, type LocalOptions } from './local-transport.js';
 import type { Transport } from './transport.js';
+import { readHostKey, SshTransport, sshUrl, type SshTransportOptions } from './ssh-transport.js';
 import {
   containerAction,
   createContainer,
@@ -49,6 +50,7 @@ import type {
   ProbeImageSpec,
   ProbeRun,
   PushEvent,
+  SshTarget,
   TerminalMode,
   TerminalProcess,
   TerminalSpec,
@@ -69,6 +71,20 @@ export class Engine {
   /** The podman service on this machine (found, or started as a managed service). */
   static local(opts: LocalEngineOptions): Engine {
     return new Engine(new LocalTransport(opts), opts.log);
+  }
+
+  /** Another machine's podman, over SSH with a pinned host key. */
+  static ssh(opts: SshTransportOptions, log: FastifyBaseLogger): Engine {
+    return new Engine(new SshTransport(opts), log);
+  }
+
+  /** The key an SSH host presents (`SHA256:…`), read without logging in: to be confirmed. */
+  static readSshHostKey(target: SshTarget, privateKey: string): Promise<string> {
+    return readHostKey(target, privateKey);
+  }
+
+  static sshUrl(target: SshTarget): string {
+    return sshUrl(target);
   }
 
   // --- the connection --------------------------------------------------------------------

@@ -171,3 +171,10 @@ export type PushEvent =
   | { kind: 'failed'; message: string }
   | { kind: 'pushed'; digest: string }
   | { kind: 'cut'; message: string };
+/** Where a remote podman is: an SSH server, a user, and podman's API socket there. */
+export interface SshTarget {
+  host: string;
+  port: number;
+  username: string;
+  socketPath: string;
+}

@@ -1,6 +1,16 @@
 import { useRef, type ComponentType } from 'react';
 import clsx from 'clsx';
-import { Boxes, Container, Cpu, Hammer, Layers, ListTree, Server, Warehouse } from 'lucide-react';
+import {
+  Boxes,
+  Container,
+  Cpu,
+  Hammer,
+  Layers,
+  ListTree,
+  Network,
+  Server,
+  Warehouse,
+} from 'lucide-react';
 import { NavLink, Outlet } from 'react-router';
 import { PodmanBanner } from '@/features/host/components/podman-banner';
 import { LiveEvents } from './live-events';
@@ -20,6 +30,7 @@ const nav: NavEntry[] = [
   { label: 'Containers', icon: Container, to: '/containers' },
   { label: 'Build', icon: Hammer, to: '/build' },
   { label: 'Manifests', icon: ListTree, to: '/manifests' },
+  { label: 'Hosts', icon: Network, to: '/hosts' },
 ];
 
 const itemClass =

@@ -5,6 +5,7 @@ import { authKeys } from '@/features/auth/api/query-keys';
 import { buildKeys } from '@/features/builds/api/query-keys';
 import { containerKeys } from '@/features/containers/api/query-keys';
 import { hostKeys } from '@/features/host/api/query-keys';
+import { hostsKeys } from '@/features/hosts/api/query-keys';
 import { imageKeys } from '@/features/images/api/query-keys';
 import { manifestKeys } from '@/features/manifests/api/query-keys';
 import { useEventSource } from '@/lib/use-event-source';
@@ -49,6 +50,7 @@ function coalesced(queryClient: QueryClient) {
         void queryClient.invalidateQueries({ queryKey: containerKeys.all });
       } else if (kind === 'host') {
         void queryClient.invalidateQueries({ queryKey: hostKeys.health() });
+        void queryClient.invalidateQueries({ queryKey: hostsKeys.list() });
       } else if (kind === 'preset') {
         void queryClient.invalidateQueries({ queryKey: containerKeys.presets() });
       } else {

@@ -11,6 +11,7 @@ import { RunImageButton } from '@/features/containers/components/run-image-butto
 import { ManifestsPage } from '@/features/manifests/components/manifests-page';
 import { RegistriesPage } from '@/features/registries/components/registries-page';
 import { ImagesRoute } from './images-route';
+import { HostsPage } from '@/features/hosts/components/hosts-page';
 import { Layout } from './layout';
 
 function NotFound() {
@@ -36,6 +37,7 @@ export function AppRoutes() {
             </HostPage>
           }
         />
+        <Route path="hosts" element={<HostsPage />} />
         <Route path="emulators" element={<EmulatorsPage />} />
         <Route path="images" element={<ImagesRoute />} />
         <Route path="registries" element={<RegistriesPage />} />
