@@ -216,7 +216,9 @@ export async function run({ results, env }) {
     ]) {
       const r = await d.request('GET', '/api/images');
       if (r.status !== 200 || r.data.length !== n)
-        throw new Error(`/api/images on the ${n}-image service: HTTP ${r.status}, ${r.data?.length}`);
+        throw new Error(
+          `/api/images on the ${n}-image service: HTTP ${r.status}, ${r.data?.length}`,
+        );
     }
 
     const out = await interleave({

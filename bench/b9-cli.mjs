@@ -31,7 +31,10 @@ function timed(cmd, args, env) {
   const [c, a] = onServerCpus(cmd, args);
   const t0 = now();
   return new Promise((resolve, reject) => {
-    const child = spawn(c, a, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(c, a, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (out += d));

@@ -555,7 +555,13 @@ export function sse({ port, path, headers, onEvent, onOpen, timeoutMs = 300_000 
 
 /** The podman CLI against the private storage and configuration of the test environment. */
 export function podmanArgs(env, args) {
-  const [cmd, pinned] = onServerCpus('podman', ['--root', env.root, '--runroot', env.runroot, ...args]);
+  const [cmd, pinned] = onServerCpus('podman', [
+    '--root',
+    env.root,
+    '--runroot',
+    env.runroot,
+    ...args,
+  ]);
   return {
     cmd,
     args: pinned,

@@ -74,11 +74,7 @@ for (const [id, load] of SUITES) {
     await mod.run(ctx);
   } catch (err) {
     log(`${id} failed: ${err.stack ?? err}`);
-    results.failed(
-      id,
-      'whole benchmark',
-      `error: ${String(err.message ?? err).split('\n')[0]}`,
-    );
+    results.failed(id, 'whole benchmark', `error: ${String(err.message ?? err).split('\n')[0]}`);
   }
   log(`=== ${id} took ${((Date.now() - t) / 1000).toFixed(1)} s ===`);
 }
