@@ -24,6 +24,8 @@ export interface LogStream {
 
 /** How long a stream from the log file waits for podman to come back before it gives up. */
 const PODMAN_RETURN_MS = 30_000;
+/** How long a stream whose launch output ended waits for podman to say the container died. */
+const EXIT_AFTER_OUTPUT_MS = 5_000;
 /** Lines handed over from a launch at a time, the output's backpressure between. */
 const LAUNCH_BATCH = 1000;
 
@@ -82,6 +84,15 @@ export async function openLogStream(
         if (launch?.holdsTail(opts.tail)) {
           after = await readLaunch(launch, opts.tail, out, signal);
           out.flush();
+          // Its output ended: the container is exiting. Asked before podman has it stopped
+          // (it takes longer on a busy host), the engine would follow a log that may not
+          // exist (log driver none); the die event comes first, within moments.
+          if (launch.state === 'ended') {
+            await Promise.race([
+              watch.exited(fullId),
+              new Promise((resolve) => setTimeout(resolve, EXIT_AFTER_OUTPUT_MS).unref()),
+            ]);
+          }
         }
         return engine.streamLogs(
           fullId,

@@ -71,7 +71,9 @@ describe('manifest lists', () => {
       ['linux/amd64', image('linux/amd64'), true],
     ]);
     for (const e of list.entries) expect(e.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
-    // Kept by the daemon, not in podman: nothing of it is in podman's store.
+    // Kept by the daemon, not in podman: nothing of it is in podman's store. The record is
+    // written (and flushed) just after the answer.
+    await t.app.manifests.saved();
     const record = await stat(join(t.config.dataDir, 'manifests.json'));
     expect(record.mode & 0o777).toBe(0o600);
     expect((await t.api({ url: '/api/images' })).statusCode).toBe(200);
