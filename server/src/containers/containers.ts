@@ -23,8 +23,11 @@ import {
   startCreated,
   type EngineContainer,
 } from '../engine/containers.js';
-import { PLATFORM_LABEL } from '../engine/labels.js';
+import { CPU_LABEL, PLATFORM_LABEL } from '../engine/labels.js';
 import type { EmulatorsService } from '../binfmt/emulators.js';
+import type { CpuModelsService } from '../binfmt/cpu-check.js';
+import { cpuModelTitle } from '../binfmt/cpu-models.js';
+import { archForPlatform } from '../binfmt/platforms.js';
 import type { ImagesService } from '../images/images.js';
 import { normalizePlatform, parseRef, type PullManager } from '../images/pulls.js';
 import { archSuffix } from '../images/arch-tag.js';
@@ -60,6 +63,7 @@ export class ContainersService {
     private readonly presetDefs: PresetDef[],
     readonly launches: LaunchOutputs,
     events: EngineEvents,
+    private readonly cpuModels: CpuModelsService,
   ) {
     // The list is inspected once per container, then again when podman reports a change to
     // it (or our own actions make one, before podman's event arrives), and at least every
@@ -153,6 +157,7 @@ export class ContainersService {
       badge: s.badge,
       handlersWithoutF,
       binfmt,
+      cpu: c.labels[CPU_LABEL] ?? null,
     });
   }
 
@@ -175,6 +180,14 @@ export class ContainersService {
   async run(req: RunRequest): Promise<ContainerSummary> {
     const ref = parseRef(req.image);
     const platform = normalizePlatform(req.platform);
+    // One way to choose the emulated CPU: a QEMU_CPU of the user's would skip the check.
+    if (req.env?.some((v) => v.startsWith('QEMU_CPU='))) {
+      throw badRequest(
+        'Choose the emulated CPU model with cpu (CPU model in the Run dialog), not QEMU_CPU in the environment: cpu is checked against the installed qemu, set only for an emulated platform and shown on the container’s page.',
+      );
+    }
+    // Checked before anything is pulled: a wrong model is the request's fault.
+    const cpu = req.cpu === undefined ? null : await this.cpuModels.choose(platform, req.cpu);
     let imageId = await this.images.findLocal(ref, platform);
     if (!imageId) {
       const job = await this.pulls.jobs.wait(this.pulls.start(req.image, platform).id);
@@ -205,6 +218,7 @@ export class ContainersService {
       platform,
       cmd: req.cmd,
       env: req.env,
+      cpu: cpu?.value,
       name: req.name,
       tty,
       autoRemove: req.autoRemove ?? false,
@@ -312,6 +326,7 @@ export class ContainersService {
       imageId: c.imageId,
       platform,
       badge: badge(platform),
+      cpu: cpuOf(c.labels[CPU_LABEL], platform),
       state,
       status: c.status,
       exitCode: c.exitCode,
@@ -337,6 +352,7 @@ export class ContainersService {
       imageId,
       platform,
       badge: { run: 'unavailable', emulatedBy: null },
+      cpu: cpuOf(req.cpu, platform),
       state: 'exited',
       status: 'Removed after it exited',
       exitCode: null,
@@ -347,4 +363,10 @@ export class ContainersService {
       diagnosis: null,
     };
   }
+}
+
+/** The CPU model a container was run with, named as the table names it. */
+function cpuOf(value: string | undefined, platform: string): ContainerSummary['cpu'] {
+  if (!value) return null;
+  return { value, title: cpuModelTitle(archForPlatform(platform)?.qemuArch ?? null, value) };
 }

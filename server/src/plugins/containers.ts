@@ -18,6 +18,7 @@ export default fp(
       app.config.presets,
       new LaunchOutputs(app.engine, app.log.child({ module: 'launch' })),
       app.engineEvents,
+      app.cpuModels,
     );
     app.decorate('containers', containers);
     app.addHook('onClose', async () => containers.close());
