@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { parse as parseToml } from 'smol-toml';
 import { formatReference, type ImageReference } from './reference.js';
-import { canonicalVariant } from './platform.js';
+import { canonicalVariant, formatPlatform } from './platform.js';
 
 export interface RemotePlatformEntry {
   os: string;
@@ -726,19 +726,11 @@ async function platformOfManifest(
   };
 }
 
-/**
- * The platforms an image offers, read from its registry: one entry per image in an index or
- * manifest list (attestations dropped), or the single platform of a plain manifest (from its
- * config blob). Fails with a RegistryError whose kind and message say what went wrong.
- */
-export async function inspectRemote(
-  ref: ImageReference,
-  opts: RegistryOptions,
-): Promise<RemoteImage> {
+function openSession(ref: ImageReference, opts: RegistryOptions): Session {
   const endpoint = ref.registry === DOCKER_HUB ? DOCKER_HUB_ENDPOINT : ref.registry;
   const insecure = isInsecure(ref, endpoint, opts.insecureRegistries);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const s: Session = {
+  return {
     ref,
     display: formatReference(ref),
     origin: `${insecure ? 'http' : 'https'}://${endpoint}`,
@@ -748,7 +740,18 @@ export async function inspectRemote(
     maxBytes: opts.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES,
     authorization: null,
   };
+}
 
+/**
+ * The platforms an image offers, read from its registry: one entry per image in an index or
+ * manifest list (attestations dropped), or the single platform of a plain manifest (from its
+ * config blob). Fails with a RegistryError whose kind and message say what went wrong.
+ */
+export async function inspectRemote(
+  ref: ImageReference,
+  opts: RegistryOptions,
+): Promise<RemoteImage> {
+  const s = openSession(ref, opts);
   const target = ref.digest ?? ref.tag ?? 'latest';
   const what = `"${ref.repository}${ref.digest ? `@${ref.digest}` : `:${target}`}"`;
   const { bytes, headers } = await get(
@@ -818,4 +821,92 @@ export async function inspectRemote(
     `the manifest ${what}`,
   );
   return { reference: s.display, mediaType, digest, multiArch: false, platforms: [platform] };
+}
+
+// --- image configs, per platform -------------------------------------------------------------
+
+export interface RemoteImageConfig {
+  /** The platform and its manifest, as the index lists it (a single image: as inspectRemote). */
+  entry: RemotePlatformEntry;
+  /** The config blob, parsed: the OCI image config (os, architecture, config, rootfs, history). */
+  config: Record<string, unknown>;
+  /** Each layer's size as its manifest lists it (compressed, as pulled). */
+  layerSizes: number[];
+}
+
+export interface RemoteImageConfigs {
+  image: RemoteImage;
+  configs: RemoteImageConfig[];
+  /** Platforms listed but not read: more than MAX_CONFIGS. */
+  skipped: number;
+}
+
+/** Enough for every platform a real index lists (Docker Hub's busybox has 13 at most). */
+const MAX_CONFIGS = 16;
+/** One deadline for all the manifests and configs, read one after the other. */
+const CONFIGS_TIMEOUT_MS = 30_000;
+
+/** GET by digest, checked against it, as JSON. */
+async function getByDigest(
+  s: Session,
+  kind: 'manifests' | 'blobs',
+  digest: string,
+  accept: string,
+  what: string,
+): Promise<Record<string, unknown>> {
+  const { bytes } = await get(
+    s,
+    `/v2/${s.ref.repository}/${kind}/${digest}`,
+    accept,
+    s.maxBytes,
+    what,
+  );
+  if (digestOf(bytes, digest.slice(0, digest.indexOf(':'))) !== digest) {
+    throw new RegistryError('bad_response', `${what} does not match its digest ${digest}`);
+  }
+  const doc = parseJson(bytes, what);
+  if (!isRecord(doc)) throw new RegistryError('bad_response', `${what} is not a JSON object`);
+  return doc;
+}
+
+/**
+ * Every platform's image config and layer sizes, read from the registry: what a per-platform
+ * comparison needs (Env, Entrypoint, Labels… of each). The index comes from inspectRemote; each
+ * platform's manifest and config blob are then read by digest and checked against it.
+ */
+export async function readImageConfigs(
+  ref: ImageReference,
+  opts: RegistryOptions,
+): Promise<RemoteImageConfigs> {
+  const image = await inspectRemote(ref, opts);
+  const s = openSession(ref, { ...opts, timeoutMs: opts.timeoutMs ?? CONFIGS_TIMEOUT_MS });
+  const configs: RemoteImageConfig[] = [];
+  for (const entry of image.platforms.slice(0, MAX_CONFIGS)) {
+    const platform = formatPlatform({
+      os: entry.os,
+      arch: entry.architecture,
+      variant: entry.variant,
+    });
+    const what = `the ${platform} manifest of ${s.display}`;
+    const manifest = await getByDigest(s, 'manifests', entry.digest, ACCEPT, what);
+    const config = manifest.config;
+    if (!isRecord(config) || typeof config.digest !== 'string' || !DIGEST.test(config.digest)) {
+      throw new RegistryError('bad_response', `${what} has no valid config descriptor`);
+    }
+    const layers = Array.isArray(manifest.layers) ? manifest.layers : [];
+    configs.push({
+      entry,
+      config: await getByDigest(
+        s,
+        'blobs',
+        config.digest,
+        `${stringOr(config.mediaType, MEDIA_TYPES.ociConfig)}, application/json, */*`,
+        `the ${platform} config of ${s.display}`,
+      ),
+      layerSizes: layers.map((l) =>
+        isRecord(l) && typeof l.size === 'number' && Number.isSafeInteger(l.size) ? l.size : 0,
+      ),
+    });
+  }
+  return { image, configs, skipped: Math.max(0, image.platforms.length - MAX_CONFIGS) };
 }
