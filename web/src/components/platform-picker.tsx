@@ -4,6 +4,7 @@ import type { RemotePlatform, RemotePlatforms } from '@archdeck/shared';
 import { Layers3, TriangleAlert } from 'lucide-react';
 import { shortDigest } from '@/lib/format';
 import { submitOnEnter } from './form';
+import { ComparePlatformsButton } from './platform-compare';
 import { RunBadge } from './run-badge';
 
 /** What to preselect: this host's own platform, else one an emulator runs, else the first. */
@@ -67,6 +68,11 @@ export function PlatformPicker({
         <span className="font-mono" title={remote.digest}>
           {shortDigest(remote.digest)}
         </span>
+        {remote.platforms.length > 1 && !stale && (
+          <span className="ml-auto">
+            <ComparePlatformsButton reference={remote.reference} />
+          </span>
+        )}
       </p>
       {remote.platforms.length === 0 ? (
         <p className="text-sm text-muted">The registry lists no platforms for this reference.</p>
