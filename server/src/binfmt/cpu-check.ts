@@ -113,7 +113,8 @@ function failure(r: Run, report: ProbeReport | null, timeoutMs: number): string 
   if (lines.length > 0) {
     return `qemu printed ${lines.length} warning${lines.length === 1 ? '' : 's'} as the probe started (${quote(lines[0]!)}${lines.length > 1 ? ', …' : ''}), and would at the start of every program in the container`;
   }
-  if (!report) return `the probe printed no result: ${quote(r.stdout) || 'nothing'}`;
+  if (!report)
+    return `the probe printed no result: ${r.stdout.trim() ? quote(r.stdout) : 'nothing'}`;
   return null;
 }
 
@@ -162,6 +163,8 @@ export class CpuModelsService {
   /** By qemu arch and the qemu file's identity: a changed file is checked again. */
   private readonly checks = new Map<string, Promise<Checked>>();
   private readonly aborted = new AbortController();
+  /** This host's own CPU level per native arch, as the probe run natively saw it. */
+  private readonly nativeIsa = new Map<string, string | null>();
 
   constructor(private readonly o: CpuCheckOptions) {}
 
@@ -342,6 +345,8 @@ export class CpuModelsService {
         });
       }
     }
+    // A run cut short by the close is no verdict on its model.
+    if (limits.signal.aborted) throw new Error('the daemon is closing');
     return {
       qemu: { path: qemu.path, version: qemu.version },
       note,
@@ -351,12 +356,15 @@ export class CpuModelsService {
     };
   }
 
-  /** For a platform this host runs itself: what its own CPU is, measured by the probe. */
+  /** For a platform this host runs itself: what its own CPU is, measured by the probe once. */
   private async nativeNote(info: ArchInfo): Promise<string> {
-    const probe = join(this.o.probesDir, `probe-${archKeyOf(info)}`);
-    const r = await run(probe, [], {}, this.limits());
-    const own = parseProbeOutput(r.stdout);
-    const isa = own ? cpuFeatures(info.qemuArch, own).isa : null;
+    let isa = this.nativeIsa.get(info.qemuArch);
+    if (isa === undefined) {
+      const probe = join(this.o.probesDir, `probe-${archKeyOf(info)}`);
+      const own = parseProbeOutput((await run(probe, [], {}, this.limits())).stdout);
+      isa = own ? cpuFeatures(info.qemuArch, own).isa : null;
+      this.nativeIsa.set(info.qemuArch, isa);
+    }
     return `${info.platform} runs natively on this host: its containers run on this host’s own CPU${isa ? ` (${isa})` : ''}, which no setting changes, so a run here takes no CPU model. The models below are what ${`qemu-${info.qemuArch}`} gives where ${info.platform} is emulated.`;
   }
 }
