@@ -11,7 +11,7 @@
 # layout), no build id, no debug info or symbols, no .comment with the compiler's version,
 # and no path of this checkout in the output.
 #
-# Every platform of the emulator table (server/src/binfmt/platforms.ts) that Debian bookworm
+# Every platform of the emulator table (server/src/emulators/platforms.ts) that Debian bookworm
 # can cross-compile has a probe; it has no loongarch64 compiler, so linux/loong64 has none.
 #
 # Usage: scripts/build-probes.sh [--install] [--out DIR]

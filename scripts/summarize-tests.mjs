@@ -1,5 +1,6 @@
-// Adds up the vitest and Playwright JSON reports into the one closing line CI reads:
-// "N passed, N failed". A report that is missing counts as a failure, never as zero tests.
+// Adds up the JSON reports of vitest (server and web) and Playwright into the one closing line
+// CI reads: "N passed, N failed". A report that is missing counts as a failure, never as zero
+// tests; so does a skipped test.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -18,14 +19,21 @@ function read(name) {
   }
 }
 
-const server = read('server.json');
-if (server) {
-  passed += server.numPassedTests;
-  failed += server.numFailedTests + (server.numPendingTests ?? 0) + (server.numTodoTests ?? 0);
+/** A vitest JSON report; a skipped or todo test counts as failed: every test must run. */
+function addVitest(name, label) {
+  const report = read(name);
+  if (!report) return;
+  const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  passed += report.numPassedTests;
+  failed += report.numFailedTests + skipped;
   console.log(
-    `server (vitest):  ${server.numPassedTests} passed, ${server.numFailedTests} failed, ${server.numPendingTests} skipped`,
+    `${label} ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`,
   );
 }
+
+addVitest('server.json', 'server (vitest):  ');
+addVitest('web.json', 'web (vitest):     ');
+
 const e2e = read('e2e.json');
 if (e2e) {
   const s = e2e.stats;

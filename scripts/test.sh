@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: the whole suite from nothing. Installs and builds, checks lint and types, brings
 # up the hermetic test environment (private podman service, loopback registry with a
-# multi-arch busybox, qemu binfmt handlers), runs the server's unit and integration tests
-# and the Playwright journeys in Chromium, tears the environment down, and prints one
-# "N passed, N failed" line.
+# multi-arch busybox, qemu binfmt handlers), runs the server's unit and integration tests,
+# the web's unit tests and the Playwright journeys in Chromium, tears the environment down,
+# and prints one "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/host.sh
@@ -33,6 +33,9 @@ source "$(bash scripts/testenv.sh env)"
 status=0
 log_step "server: unit and integration tests (vitest)"
 (cd server && npx vitest run --reporter=default --reporter=json --outputFile.json="../$results/server.json") || status=1
+
+log_step "web: unit tests (vitest)"
+(cd web && npx vitest run --reporter=default --reporter=json --outputFile.json="../$results/web.json") || status=1
 
 log_step "e2e: Playwright in Chromium"
 (cd e2e && PLAYWRIGHT_JSON_OUTPUT_NAME="../$results/e2e.json" npx playwright test --reporter=list,json) || status=1

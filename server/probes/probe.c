@@ -1,9 +1,9 @@
 /*
  * archdeck's smoke-test probe: the smallest program that proves a platform runs. The daemon
- * runs it FROM scratch (server/src/binfmt/smoke-test.ts), so a failure points at the emulator,
+ * runs it FROM scratch (server/src/emulators/smoke-test.ts), so a failure points at the emulator,
  * not at the image. It reports what the CPU it runs on says about itself, so the daemon can
  * tell "ran under the right emulator" from "ran natively by mistake" or "under the wrong one",
- * and which CPU model an emulator presents (server/src/binfmt/cpu-models.ts):
+ * and which CPU model an emulator presents (server/src/emulators/cpu-models.ts):
  *
  *   archdeck-probe ok machine=<uname -m> bits=<pointer size> endian=<little|big>
  *     [hwcap=0x<AT_HWCAP>] [hwcap2=0x<AT_HWCAP2>] [platform=<AT_PLATFORM>]

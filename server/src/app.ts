@@ -9,11 +9,12 @@ import errors from './plugins/errors.js';
 import security from './plugins/security.js';
 import requestSignal from './plugins/request-signal.js';
 import auth from './plugins/auth.js';
+import openapi from './plugins/openapi.js';
 import engine from './plugins/engine.js';
-import binfmt from './plugins/binfmt.js';
+import emulatorsPlugin from './plugins/emulators.js';
 import web from './plugins/web.js';
-import health from './routes/health/index.js';
-import session from './routes/session/index.js';
+import host from './routes/host/index.js';
+import authRoutes from './routes/auth/index.js';
 import emulators from './routes/emulators/index.js';
 import imagesPlugin from './plugins/images.js';
 import images from './routes/images/index.js';
@@ -27,6 +28,7 @@ import containers from './routes/containers/index.js';
 import presets from './routes/presets/index.js';
 import containerLogs from './routes/containers/logs.js';
 import terminal from './routes/terminal/index.js';
+import registryConfigs from './routes/registries/configs.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -51,15 +53,17 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(errors);
   await instance.register(security);
   await instance.register(auth);
+  // Before the routes: it records each as it is registered.
+  await instance.register(openapi);
   await instance.register(engine);
-  await instance.register(binfmt);
+  await instance.register(emulatorsPlugin);
   await instance.register(imagesPlugin);
   await instance.register(containersPlugin);
   await instance.register(smokeTests);
   await instance.register(terminalPlugin);
   await instance.register(web);
-  await instance.register(health);
-  await instance.register(session);
+  await instance.register(host);
+  await instance.register(authRoutes);
   await instance.register(emulators);
   await instance.register(images);
   await instance.register(pulls);
@@ -69,6 +73,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(presets);
   await instance.register(containerLogs);
   await instance.register(terminal);
+  await instance.register(registryConfigs);
 };
 
 export default fp(app, { name: 'archdeck' });

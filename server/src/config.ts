@@ -68,6 +68,13 @@ export const USAGE = `Usage: archdeck [options]
   -h, --help             show this help
 `;
 
+/** Where the token and state live unless --data-dir says otherwise (the CLI reads it too). */
+export function defaultDataDir(env: NodeJS.ProcessEnv, uid: number): string {
+  if (uid === 0) return '/var/lib/archdeck';
+  const home = env.HOME || homedir();
+  return join(env.XDG_STATE_HOME || join(home, '.local', 'state'), 'archdeck');
+}
+
 /** Turns `unix:///run/x.sock` or `/run/x.sock` into a path; anything else is not usable. */
 export function unixSocketPath(value: string): string | null {
   if (value.startsWith('unix://')) return value.slice('unix://'.length) || null;
@@ -123,8 +130,6 @@ export function loadConfig(
   }
 
   const isRoot = uid === 0;
-  const home = env.HOME || homedir();
-  const xdgState = env.XDG_STATE_HOME || join(home, '.local', 'state');
   const absolute = (flag: string, value: string) => {
     if (!isAbsolute(value))
       throw new ConfigError(`${flag} must be an absolute path, got "${value}"`);
@@ -179,9 +184,7 @@ export function loadConfig(
     ],
     dataDir: absolute(
       '--data-dir',
-      v['data-dir'] ??
-        env.ARCHDECK_DATA_DIR ??
-        (isRoot ? '/var/lib/archdeck' : join(xdgState, 'archdeck')),
+      v['data-dir'] ?? env.ARCHDECK_DATA_DIR ?? defaultDataDir(env, uid),
     ),
     presets: (() => {
       try {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { HTTPMethods, RouteOptions } from 'fastify';
 import { buildTestApp, podmanCli as podman, testEnv, type TestApp } from './helper.js';
-import { entryText } from './binfmt/fixtures.js';
+import { entryText } from './emulators/fixtures.js';
 
 const env = testEnv();
 const VICTIM = `archdeck-authtest-${process.pid}`;
@@ -36,19 +36,22 @@ async function snapshot(): Promise<string> {
     }
     return out.join('\n');
   };
+  // podman is shared with other test runs: what this test could have changed is its own
+  // containers (the victim, or one it asked to create) and a pull started.
   const { stdout: containers } = await podman(
     'ps',
     '-a',
+    '--filter',
+    `name=${VICTIM}`,
     '--format',
     '{{.ID}} {{.Names}} {{.State}}',
   );
-  const { stdout: images } = await podman('images', '-a', '--format', '{{.ID}} {{.Repository}}');
   return [
     await files(binfmtRoot),
     await files(confDir),
     (await readdir(t.config.dataDir)).sort().join(','),
     containers,
-    images,
+    JSON.stringify(t.app.pulls.jobs.list()),
   ].join('\n---\n');
 }
 

@@ -12,10 +12,14 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { BinfmtFs } from '../src/binfmt/binfmt-fs.js';
-import { entryRegisterLine, formatRegisterLine, parseConfFile } from '../src/binfmt/binfmt-conf.js';
-import { matchesBinary, parseEntry, type ParsedEntry } from '../src/binfmt/entry.js';
-import { archForPlatform } from '../src/binfmt/platforms.js';
+import { BinfmtFs } from '../src/emulators/binfmt-fs.js';
+import {
+  entryRegisterLine,
+  formatRegisterLine,
+  parseConfFile,
+} from '../src/emulators/binfmt-conf.js';
+import { matchesBinary, parseEntry, type ParsedEntry } from '../src/emulators/entry.js';
+import { archForPlatform } from '../src/emulators/platforms.js';
 
 export const PROC = '/proc/sys/fs/binfmt_misc';
 export const LOCK_FILE = '/run/lock/archdeck-binfmt_misc.lock';

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import Docker from 'dockerode';
 import type { FastifyInstance } from 'fastify';
 import type { InjectOptions, LightMyRequestResponse as Response } from 'fastify';
 import { loadConfig, type Config } from '../src/config.js';
@@ -91,3 +92,9 @@ export function podmanCli(...args: string[]): Promise<{ stdout: string; stderr: 
     },
   });
 }
+
+/**
+ * A podman client of the test's own, on the test podman (compat API): for setting things up
+ * and checking them beside the daemon, as another client would. Never the daemon's engine.
+ */
+export const podmanClient = () => new Docker({ socketPath: testEnv().socket, version: 'v1.41' });

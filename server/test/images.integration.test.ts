@@ -127,7 +127,7 @@ describe('pulls', () => {
     const skopeo = JSON.parse(stdout) as Record<string, unknown>;
     expect({
       Name: detail.name,
-      Digest: detail.digest,
+      Digest: detail.digests.platform,
       Created: detail.created,
       DockerVersion: detail.dockerVersion,
       Labels: detail.labels,

@@ -67,6 +67,8 @@ describe('a daemon restart during a pull', () => {
         await first.stop();
       } finally {
         process.kill(registry, 'SIGCONT');
+        // Gone already when all went well; not left running when something failed.
+        await first.stop();
       }
 
       const second = await startDaemon(daemonArgs());

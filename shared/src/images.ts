@@ -35,11 +35,32 @@ export const ImageHistoryEntry = Type.Object({
   emptyLayer: Type.Boolean(),
 });
 
+/**
+ * The digests that pin an image, told apart: podman's RepoDigests lists the index an image was
+ * pulled through and its platform manifest side by side, without saying which is which.
+ */
+export const ImageDigests = Type.Object({
+  /** The platform manifest's digest: pins this one platform's image. */
+  platform: Nullable(Type.String()),
+  /** Why the platform digest is not known, when it is null: a sentence for the user. */
+  platformUnknown: Nullable(Type.String()),
+  /**
+   * The indexes (manifest lists) the image was pulled through, each confirmed to list the
+   * platform digest: each pins every platform of its reference. Usually one.
+   */
+  indexes: Type.Array(Type.String()),
+  /** Where the indexes were confirmed: the copy podman keeps of each, or the registry. */
+  indexSource: Nullable(Type.Union([Type.Literal('store'), Type.Literal('registry')])),
+  /** Why no index is known, when `indexes` is empty: a sentence for the user. */
+  indexUnknown: Nullable(Type.String()),
+});
+export type ImageDigests = Static<typeof ImageDigests>;
+
 /** Everything `skopeo inspect containers-storage:<ref>` shows, plus the run config. */
 export const ImageDetail = Type.Object({
   ...ImageSummary.properties,
   name: Nullable(Type.String()),
-  digest: Nullable(Type.String()),
+  digests: ImageDigests,
   dockerVersion: Type.String(),
   labels: Type.Record(Type.String(), Type.String()),
   layers: Type.Array(Type.String()),
@@ -81,6 +102,21 @@ export const RemotePlatforms = Type.Object({
 export type RemotePlatforms = Static<typeof RemotePlatforms>;
 
 export const RemotePlatformsQuery = Type.Object({
+  ref: Type.String({ minLength: 1, maxLength: 512 }),
+});
+
+/** A repository's tags as its registry lists them (`/v2/<name>/tags/list`, every page). */
+export const RegistryTags = Type.Object({
+  /** registry/repository, e.g. 127.0.0.1:5000/library/busybox. */
+  repository: Type.String(),
+  tags: Type.Array(Type.String()),
+  /** The registry has more tags than archdeck reads (10,000). */
+  truncated: Type.Boolean(),
+});
+export type RegistryTags = Static<typeof RegistryTags>;
+
+export const RegistryTagsQuery = Type.Object({
+  /** A repository, or a reference whose tag or digest is ignored. */
   ref: Type.String({ minLength: 1, maxLength: 512 }),
 });
 
@@ -145,7 +181,7 @@ export const ConfigRow = Type.Object({
 });
 export type ConfigRow = Static<typeof ConfigRow>;
 
-/** GET /api/registry/configs: the image configs of a reference's platforms, side by side. */
+/** GET /api/registries/configs: the image configs of a reference's platforms, side by side. */
 export const PlatformConfigs = Type.Object({
   reference: Type.String(),
   digest: Type.String(),

@@ -14,28 +14,20 @@ import {
 } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
-import {
-  containerAction,
-  createContainer,
-  inspectContainer,
-  listContainerIds,
-  removeContainer,
-  startCreated,
-  type EngineContainer,
-} from '../engine/containers.js';
 import { CPU_LABEL, PLATFORM_LABEL } from '../engine/labels.js';
-import type { EmulatorsService } from '../binfmt/emulators.js';
-import type { CpuModelsService } from '../binfmt/cpu-check.js';
-import { cpuModelTitle } from '../binfmt/cpu-models.js';
-import { archForPlatform } from '../binfmt/platforms.js';
+import type { EngineContainer } from '../engine/types.js';
+import type { EmulatorsService } from '../emulators/emulators.js';
+import type { CpuModelsService } from '../emulators/cpu-check.js';
+import { cpuModelTitle } from '../emulators/cpu-models.js';
+import { archForPlatform } from '../emulators/platforms.js';
 import type { ImagesService } from '../images/images.js';
 import { normalizePlatform, parseRef, type PullManager } from '../images/pulls.js';
 import { archSuffix } from '../images/arch-tag.js';
 import { AppError, badRequest, notFound } from '../lib/errors.js';
 import type { PresetDef } from './presets.js';
 import { diagnose, stopDiagnosis } from './diagnosis.js';
-import { TailRing, readHistory } from './log-history.js';
 import type { LaunchOutputs } from './launch-output.js';
+import { openLogStream, type LogStream, type LogStreamOptions } from './logs.js';
 
 /** The longest a container's inspect is reused for the list, events or not. */
 const INSPECT_TTL_MS = 30_000;
@@ -85,8 +77,10 @@ export class ContainersService {
   private readonly stops = new Map<string, StopOutcome & { startedAt: string }>();
 
   async list(): Promise<ContainerSummary[]> {
-    const docker = this.engine.client();
-    const [ids, badge] = await Promise.all([listContainerIds(docker), this.emulators.runBadges()]);
+    const [ids, badge] = await Promise.all([
+      this.engine.listContainers(),
+      this.emulators.runBadges(),
+    ]);
     const live = new Set(ids);
     for (const id of this.inspected.keys()) if (!live.has(id)) this.inspected.delete(id);
     for (const id of this.stops.keys()) if (!live.has(id)) this.stops.delete(id);
@@ -105,7 +99,7 @@ export class ContainersService {
     if (cached && Date.now() - cached.at < INSPECT_TTL_MS) return cached.container;
     const epoch = this.epoch;
     const at = Date.now();
-    const container = await inspectContainer(this.engine.client(), id);
+    const container = await this.engine.inspectContainer(id);
     if (epoch === this.epoch) this.inspected.set(id, { at, container });
     return container;
   }
@@ -124,7 +118,7 @@ export class ContainersService {
 
   async get(id: string): Promise<ContainerSummary> {
     const [c, badge] = await Promise.all([
-      inspectContainer(this.engine.client(), id),
+      this.engine.inspectContainer(id),
       this.emulators.runBadges(),
     ]);
     const summary = await this.summary(c, badge);
@@ -162,18 +156,8 @@ export class ContainersService {
   }
 
   /** The last lines of a stopped container's log. */
-  private async lastLines(c: EngineContainer): Promise<string[]> {
-    const ring = new TailRing(DIAGNOSIS_LINES);
-    const source = {
-      ...c,
-      docker: this.engine.client(),
-      since: undefined,
-      timestamps: false,
-      signal: AbortSignal.timeout(10_000),
-    };
-    // A cut or malformed log still leaves the lines read so far to judge by.
-    await readHistory(source, ring).catch(() => undefined);
-    return ring.take().map((l) => l.t);
+  private lastLines(c: EngineContainer): Promise<string[]> {
+    return this.engine.lastLines(c, DIAGNOSIS_LINES, AbortSignal.timeout(10_000));
   }
 
   /** Pulls the image for the platform when it is not local, checks its architecture, runs it. */
@@ -210,9 +194,8 @@ export class ContainersService {
         `${req.image} for ${platform} resolved to an image whose config says ${actual}; refusing to run it as ${platform}.`,
       );
     }
-    const docker = this.engine.client();
     const tty = req.tty ?? false;
-    const id = await createContainer(docker, {
+    const id = await this.engine.createContainer({
       imageId,
       imageRef: req.image,
       platform,
@@ -226,13 +209,18 @@ export class ContainersService {
     // Its output is read from before the start, so the first line shows as it is written.
     await this.launches.attach(id, tty);
     try {
-      await startCreated(docker, id);
+      await this.engine.startCreated(id);
     } catch (err) {
       this.launches.detach(id);
       throw err;
     }
     // An auto-removed container may already be gone; the list and events tell the rest.
     return this.get(id).catch(() => this.placeholder(id, req, platform, imageId));
+  }
+
+  /** A container's log, ready to stream (see logs.ts); a 404 for an unknown container. */
+  openLogs(id: string, opts: LogStreamOptions, signal: AbortSignal): Promise<LogStream> {
+    return openLogStream(this.engine, this.launches, id, opts, signal);
   }
 
   async action(id: string, action: ContainerAction, timeout?: number): Promise<void> {
@@ -243,7 +231,7 @@ export class ContainersService {
       );
     }
     try {
-      await containerAction(this.engine.client(), id, action);
+      await this.engine.containerAction(id, action);
     } finally {
       this.forget(id);
     }
@@ -255,16 +243,15 @@ export class ContainersService {
    * other kill (the Kill button meanwhile), which is not ours to explain.
    */
   private async stop(id: string, timeout: number): Promise<void> {
-    const docker = this.engine.client();
-    const before = await inspectContainer(docker, id);
+    const before = await this.engine.inspectContainer(id);
     const asked = Date.now();
     try {
-      await containerAction(docker, before.id, 'stop', timeout);
+      await this.engine.containerAction(before.id, 'stop', timeout);
     } finally {
       this.forget(before.id);
     }
     const waited = Date.now() - asked;
-    const after = await inspectContainer(docker, before.id).catch(() => null);
+    const after = await this.engine.inspectContainer(before.id).catch(() => null);
     // Gone (auto-removed), not stopped by us (it was not running), or started again since.
     if (!after || before.state !== 'running' || after.startedAt !== before.startedAt) return;
     if (after.state !== 'exited' && after.state !== 'stopped') return;
@@ -275,7 +262,7 @@ export class ContainersService {
 
   async remove(id: string): Promise<void> {
     try {
-      await removeContainer(this.engine.client(), id);
+      await this.engine.removeContainer(id);
     } finally {
       this.forget(id);
     }

@@ -99,7 +99,7 @@ export function diagnose(d: DiagnosisInput): Diagnosis | null {
 
 /**
  * An x86-64 binary that needs a higher micro-architecture level than its CPU has. Measured
- * with qemu-user-static 7.2 (server/src/binfmt/cpu-models.ts): its default model already
+ * with qemu-user-static 7.2 (server/src/emulators/cpu-models.ts): its default model already
  * gives x86-64-v3, qemu64 v1 and Nehalem v2; no model gives v4, as qemu implements no AVX-512;
  * named models such as Haswell warn at every program start and give no more than the default.
  */

@@ -13,12 +13,10 @@
  * reader falls behind.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { Duplex } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { LogLine } from '@archdeck/shared';
-import { attachContainer } from '../engine/container-attach.js';
 import type { Engine } from '../engine/engine.js';
-import { LogDemuxer } from '../engine/log-frames.js';
-import { lineCost } from './log-history.js';
+import { lineCost } from '../lib/line-cost.js';
 
 /** How long a launch's output is read: the first minute is what a launch shows. */
 const WINDOW_MS = 60_000;
@@ -105,7 +103,7 @@ export class LaunchOutput {
 
 /** The launches whose output is being read, by full container id. */
 export class LaunchOutputs {
-  private readonly open = new Map<string, { output: LaunchOutput; stream: Duplex }>();
+  private readonly open = new Map<string, { output: LaunchOutput; stream: Readable }>();
 
   constructor(
     private readonly engine: Engine,
@@ -117,16 +115,14 @@ export class LaunchOutputs {
    * (podman refused it) the logs route reads podman's log as for any container.
    */
   async attach(id: string, tty: boolean): Promise<void> {
-    let stream: Duplex;
+    let stream: Readable;
     try {
-      stream = await attachContainer(this.engine.client(), id, { stdin: false });
+      stream = await this.engine.attachOutput(id, tty);
     } catch (err) {
       this.log.warn({ err, id }, 'could not attach to a container before its start');
       return;
     }
     const output = new LaunchOutput(MAX_BYTES);
-    const demux = new LogDemuxer({ tty });
-    const lines: LogLine[] = [];
     const window = setTimeout(() => stop('cut'), WINDOW_MS);
     const forget = () => {
       if (this.open.get(id)?.output === output) this.open.delete(id);
@@ -140,21 +136,9 @@ export class LaunchOutputs {
       stream.destroy();
       output.finish(state);
     };
-    stream.on('data', (chunk: Buffer) => {
-      try {
-        demux.push(chunk, lines);
-      } catch {
-        // Not framed as expected: podman's log is the one to trust then.
-        stop('cut');
-      } finally {
-        output.push(lines.splice(0));
-      }
-    });
-    stream.once('end', () => {
-      demux.end(lines);
-      output.push(lines.splice(0));
-      stop('ended');
-    });
+    stream.on('data', (lines: LogLine[]) => output.push(lines));
+    stream.once('end', () => stop('ended'));
+    // An error is podman's framing broken, or the attach cut: its log is the one to trust then.
     stream.once('error', () => stop('cut'));
     stream.once('close', () => stop('cut'));
     this.open.set(id, { output, stream });

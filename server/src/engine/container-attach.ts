@@ -3,8 +3,10 @@
  * we launch, read from before it starts (see containers/launch-output.ts).
  */
 import type Docker from 'dockerode';
-import type { Duplex } from 'node:stream';
-import { engineError } from './images.js';
+import { Transform, type Duplex, type Readable } from 'node:stream';
+import type { LogLine } from '@archdeck/shared';
+import { LogDemuxer } from './logs/frames.js';
+import { engineError } from './errors.js';
 
 /**
  * The container's stdout and stderr as one stream, framed as in its log unless it has a TTY;
@@ -48,4 +50,42 @@ export async function attachContainer(
   } catch (err) {
     throw engineError(err, `container ${id}`);
   }
+}
+
+/**
+ * A created container's output as lines, read from before it starts: object-mode chunks of
+ * LogLine[], ending when the container's output does. An error means podman's framing broke:
+ * its log is the one to trust then. Destroying the stream ends the attach.
+ */
+export async function attachOutputLines(
+  docker: Docker,
+  id: string,
+  tty: boolean,
+): Promise<Readable> {
+  const raw = await attachContainer(docker, id, { stdin: false });
+  const demux = new LogDemuxer({ tty });
+  const lines = new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _encoding, done) {
+      const out: LogLine[] = [];
+      try {
+        demux.push(chunk, out);
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
+      done(null, out.length ? out : undefined);
+    },
+    flush(done) {
+      const out: LogLine[] = [];
+      demux.end(out);
+      done(null, out.length ? out : undefined);
+    },
+  });
+  raw.on('error', (err) => lines.destroy(err));
+  raw.on('close', () => {
+    if (!raw.readableEnded) lines.destroy(new Error('the attach closed before the output ended'));
+  });
+  lines.on('close', () => raw.destroy());
+  return raw.pipe(lines);
 }

@@ -5,45 +5,10 @@
 import type Docker from 'dockerode';
 import { DEFAULT_STOP_TIMEOUT, type ContainerAction } from '@archdeck/shared';
 import { AppError } from '../lib/errors.js';
-import { logFileOf } from './container-logs.js';
-import { engineError } from './images.js';
+import { logFileOf } from './logs/podman-logs.js';
+import { engineError } from './errors.js';
 import { CPU_LABEL, IMAGE_LABEL, PLATFORM_LABEL, PROBE_LABEL } from './labels.js';
-
-export interface EngineContainer {
-  id: string;
-  name: string;
-  image: string;
-  imageId: string;
-  state: string;
-  status: string;
-  exitCode: number | null;
-  created: string;
-  /** When its current (or last) run started: tells one run from the next. */
-  startedAt: string;
-  tty: boolean;
-  autoRemove: boolean;
-  /** Its log as a k8s-file, or null (see logFileOf). */
-  logFile: string | null;
-  command: string[];
-  labels: Record<string, string>;
-}
-
-export interface CreateSpec {
-  imageId: string;
-  /** The reference the user asked for, kept as a label for display. */
-  imageRef: string;
-  platform: string;
-  cmd?: string[];
-  env?: string[];
-  /**
-   * The emulated CPU model: set as QEMU_CPU, which binfmt_misc hands to qemu for every
-   * emulated program in the container, and kept as a label. Only for an emulated platform.
-   */
-  cpu?: string;
-  name?: string;
-  tty: boolean;
-  autoRemove: boolean;
-}
+import type { CreateSpec, EngineContainer } from './types.js';
 
 interface CompatContainerInspect {
   Id: string;

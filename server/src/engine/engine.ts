@@ -1,310 +1,239 @@
 /**
- * Our one door to podman. It finds (or starts) a podman API service, keeps the connection
- * alive with capped-backoff reconnects, and maps podman's JSON to our own types. Nothing else
- * in the server imports dockerode.
+ * Our one door to podman: an interface of our own methods over one connection (one instance per
+ * podman service, so another host is another engine). Podman's quirks are repaired and its
+ * errors mapped inside; what comes out is our own types (types.ts) and plain Node streams.
+ * Nothing outside engine/ imports dockerode or the modules beside this file (lint-enforced).
  */
-import Docker from 'dockerode';
+import type { Readable } from 'node:stream';
+import type { ContainerAction, LogEnd, PodmanHealth } from '@archdeck/shared';
 import type { FastifyBaseLogger } from 'fastify';
-import type { PodmanHealth } from '@archdeck/shared';
-import { AppError } from '../lib/errors.js';
-import { ManagedService } from './managed-service.js';
-import { pingSocket } from './socket-probe.js';
-import { findExecutable } from './host-quirks.js';
-import { join } from 'node:path';
+import { PodmanConnection } from './connection.js';
+import { LocalTransport, type LocalOptions } from './local-transport.js';
+import type { Transport } from './transport.js';
+import {
+  containerAction,
+  createContainer,
+  inspectContainer,
+  listContainerIds,
+  removeContainer,
+  startCreated,
+} from './containers.js';
+import { attachOutputLines } from './container-attach.js';
+import { EngineEvents, type ExitWatch } from './events.js';
+import { checkTerminalTarget, openTerminal } from './exec.js';
+import {
+  inspectImage,
+  inspectImageDetail,
+  listImageIds,
+  pullStream,
+  removeImage,
+  tagImage,
+} from './images.js';
+import { inspectForLogs } from './logs/podman-logs.js';
+import { readHistory, TailRing } from './logs/sources.js';
+import { streamLogs, type StreamLogsOptions } from './logs/stream.js';
+import { ensureProbeImage, runProbe } from './probe-image.js';
+import type {
+  CreateSpec,
+  EngineContainer,
+  EngineImage,
+  EngineImageExtras,
+  LogOutput,
+  LogsTarget,
+  ProbeImageSpec,
+  ProbeRun,
+  TerminalMode,
+  TerminalProcess,
+  TerminalSpec,
+} from './types.js';
 
-/** The oldest compat API version with everything we use; podman 4.x serves 1.41. */
-const API_VERSION = 'v1.41';
-const PING_TIMEOUT_MS = 1500;
-const INFO_TIMEOUT_MS = 15_000;
-const BACKOFF_MIN_MS = 500;
-const BACKOFF_MAX_MS = 30_000;
-/** Past this age, a health read asks podman again (in the background, never awaited). */
-const CONFIRM_AFTER_MS = 10_000;
-
-export interface EngineOptions {
-  /** An explicit socket: use only this one, never discover or start another. */
-  socket: string | null;
-  candidates: string[];
-  dataDir: string;
-  pathEnv: string;
-  env: NodeJS.ProcessEnv;
-  log: FastifyBaseLogger;
-}
-
-interface ServiceInfo {
-  /** Where podman keeps images (compat /info DockerRootDir); not part of PodmanHealth. */
-  graphRoot?: string | null;
-  version: string | null;
-  apiVersion: string | null;
-  ociRuntime: string | null;
-  cgroupVersion: string | null;
-  rootless: boolean | null;
-}
-
-const NO_INFO: ServiceInfo = {
-  version: null,
-  apiVersion: null,
-  ociRuntime: null,
-  cgroupVersion: null,
-  rootless: null,
-};
+export type LocalEngineOptions = LocalOptions;
 
 export class Engine {
-  private docker: Docker | null = null;
-  private socket: string;
-  private mode: PodmanHealth['mode'] = 'none';
-  private managed: ManagedService | null = null;
-  private info: ServiceInfo = NO_INFO;
-  private lastError: string | null = 'not connected yet';
-  private attempt = 0;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private connecting: Promise<boolean> | null = null;
-  private closed = false;
-  private confirmedAt = 0;
-  private checking: Promise<boolean> | null = null;
-  private readonly stateListeners = new Set<(reachable: boolean) => void>();
+  private readonly conn: PodmanConnection;
+  /** podman's event stream (one subscription per engine) and the daemon's own events. */
+  readonly events: EngineEvents;
 
-  constructor(private readonly opts: EngineOptions) {
-    this.socket = opts.socket ?? opts.candidates[0] ?? '/run/podman/podman.sock';
+  constructor(transport: Transport, log: FastifyBaseLogger) {
+    this.conn = new PodmanConnection(transport, log);
+    this.events = new EngineEvents(this.conn, log.child({ module: 'events' }));
   }
 
+  /** The podman service on this machine (found, or started as a managed service). */
+  static local(opts: LocalEngineOptions): Engine {
+    return new Engine(new LocalTransport(opts), opts.log);
+  }
+
+  // --- the connection --------------------------------------------------------------------
+
   get reachable(): boolean {
-    return this.docker !== null;
+    return this.conn.reachable;
   }
 
   /** Connects once; on failure the daemon keeps running and retries in the background. */
-  async start(): Promise<void> {
-    if (!(await this.connect())) this.scheduleReconnect();
+  start(): Promise<void> {
+    return this.conn.start();
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    await this.connecting?.catch(() => undefined);
-    await this.managed?.stop();
+    this.events.close();
+    await this.conn.close();
   }
 
-  /**
-   * What is known of podman, without asking it: a health read must stay fast while podman is
-   * busy (it answers slowly while it holds its storage lock, and under 200 log streams). The
-   * event stream's end tells at once when podman goes away (see check()); a fact older than
-   * CONFIRM_AFTER_MS gets a ping in the background, for a podman that hangs rather than dies.
-   */
-  async health(): Promise<PodmanHealth> {
-    await this.connecting;
-    if (this.docker) {
-      if (Date.now() - this.confirmedAt > CONFIRM_AFTER_MS) void this.check();
-      if (this.info.version === null) void this.loadInfo();
-    } else if (!this.connecting && !this.retryTimer && !this.closed) {
-      this.scheduleReconnect();
-    }
-    return {
-      reachable: this.docker !== null,
-      socket: this.socket,
-      mode: this.mode,
-      version: this.info.version,
-      apiVersion: this.info.apiVersion,
-      ociRuntime: this.info.ociRuntime,
-      cgroupVersion: this.info.cgroupVersion,
-      rootless: this.info.rootless,
-      adjustments: this.mode === 'managed' ? (this.managed?.config.adjustments ?? []) : [],
-      error: this.docker ? null : this.lastError,
-    };
+  /** What is known of podman, without asking it (see connection.ts). */
+  health(): Promise<PodmanHealth> {
+    return this.conn.health();
   }
 
-  /**
-   * Asks podman whether it is still there (one ping in flight at a time); when it is not, the
-   * connection is marked lost, listeners hear it and reconnecting begins. Called when the
-   * event stream ends, when a request fails as if the socket were gone, and for old facts.
-   */
+  /** Whether podman still answers; when not, the connection is marked lost. */
   check(): Promise<boolean> {
-    this.checking ??= (async () => {
-      if (!this.docker) return false;
-      try {
-        await pingSocket(this.socket, PING_TIMEOUT_MS);
-        this.confirmedAt = Date.now();
-        return true;
-      } catch (err) {
-        this.lost(err as Error);
-        return false;
-      }
-    })().finally(() => {
-      this.checking = null;
-    });
-    return this.checking;
+    return this.conn.check();
   }
 
-  get graphRoot(): string | null {
-    return this.info.graphRoot ?? null;
+  /** Whether podman answers now, or comes back within `timeoutMs`. */
+  back(timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+    return this.conn.back(timeoutMs, signal);
   }
 
-  /**
-   * Called with true after every (re)connect, so subscriptions can be re-opened, and with
-   * false when the connection is lost.
-   */
+  /** Told true after every (re)connect and false when the connection is lost. */
   onState(listener: (reachable: boolean) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
+    return this.conn.onState(listener);
   }
 
-  /**
-   * Whether podman answers now, or comes back within `timeoutMs` (a managed service is
-   * started again at once): for work that can go on where it was once podman is back.
-   */
-  async back(timeoutMs: number, signal: AbortSignal): Promise<boolean> {
-    if (await this.check()) return true;
-    return new Promise<boolean>((resolve) => {
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        off();
-        signal.removeEventListener('abort', gaveUp);
-        resolve(ok);
-      };
-      const gaveUp = () => done(false);
-      const timer = setTimeout(gaveUp, timeoutMs);
-      const off = this.onState((reachable) => reachable && done(true));
-      signal.addEventListener('abort', gaveUp, { once: true });
-    });
+  /** Throws the 503 that says how to get podman back, while it is not reachable. */
+  ensureReachable(): void {
+    this.conn.client();
   }
 
-  /** Resolves once a connection attempt in flight has ended (at once when none is). */
-  async settled(): Promise<void> {
-    await this.connecting;
+  /** Resolves once a connection attempt in flight has ended. */
+  settled(): Promise<void> {
+    return this.conn.settled();
   }
 
-  /** The dockerode client, or a 503 whose message says how to get podman back. */
-  client(): Docker {
-    if (this.docker) return this.docker;
-    throw new AppError(
-      503,
-      'podman_unavailable',
-      `podman is not reachable at ${this.socket}: ${this.lastError ?? 'unknown error'}. ` +
-        'Check `podman info`, or start the service with `podman system service --time=0`.',
-    );
+  /** Where podman keeps images, when it said. */
+  get graphRoot(): string | null {
+    return this.conn.graphRoot;
   }
 
-  private connect(): Promise<boolean> {
-    this.connecting ??= this.discover().finally(() => {
-      this.connecting = null;
-    });
-    return this.connecting;
+  // --- images ----------------------------------------------------------------------------
+
+  /** Ids and tags of the user's images (the daemon's probe images left out). */
+  listImages(): Promise<Array<{ id: string; repoTags: string[] }>> {
+    return listImageIds(this.conn.client());
   }
 
-  private async discover(): Promise<boolean> {
-    if (this.opts.socket) return this.tryExternal(this.opts.socket);
-    for (const candidate of this.opts.candidates) {
-      if (await this.tryExternal(candidate)) return true;
-    }
-    return this.tryManaged();
+  inspectImage(id: string): Promise<EngineImage> {
+    return inspectImage(this.conn.client(), id);
   }
 
-  private async tryExternal(socket: string): Promise<boolean> {
-    try {
-      await pingSocket(socket, PING_TIMEOUT_MS);
-    } catch (err) {
-      if (this.opts.socket) {
-        this.lastError = `${(err as Error).message}`;
-        this.socket = socket;
-      }
-      return false;
-    }
-    return this.attach(socket, 'external');
+  /** The inspect plus what only the detail view shows (history, stored manifests). */
+  inspectImageDetail(id: string): Promise<EngineImage & EngineImageExtras> {
+    return inspectImageDetail(this.conn.client(), this.conn.graphRoot, id);
   }
 
-  private async tryManaged(): Promise<boolean> {
-    const podman = await findExecutable('podman', this.opts.pathEnv);
-    if (!podman) {
-      this.mode = 'none';
-      this.lastError =
-        'podman is not installed and no podman API socket answers: apt-get install -y podman runc';
-      return false;
-    }
-    this.managed ??= new ManagedService({
-      dir: join(this.opts.dataDir, 'podman'),
-      podmanPath: podman,
-      pathEnv: this.opts.pathEnv,
-      env: this.opts.env,
-      log: this.opts.log,
-      onExit: () => this.lost(new Error('the managed podman service exited')),
-    });
-    try {
-      await this.managed.start();
-    } catch (err) {
-      this.mode = 'managed';
-      this.socket = this.managed.socket;
-      this.lastError = (err as Error).message;
-      return false;
-    }
-    return this.attach(this.managed.socket, 'managed');
+  removeImage(id: string): Promise<void> {
+    return removeImage(this.conn.client(), id);
   }
 
-  private async attach(socket: string, mode: PodmanHealth['mode']): Promise<boolean> {
-    this.docker = new Docker({ socketPath: socket, version: API_VERSION });
-    this.socket = socket;
-    this.mode = mode;
-    this.lastError = null;
-    this.attempt = 0;
-    this.confirmedAt = Date.now();
-    await this.loadInfo();
-    this.opts.log.info({ socket, mode, version: this.info.version }, 'connected to podman');
-    for (const listener of this.stateListeners) listener(true);
-    return true;
+  tagImage(id: string, repo: string, tag: string): Promise<void> {
+    return tagImage(this.conn.client(), id, repo, tag);
   }
 
-  /** Version facts; podman is slow to answer /info while it holds its storage lock. */
-  private async loadInfo(): Promise<void> {
-    if (!this.docker) return;
-    try {
-      this.info = await readInfo(this.docker, AbortSignal.timeout(INFO_TIMEOUT_MS));
-    } catch (err) {
-      this.opts.log.warn({ err: (err as Error).message }, 'podman answered ping but not /info yet');
-    }
+  /** podman's pull progress, as its JSON lines; aborting the signal stops the pull. */
+  pull(fromImage: string, tag: string, platform: string, signal: AbortSignal): Promise<Readable> {
+    return pullStream(this.conn.client(), fromImage, tag, platform, signal);
   }
 
-  private lost(err: Error): void {
-    const was = this.docker !== null;
-    this.docker = null;
-    this.lastError = err.message;
-    if (was) {
-      this.opts.log.warn({ err: err.message }, 'lost the podman connection');
-      for (const listener of this.stateListeners) listener(false);
-    }
-    if (!this.closed) this.scheduleReconnect();
+  // --- containers ------------------------------------------------------------------------
+
+  /** Ids of the user's containers (the daemon's probe containers left out). */
+  listContainers(): Promise<string[]> {
+    return listContainerIds(this.conn.client());
   }
 
-  private scheduleReconnect(): void {
-    if (this.retryTimer || this.closed) return;
-    const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt);
-    this.attempt++;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.connect().then((ok) => {
-        if (!ok) this.scheduleReconnect();
-      });
-    }, delay);
-    this.retryTimer.unref();
+  inspectContainer(id: string): Promise<EngineContainer> {
+    return inspectContainer(this.conn.client(), id);
   }
-}
 
-/** dockerode methods accept { abortSignal } at run time; @types/dockerode omits the argument. */
-export type WithAbort<T> = (opts: { abortSignal?: AbortSignal }) => Promise<T>;
+  /** Creates (does not start) a container from our own fields only; returns its id. */
+  createContainer(spec: CreateSpec): Promise<string> {
+    return createContainer(this.conn.client(), spec);
+  }
 
-async function readInfo(docker: Docker, abortSignal: AbortSignal): Promise<ServiceInfo> {
-  // dockerode's info()/version() accept { abortSignal }; @types/dockerode omits the argument.
-  const version = await (docker.version as WithAbort<Docker.DockerVersion>).call(docker, {
-    abortSignal,
-  });
-  const info = await (docker.info as WithAbort<Record<string, unknown>>).call(docker, {
-    abortSignal,
-  });
-  const security = Array.isArray(info.SecurityOptions) ? (info.SecurityOptions as string[]) : [];
-  const podman = version.Components?.find((c) => c.Name === 'Podman Engine');
-  return {
-    version: podman?.Version ?? version.Version ?? null,
-    apiVersion: version.ApiVersion ?? null,
-    ociRuntime: typeof info.DefaultRuntime === 'string' ? info.DefaultRuntime : null,
-    cgroupVersion: typeof info.CgroupVersion === 'string' ? info.CgroupVersion : null,
-    rootless: security.some((s) => s.includes('name=rootless')),
-    graphRoot: typeof info.DockerRootDir === 'string' ? info.DockerRootDir : null,
-  };
+  /** Starts a container just created; failing, says so (the container is left). */
+  startCreated(id: string): Promise<void> {
+    return startCreated(this.conn.client(), id);
+  }
+
+  containerAction(id: string, action: ContainerAction, timeout?: number): Promise<void> {
+    return containerAction(this.conn.client(), id, action, timeout);
+  }
+
+  removeContainer(id: string): Promise<void> {
+    return removeContainer(this.conn.client(), id);
+  }
+
+  /** A created container's output as lines (object mode, LogLine[]), from before it starts. */
+  attachOutput(id: string, tty: boolean): Promise<Readable> {
+    return attachOutputLines(this.conn.client(), id, tty);
+  }
+
+  // --- logs ------------------------------------------------------------------------------
+
+  /** Starts listening for containers' deaths: start it before the inspect. */
+  exitWatch(): ExitWatch {
+    return this.events.exitWatch();
+  }
+
+  /** What a log stream needs to know of a container (one inspect). */
+  inspectForLogs(id: string, signal?: AbortSignal): Promise<LogsTarget> {
+    return inspectForLogs(this.conn.client(), id, signal);
+  }
+
+  /** A container's log into `out`, from the best source there is (logs/stream.ts). */
+  streamLogs(id: string, opts: StreamLogsOptions, out: LogOutput): Promise<LogEnd> {
+    return streamLogs(this.conn.client(), id, opts, out);
+  }
+
+  /** The last `count` lines of a container's log (for a diagnosis), within `signal`. */
+  async lastLines(c: EngineContainer, count: number, signal: AbortSignal): Promise<string[]> {
+    const ring = new TailRing(count);
+    const source = {
+      docker: this.conn.client(),
+      id: c.id,
+      tty: c.tty,
+      autoRemove: c.autoRemove,
+      logFile: c.logFile,
+      since: undefined,
+      timestamps: false,
+      signal,
+    };
+    // A cut or malformed log still leaves the lines read so far to judge by.
+    await readHistory(source, ring).catch(() => undefined);
+    return ring.take().map((l) => l.t);
+  }
+
+  // --- terminals -------------------------------------------------------------------------
+
+  /** The container's full id, when a terminal of that mode can be opened in it. */
+  checkTerminalTarget(id: string, mode: TerminalMode): Promise<string> {
+    return checkTerminalTarget(this.conn.client(), id, mode);
+  }
+
+  openTerminal(spec: TerminalSpec): Promise<TerminalProcess> {
+    return openTerminal(this.conn.client(), spec);
+  }
+
+  // --- the smoke-test probe --------------------------------------------------------------
+
+  ensureProbeImage(spec: ProbeImageSpec): Promise<{ id: string; built: boolean }> {
+    return ensureProbeImage(this.conn.client(), spec);
+  }
+
+  runProbe(
+    image: { id: string; tag: string; platform: string },
+    timeoutMs: number,
+  ): Promise<ProbeRun> {
+    return runProbe(this.conn.client(), image, timeoutMs);
+  }
 }

@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import { JsonLines } from '../lib/json-lines.js';
-import type { Engine } from './engine.js';
+import type { PodmanConnection } from './connection.js';
 
 export interface EngineEvent {
   /**
@@ -19,6 +19,11 @@ export interface EngineEvent {
 }
 
 type Listener = (event: EngineEvent) => void;
+
+export interface ExitWatch {
+  exited(id: string): Promise<void>;
+  close(): void;
+}
 
 interface PodmanEvent {
   Type?: string;
@@ -37,7 +42,7 @@ export class EngineEvents {
   private closed = false;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: PodmanConnection,
     private readonly log: FastifyBaseLogger,
   ) {
     engine.onState((reachable) => {
@@ -54,6 +59,30 @@ export class EngineEvents {
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Listens for containers' deaths from now on: `exited(id)` resolves once podman said that
+   * container (by full id) died, also when it did before the call. Started before a container
+   * is inspected, so a death in between is not missed.
+   */
+  exitWatch(): ExitWatch {
+    const died = new Set<string>();
+    const waiting = new Map<string, Array<() => void>>();
+    const off = this.subscribe((e) => {
+      if (e.kind !== 'container' || e.id === null || (e.action !== 'die' && e.action !== 'died'))
+        return;
+      died.add(e.id);
+      for (const wake of waiting.get(e.id) ?? []) wake();
+      waiting.delete(e.id);
+    });
+    return {
+      exited: (id) =>
+        died.has(id)
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => waiting.set(id, [...(waiting.get(id) ?? []), resolve])),
+      close: () => void off(),
+    };
   }
 
   /** Events the daemon itself causes (pull jobs starting and ending). */

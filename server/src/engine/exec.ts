@@ -7,28 +7,9 @@ import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../lib/errors.js';
 import { attachContainer } from './container-attach.js';
-import { inspectForLogs } from './container-logs.js';
-import { engineError } from './images.js';
-
-export type TerminalMode = 'exec' | 'attach';
-
-export interface TerminalSpec {
-  containerId: string;
-  mode: TerminalMode;
-  shell: string;
-  cols: number;
-  rows: number;
-}
-
-export interface TerminalProcess {
-  /** Raw TTY bytes both ways (a TTY has no stdout/stderr framing). */
-  readonly stream: Duplex;
-  resize(cols: number, rows: number): Promise<void>;
-  /** After the stream ended: the process's exit code, null when podman cannot tell. */
-  exitCode(): Promise<number | null>;
-  /** Ends the process (exec) and the connection to podman. Safe to call more than once. */
-  close(): Promise<void>;
-}
+import { inspectForLogs } from './logs/podman-logs.js';
+import { engineError } from './errors.js';
+import type { TerminalMode, TerminalProcess, TerminalSpec } from './types.js';
 
 /** How long an ended stream's exec may still report Running before we give up on its code. */
 const EXIT_WAIT_MS = 2000;

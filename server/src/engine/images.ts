@@ -8,39 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError } from '../lib/errors.js';
+import { engineError } from './errors.js';
 import { PROBE_LABEL } from './labels.js';
-
-/** What we keep of an image: the facts of its config, which never change for an id. */
-export interface EngineImage {
-  id: string;
-  repoTags: string[];
-  repoDigests: string[];
-  architecture: string;
-  os: string;
-  variant: string | null;
-  size: number;
-  created: string;
-  labels: Record<string, string>;
-  env: string[];
-  entrypoint: string[] | null;
-  cmd: string[] | null;
-  workingDir: string;
-  user: string;
-  dockerVersion: string;
-}
-
-/** What only the detail view shows, which costs a history request and a read of the store. */
-export interface EngineImageExtras {
-  /** The manifest digest and compressed layer digests, as `skopeo inspect` shows them. */
-  manifestDigest: string | null;
-  layers: string[];
-  history: Array<{
-    created: string | null;
-    createdBy: string;
-    comment: string;
-    emptyLayer: boolean;
-  }>;
-}
+import type { EngineImage, EngineImageExtras } from './types.js';
 
 interface CompatInspect {
   Id: string;
@@ -70,25 +40,50 @@ interface CompatInspect {
  * containers-storage:` prints (RootFS.Layers are uncompressed diff IDs, libpod's Digest is the
  * index's). containers/storage keeps that manifest at <graphroot>/<driver>-images/<id>/manifest;
  * we read it there when we can (the daemon runs as root beside podman) and fall back to the
- * diff IDs when we cannot.
+ * diff IDs when we cannot. The index a pull went through is kept beside it, under the big-data
+ * key `manifest-<digest>` (containers/image storage_dest.go, Commit: "Save the
+ * unparsedToplevel's manifest if it differs from the per-platform one").
  */
 async function storedManifest(
   graphRoot: string | null,
   driver: string | undefined,
   id: string,
-): Promise<{ digest: string; layers: string[] } | null> {
+  otherDigests: string[],
+): Promise<{ digest: string; layers: string[]; others: Map<string, Buffer> } | null> {
   if (!graphRoot || !driver) return null;
+  const dir = join(graphRoot, `${driver}-images`, id);
   try {
-    const raw = await readFile(join(graphRoot, `${driver}-images`, id, 'manifest'));
+    const raw = await readFile(join(dir, 'manifest'));
     const manifest = JSON.parse(raw.toString('utf8')) as { layers?: Array<{ digest: string }> };
     if (!Array.isArray(manifest.layers)) return null;
-    return {
-      digest: `sha256:${createHash('sha256').update(raw).digest('hex')}`,
-      layers: manifest.layers.map((l) => l.digest),
-    };
+    const digest = sha256(raw);
+    const others = new Map<string, Buffer>();
+    for (const other of otherDigests) {
+      if (other === digest || !other.startsWith('sha256:')) continue;
+      const bytes = await readFile(join(dir, bigDataFileName(`manifest-${other}`))).catch(
+        () => null,
+      );
+      if (bytes && sha256(bytes) === other) others.set(other, bytes);
+    }
+    return { digest, layers: manifest.layers.map((l) => l.digest), others };
   } catch {
     return null;
   }
+}
+
+const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
+/**
+ * containers/storage's makeBigDataBaseName (store.go): a key of [.0-9a-z] as is, else "=" +
+ * base64. Faithful to its quirk: it stops at the first other character after consuming it, so
+ * a key whose only other character is its last is kept as is too.
+ */
+function bigDataFileName(key: string): string {
+  const chars = [...key];
+  const first = chars.findIndex((c) => !/^[.0-9a-z]$/.test(c));
+  return first === -1 || first === chars.length - 1
+    ? key
+    : `=${Buffer.from(key, 'utf8').toString('base64')}`;
 }
 
 /**
@@ -139,13 +134,15 @@ export async function inspectImageDetail(
 ): Promise<EngineImage & EngineImageExtras> {
   const data = await compatInspect(docker, id);
   const image = toEngineImage(data);
+  const recorded = image.repoDigests.map((r) => r.slice(r.lastIndexOf('@') + 1));
   const [stored, history] = await Promise.all([
-    storedManifest(graphRoot, data.GraphDriver?.Name, image.id),
+    storedManifest(graphRoot, data.GraphDriver?.Name, image.id, recorded),
     imageHistory(docker, image.id),
   ]);
   return {
     ...image,
     manifestDigest: stored?.digest ?? null,
+    storedManifests: stored?.others ?? null,
     layers: stored?.layers ?? data.RootFS?.Layers ?? [],
     history,
   };
@@ -239,52 +236,5 @@ export async function pullStream(
     return (await docker.createImage({ fromImage, tag, platform, abortSignal })) as Readable;
   } catch (err) {
     throw engineError(err, fromImage);
-  }
-}
-
-/** The socket errors of a podman that is not there (any more). */
-const PODMAN_GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'EPIPE']);
-
-/** Turns dockerode's HTTP errors into ours; podman's message is kept, it is meant for users. */
-export function engineError(err: unknown, what: string): AppError {
-  const e = err as {
-    statusCode?: number;
-    code?: string;
-    json?: { message?: string; cause?: string };
-    message?: string;
-  };
-  const message = e.json?.message ?? e.message ?? String(err);
-  // No HTTP answer at all: podman went away (killed, restarted) while it was being asked.
-  if (
-    e.statusCode === undefined &&
-    (PODMAN_GONE.has(e.code ?? '') || /socket hang up/.test(message))
-  ) {
-    return new AppError(
-      503,
-      'podman_unavailable',
-      `podman stopped answering while archdeck asked it about ${what} (${message}). archdeck reconnects by itself; try again once podman is back (the Host page shows it).`,
-      undefined,
-      err,
-    );
-  }
-  // HACK: while podman removes a container (at exit, for `--rm`) its API answers 500
-  // "… does not exist in database: no such container" instead of 404
-  // (https://github.com/containers/podman/issues/17341).
-  const gone = e.statusCode === 500 && /no such container/.test(message);
-  switch (gone ? 404 : e.statusCode) {
-    case 404:
-      return new AppError(404, 'not_found', `No such ${what}.`);
-    case 409:
-      return new AppError(409, 'conflict', `Podman refused: ${message}`);
-    case 400:
-      return new AppError(400, 'bad_request', `Podman refused: ${message}`);
-    default:
-      return new AppError(
-        502,
-        'podman_error',
-        `Podman failed on ${what}: ${message}`,
-        undefined,
-        err,
-      );
   }
 }

@@ -10,3 +10,6 @@ export const CPU_LABEL = 'io.archdeck.cpu';
  * start): machinery, not the user's, so the lists leave them out.
  */
 export const PROBE_LABEL = 'io.archdeck.probe';
+
+/** Where the probe images live: `localhost/archdeck-probe:<arch>`. */
+export const PROBE_REPO = 'localhost/archdeck-probe';

@@ -10,25 +10,17 @@ import type { LogLine } from '@archdeck/shared';
 import { AppError } from '../lib/errors.js';
 import { JsonLines } from '../lib/json-lines.js';
 import { tarArchive } from '../lib/tar.js';
-import { IMAGE_LABEL, PLATFORM_LABEL, PROBE_LABEL } from './labels.js';
-import { engineError } from './images.js';
-import { LogDemuxer } from './log-frames.js';
+import { IMAGE_LABEL, PLATFORM_LABEL, PROBE_LABEL, PROBE_REPO } from './labels.js';
+import { engineError } from './errors.js';
+import { LogDemuxer } from './logs/frames.js';
+import type { ProbeImageSpec, ProbeRun } from './types.js';
 
-export const PROBE_REPO = 'localhost/archdeck-probe';
 /** The sha256 of the probe binary inside: a different binary means a stale image. */
 export const PROBE_HASH_LABEL = 'io.archdeck.probe.sha256';
 /** More than the probe's one line ever needs; a runaway emulator cannot fill our memory. */
 const MAX_OUTPUT = 16 * 1024;
 /** How long to wait for the last output after the exit, before giving up on it. */
 const DRAIN_MS = 2000;
-
-export interface ProbeImageSpec {
-  /** OCI architecture, the image's tag. */
-  arch: string;
-  platform: string;
-  binary: Buffer;
-  sha256: string;
-}
 
 interface CompatImage {
   Id: string;
@@ -109,18 +101,6 @@ export async function ensureProbeImage(
       .catch(() => undefined);
   }
   return { id, built: true };
-}
-
-export interface ProbeRun {
-  /** null when the container never ran to an exit (start refused, timed out). */
-  exitCode: number | null;
-  /** stdout and stderr as written, one string. */
-  output: string;
-  /** Podman's message when it refused to start the container. */
-  startError: string | null;
-  timedOut: boolean;
-  /** From the create request to the end of the probe's output (its exit). */
-  durationMs: number;
 }
 
 /** Runs the probe image once: no network, removed when it exits, killed after `timeoutMs`. */

@@ -9,7 +9,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ContainerCheck, PodmanHealth } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
-import type { SmokeTestService } from '../binfmt/smoke-test.js';
+import type { SmokeTestService } from '../emulators/smoke-test.js';
 
 const UNKNOWN: ContainerCheck = { canStart: 'unknown', error: null, fix: null, checkedAt: null };
 

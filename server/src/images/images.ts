@@ -3,25 +3,23 @@
  * inspected once (an image id's config never changes) and the assembled list is cached until
  * podman's event stream says an image changed.
  */
-import type { ImageDetail, ImageSummary, RunBadge } from '@archdeck/shared';
+import type { ImageDetail, ImageDigests, ImageSummary, RunBadge } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
-import {
-  inspectImage,
-  inspectImageDetail,
-  listImageIds,
-  removeImage,
-  type EngineImage,
-} from '../engine/images.js';
-import type { EmulatorsService } from '../binfmt/emulators.js';
+import type { EngineImage } from '../engine/types.js';
+import type { EmulatorsService } from '../emulators/emulators.js';
 import { archSuffix, archTagFor } from './arch-tag.js';
 import { formatPlatform } from './platform.js';
 import { formatReference, type ImageReference } from './reference.js';
+import { DIGEST_LOOKUP_TIMEOUT_MS, resolveDigests, type RecordedDigests } from './image-digests.js';
+import { registryOptions } from './registry-client.js';
 
 // Keeps arm64's v8 when the image config names it, unlike normalizePlatform and the registry
 // client: a local image's platform is shown as podman reports it. Comparisons use archSuffix.
 const platformString = (i: EngineImage) =>
   formatPlatform({ os: i.os, arch: i.architecture, variant: i.variant });
+
+const MAX_KEPT_DIGESTS = 1000;
 
 /** Pulls record the platform they asked for; a config that disagrees is flagged. */
 type RequestedPlatforms = Map<string, string>;
@@ -31,6 +29,8 @@ export class ImagesService {
   private list: EngineImage[] | null = null;
   private loading: Promise<EngineImage[]> | null = null;
   private readonly requested: RequestedPlatforms = new Map();
+  /** What the registry said about an image's digests, by id and recorded digests. */
+  private readonly registryDigests = new Map<string, ImageDigests>();
   private summarised: {
     images: EngineImage[];
     badge: (platform: string) => RunBadge;
@@ -41,6 +41,7 @@ export class ImagesService {
     private readonly engine: Engine,
     events: EngineEvents,
     private readonly emulators: EmulatorsService,
+    private readonly registriesConf: string,
   ) {
     events.subscribe((e) => {
       if (e.kind === 'image' || e.kind === 'resync') this.list = null;
@@ -63,9 +64,10 @@ export class ImagesService {
     this.summarised = null;
   }
 
-  async detail(id: string): Promise<ImageDetail> {
+  /** `signal`: the request's, so that a registry lookup ends when its client leaves. */
+  async detail(id: string, signal?: AbortSignal): Promise<ImageDetail> {
     const [image, badge] = await Promise.all([
-      inspectImageDetail(this.engine.client(), this.engine.graphRoot, id),
+      this.engine.inspectImageDetail(id),
       this.emulators.runBadges(),
     ]);
     const s = this.summary(image, badge);
@@ -74,7 +76,7 @@ export class ImagesService {
     return {
       ...s,
       name,
-      digest: image.manifestDigest,
+      digests: await this.digests(image, signal),
       dockerVersion: image.dockerVersion,
       labels: image.labels,
       layers: image.layers,
@@ -87,11 +89,29 @@ export class ImagesService {
     };
   }
 
+  /**
+   * Which recorded digest pins what. The registry is asked only when podman's store cannot
+   * tell, and its full answers are kept: manifests are content-addressed.
+   */
+  private async digests(image: RecordedDigests, signal?: AbortSignal): Promise<ImageDigests> {
+    const key = `${image.id} ${image.repoDigests.join(' ')}`;
+    const known = this.registryDigests.get(key);
+    if (known) return known;
+    const { digests, keep } = await resolveDigests(image, () =>
+      registryOptions(this.registriesConf, { timeoutMs: DIGEST_LOOKUP_TIMEOUT_MS, signal }),
+    );
+    if (keep) {
+      if (this.registryDigests.size >= MAX_KEPT_DIGESTS) this.registryDigests.clear();
+      this.registryDigests.set(key, digests);
+    }
+    return digests;
+  }
+
   /** os/arch[/variant] of a local image. */
   async platformOf(id: string): Promise<string> {
     let image = this.inspected.get(id);
     if (!image) {
-      image = await inspectImage(this.engine.client(), id);
+      image = await this.engine.inspectImage(id);
       this.inspected.set(id, image);
     }
     return platformString(image);
@@ -106,14 +126,14 @@ export class ImagesService {
       (c): c is string => !!c,
     );
     for (const candidate of candidates) {
-      const image = await inspectImage(this.engine.client(), candidate).catch(() => null);
+      const image = await this.engine.inspectImage(candidate).catch(() => null);
       if (image && archSuffix(platformString(image)) === archSuffix(platform)) return image.id;
     }
     return null;
   }
 
   async remove(id: string): Promise<void> {
-    await removeImage(this.engine.client(), id);
+    await this.engine.removeImage(id);
     this.list = null;
   }
 
@@ -127,8 +147,7 @@ export class ImagesService {
   }
 
   private async load(): Promise<EngineImage[]> {
-    const docker = this.engine.client();
-    const ids = await listImageIds(docker);
+    const ids = await this.engine.listImages();
     const found = await Promise.all(
       ids.map(async ({ id, repoTags }) => {
         let image = this.inspected.get(id);
@@ -136,7 +155,7 @@ export class ImagesService {
           // HACK: podman lists local manifest lists (`podman manifest create`) as images, and
           // its compat inspect of one fails with 500 "no image found in image index for
           // architecture …" when it has no entry for the host: they are lists, not images.
-          const inspected = await inspectImage(docker, id).catch(() => null);
+          const inspected = await this.engine.inspectImage(id).catch(() => null);
           if (!inspected) return null;
           image = inspected;
           this.inspected.set(id, image);

@@ -1,6 +1,6 @@
 /**
  * OCI platform strings, `os/arch[/variant]`: how one is split, written and compared. Which
- * platforms exist and which emulator runs them is binfmt/platforms.ts's business.
+ * platforms exist and which emulator runs them is emulators/platforms.ts's business.
  */
 
 export interface PlatformParts {

@@ -9,13 +9,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PullJob, PullLayer } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 
-type Docker = ReturnType<Engine['client']>;
-import { inspectImage, pullStream, tagImage } from '../engine/images.js';
 import { JsonLines } from '../lib/json-lines.js';
 import { AppError, badRequest } from '../lib/errors.js';
 import type { Job, Jobs } from '../jobs/jobs.js';
 import { type JobFields } from '../jobs/jobs.js';
-import { archForPlatform } from '../binfmt/platforms.js';
+import { archForPlatform } from '../emulators/platforms.js';
 import {
   formatReference,
   parseReference,
@@ -25,6 +23,7 @@ import {
 import { archTagFor, archSuffix } from './arch-tag.js';
 import { canonicalVariant, formatPlatform, parsePlatform } from './platform.js';
 import type { ImagesService } from './images.js';
+import { platformManifest, registryOptions } from './registry-client.js';
 
 interface ProgressMessage {
   status?: string;
@@ -47,7 +46,7 @@ export function parseRef(input: string): ImageReference {
 }
 
 /**
- * `linux/aarch64/v8` → `linux/arm64`: os and arch as binfmt/platforms.ts names them, the
+ * `linux/aarch64/v8` → `linux/arm64`: os and arch as emulators/platforms.ts names them, the
  * variant as requested in lower case, arm64's v8 dropped. Unknown platforms are refused.
  */
 export function normalizePlatform(platform: string): string {
@@ -59,9 +58,23 @@ export function normalizePlatform(platform: string): string {
   return formatPlatform({ os, arch, variant: canonicalVariant(arch, variant) });
 }
 
-/** What a pull adds to a job: its request, podman's layers so far, and its result. */
+/** podman's progress id for a blob: the first 12 hex digits of its digest. */
+const progressId = (digest: string) => digest.slice(digest.indexOf(':') + 1).slice(0, 12);
+
+/**
+ * What a pull adds to a job: its request, podman's layers so far, and its result.
+ *
+ * HACK: podman's compat pull reports every blob containers/image copies, and the image's config
+ * blob is one (compat/images.go CreateImageFromImage sends `id: digest[0:12]` for each progress
+ * event; containers/image's copyConfig copies the config through the same progress reader as
+ * the layers). Nothing in the message says "config", so it is recognised by its digest: the
+ * registry's platform manifest names it (looked up as the pull starts, see PullManager.run),
+ * and podman's final message names it too, as the image id is the config's digest.
+ */
 class Pull {
   readonly layers = new Map<string, PullLayer>();
+  /** The config blob's progress id, once known: never a layer. */
+  configId: string | null = null;
   lastId: string | null = null;
   imageId: string | null = null;
   archTag: string | null = null;
@@ -71,6 +84,12 @@ class Pull {
     readonly ref: string,
     readonly platform: string,
   ) {}
+
+  /** The config blob's digest is known: it leaves the layers, if it was counted already. */
+  knowConfig(digest: string): void {
+    this.configId = progressId(digest);
+    if (this.layers.delete(this.configId)) this.job.changed();
+  }
 
   view(fields: JobFields): PullJob {
     const layers = [...this.layers.values()];
@@ -88,6 +107,19 @@ class Pull {
   }
 }
 
+/** How long a pull's progress waits for the registry to name the config blob. */
+const CONFIG_LOOKUP_GRACE_MS = 2_000;
+
+/** Settles when `work` does or after `ms`, whichever is first; never rejects. */
+async function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => undefined),
+    new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
+}
+
 export class PullManager {
   private readonly pulls = new WeakMap<Job<PullJob>, Pull>();
 
@@ -96,6 +128,7 @@ export class PullManager {
     private readonly images: ImagesService,
     readonly jobs: Jobs<PullJob>,
     private readonly log: FastifyBaseLogger,
+    private readonly registriesConf: string,
   ) {}
 
   /** Starts a pull, or returns the running one for the same reference and platform. */
@@ -108,12 +141,13 @@ export class PullManager {
       return pull?.ref === canonical && pull.platform === platform;
     });
     if (running) return running.snapshot();
-    const docker = this.engine.client();
+    // Refused at once while podman is away, rather than a job that fails at once.
+    this.engine.ensureReachable();
     const pull = new Pull(canonical, platform);
     const job = this.jobs.add((fields) => pull.view(fields));
     pull.job = job;
     this.pulls.set(job, pull);
-    void this.run(pull, ref, docker).catch((err: unknown) => {
+    void this.run(pull, ref).catch((err: unknown) => {
       if (!job.running) return;
       this.log.warn({ err, ref: canonical }, 'pull failed');
       job.finish(
@@ -150,11 +184,18 @@ export class PullManager {
     };
   }
 
-  private async run(pull: Pull, ref: ImageReference, docker: Docker): Promise<void> {
+  private async run(pull: Pull, ref: ImageReference): Promise<void> {
     const { job } = pull;
+    // podman's messages wait (briefly) for the config's digest, so that the config never
+    // shows as a layer, not even for a moment; the lookup takes milliseconds when it works.
+    let held: ProgressMessage[] | null = [];
+    const released = waitAtMost(this.lookUpConfig(pull, ref), CONFIG_LOOKUP_GRACE_MS).then(() => {
+      for (const m of held ?? []) this.progress(pull, m);
+      held = null;
+    });
+    const progress = (m: ProgressMessage) => (held ? held.push(m) : this.progress(pull, m));
     const fromImage = `${ref.registry}/${ref.repository}`;
-    const stream = await pullStream(
-      docker,
+    const stream = await this.engine.pull(
       fromImage,
       ref.digest ?? ref.tag ?? 'latest',
       pull.platform,
@@ -163,19 +204,20 @@ export class PullManager {
     const lines = new JsonLines();
     const outcome = await new Promise<'ended' | 'error'>((resolve) => {
       stream.on('data', (chunk: Buffer) => {
-        for (const m of lines.push(chunk)) this.progress(pull, m as ProgressMessage);
+        for (const m of lines.push(chunk)) progress(m as ProgressMessage);
       });
       stream.on('end', () => resolve('ended'));
       stream.on('error', () => resolve('error'));
       stream.on('close', () => resolve('error'));
     });
-    for (const m of lines.end()) this.progress(pull, m as ProgressMessage);
+    for (const m of lines.end()) progress(m as ProgressMessage);
+    await released;
     if (!job.running) return;
     if (outcome === 'error') {
       job.finish('interrupted', await this.whyCut('The connection to podman closed'));
       return;
     }
-    await this.verify(pull, ref, docker);
+    await this.verify(pull, ref);
   }
 
   /** podman's error, with what it means and the fix where the cause is outside podman. */
@@ -194,6 +236,22 @@ export class PullManager {
     return error;
   }
 
+  /**
+   * Learns the config blob's digest from the platform manifest podman is about to pull. When
+   * the registry cannot say (it needs credentials podman has, say), the config is recognised
+   * only by podman's final message, at the end of the pull.
+   */
+  private async lookUpConfig(pull: Pull, ref: ImageReference): Promise<void> {
+    try {
+      const opts = await registryOptions(this.registriesConf, { signal: pull.job.signal });
+      const { manifest } = await platformManifest(ref, parsePlatform(pull.platform), opts);
+      pull.knowConfig(manifest.config.digest);
+    } catch (err) {
+      if (!pull.job.running) return;
+      this.log.debug({ err, ref: pull.ref }, "the pull's platform manifest could not be read");
+    }
+  }
+
   /** Why a pull stream stopped early, in words: podman going away is said as such. */
   private async whyCut(what: string): Promise<string> {
     return (await this.engine.check())
@@ -208,6 +266,7 @@ export class PullManager {
     }
     if (!m.id) return;
     pull.lastId = m.id;
+    if (m.id === pull.configId) return;
     const layer = pull.layers.get(m.id) ?? { id: m.id, status: '', current: 0, total: null };
     layer.status = m.status ?? layer.status;
     if (typeof m.progressDetail?.total === 'number' && m.progressDetail.total > 0)
@@ -225,9 +284,11 @@ export class PullManager {
    * by that id, not by the tag: a pull of the same tag for another platform, at the same time,
    * may already have moved the tag to its own image.
    */
-  private async verify(pull: Pull, ref: ImageReference, docker: Docker): Promise<void> {
+  private async verify(pull: Pull, ref: ImageReference): Promise<void> {
     const { job, platform } = pull;
-    const image = pull.lastId ? await inspectImage(docker, pull.lastId).catch(() => null) : null;
+    const image = pull.lastId
+      ? await this.engine.inspectImage(pull.lastId).catch(() => null)
+      : null;
     if (!image || !pull.lastId || !image.id.startsWith(pull.lastId)) {
       job.finish(
         'interrupted',
@@ -237,14 +298,15 @@ export class PullManager {
       );
       return;
     }
-    // The image keeps this record even when its tag moves to another architecture.
-    pull.layers.delete(pull.lastId);
+    // The image id is the config's digest: whatever was reported under it was the config.
+    pull.knowConfig(`sha256:${image.id}`);
     pull.imageId = image.id;
+    // The image keeps this record even when its tag moves to another architecture.
     this.images.recordRequested(image.id, platform);
     const actual = [image.os, image.architecture, image.variant].filter(Boolean).join('/');
     const archTag = archTagFor(ref, platform);
     if (archTag) {
-      await tagImage(docker, image.id, archTag.repo, archTag.tag);
+      await this.engine.tagImage(image.id, archTag.repo, archTag.tag);
       pull.archTag = archTag.full;
     }
     if (archSuffix(actual) !== archSuffix(platform)) {

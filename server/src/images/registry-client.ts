@@ -1,6 +1,7 @@
 /**
- * Reads an image's manifest straight from its registry over the OCI distribution API, to learn
- * which platforms an image offers before anything is pulled. Why not ask podman: libpod's
+ * Reads an image's manifests and a repository's tags straight from its registry over the OCI
+ * distribution API: which platforms an image offers before anything is pulled, which platform
+ * manifest (config and layers) a pull will get, and which index a local image came from. Why not ask podman: libpod's
  * manifest-inspect endpoint (`GET /libpod/manifests/{name}/json` on a remote name) has no
  * timeout and no size limit, so one slow or hostile registry ties up a request for as long as
  * it likes, and it flattens every failure into a 500 with a Go error string, so "tag does not
@@ -11,9 +12,10 @@
  * and ghcr.io use for public images, no stored credentials.
  */
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { parse as parseToml } from 'smol-toml';
 import { formatReference, type ImageReference } from './reference.js';
-import { canonicalVariant, formatPlatform } from './platform.js';
+import { canonicalVariant, formatPlatform, type PlatformParts } from './platform.js';
 
 export interface RemotePlatformEntry {
   os: string;
@@ -60,6 +62,8 @@ export interface RegistryOptions {
   timeoutMs?: number;
   /** Cap on each manifest and config blob, checked on Content-Length and while streaming. */
   maxManifestBytes?: number;
+  /** Aborts every request, e.g. when the client that asked went away. */
+  signal?: AbortSignal;
 }
 
 export const MEDIA_TYPES = {
@@ -678,13 +682,15 @@ function platformsOfIndex(doc: Record<string, unknown>, what: string): RemotePla
   return platforms;
 }
 
-async function platformOfManifest(
+/**
+ * A manifest's config blob, read by its digest and checked against it: a container image's
+ * config (os, architecture, config, rootfs, history), parsed; an artifact's is refused.
+ */
+async function fetchImageConfig(
   s: Session,
-  doc: Record<string, unknown>,
-  manifest: { digest: string; size: number; mediaType: string },
+  config: unknown,
   what: string,
-): Promise<RemotePlatformEntry> {
-  const config = doc.config;
+): Promise<{ image: Record<string, unknown>; configWhat: string }> {
   if (!isRecord(config) || typeof config.digest !== 'string' || !DIGEST.test(config.digest)) {
     throw new RegistryError('bad_response', `${what} has no valid config descriptor`);
   }
@@ -715,7 +721,19 @@ async function platformOfManifest(
     throw new RegistryError('bad_response', `${configWhat} does not match its digest`);
   }
   const image = parseJson(bytes, configWhat);
-  if (!isRecord(image) || typeof image.os !== 'string' || typeof image.architecture !== 'string') {
+  if (!isRecord(image))
+    throw new RegistryError('bad_response', `${configWhat} is not a JSON object`);
+  return { image, configWhat };
+}
+
+async function platformOfManifest(
+  s: Session,
+  doc: Record<string, unknown>,
+  manifest: { digest: string; size: number; mediaType: string },
+  what: string,
+): Promise<RemotePlatformEntry> {
+  const { image, configWhat } = await fetchImageConfig(s, doc.config, what);
+  if (typeof image.os !== 'string' || typeof image.architecture !== 'string') {
     throw new RegistryError('bad_response', `${configWhat} names no os and architecture`);
   }
   return {
@@ -726,53 +744,61 @@ async function platformOfManifest(
   };
 }
 
-function openSession(ref: ImageReference, opts: RegistryOptions): Session {
+function openSession(
+  ref: ImageReference,
+  opts: RegistryOptions,
+  defaultTimeoutMs: number,
+): Session {
   const endpoint = ref.registry === DOCKER_HUB ? DOCKER_HUB_ENDPOINT : ref.registry;
   const insecure = isInsecure(ref, endpoint, opts.insecureRegistries);
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
+  const deadline = AbortSignal.timeout(timeoutMs);
   return {
     ref,
     display: formatReference(ref),
     origin: `${insecure ? 'http' : 'https'}://${endpoint}`,
     insecure,
-    signal: AbortSignal.timeout(timeoutMs),
+    signal: opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline,
     timeoutMs,
     maxBytes: opts.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES,
     authorization: null,
   };
 }
 
-/**
- * The platforms an image offers, read from its registry: one entry per image in an index or
- * manifest list (attestations dropped), or the single platform of a plain manifest (from its
- * config blob). Fails with a RegistryError whose kind and message say what went wrong.
- */
-export async function inspectRemote(
-  ref: ImageReference,
-  opts: RegistryOptions,
-): Promise<RemoteImage> {
-  const s = openSession(ref, opts);
-  const target = ref.digest ?? ref.tag ?? 'latest';
-  const what = `"${ref.repository}${ref.digest ? `@${ref.digest}` : `:${target}`}"`;
+interface FetchedManifest {
+  /** Checked against the reference when it names a digest. */
+  digest: string;
+  mediaType: string;
+  size: number;
+  doc: Record<string, unknown>;
+  index: boolean;
+  /** '"library/busybox:1.36"', for messages. */
+  what: string;
+}
+
+/** One manifest by tag or digest, its type told (schema 1 refused) and its digest known. */
+async function fetchManifest(s: Session, target: string): Promise<FetchedManifest> {
+  const byDigest = DIGEST.test(target);
+  const what = `"${s.ref.repository}${byDigest ? '@' : ':'}${target}"`;
   const { bytes, headers } = await get(
     s,
-    `/v2/${ref.repository}/manifests/${target}`,
+    `/v2/${s.ref.repository}/manifests/${target}`,
     ACCEPT,
     s.maxBytes,
     `the manifest ${what}`,
   );
 
   let digest: string;
-  if (ref.digest !== null) {
+  if (byDigest) {
     // Content addressing is the point of a digest reference: check what came back.
-    const algorithm = ref.digest.slice(0, ref.digest.indexOf(':'));
-    if (digestOf(bytes, algorithm) !== ref.digest) {
+    const algorithm = target.slice(0, target.indexOf(':'));
+    if (digestOf(bytes, algorithm) !== target) {
       throw new RegistryError(
         'bad_response',
-        `${ref.registry} sent a manifest that does not match ${ref.digest}`,
+        `${s.ref.registry} sent a manifest that does not match ${target}`,
       );
     }
-    digest = ref.digest;
+    digest = target;
   } else {
     const header = headers.get('docker-content-digest');
     digest = header !== null && DIGEST.test(header) ? header : digestOf(bytes);
@@ -799,114 +825,276 @@ export async function inspectRemote(
         `re-push the image with a current docker, podman or skopeo`,
     );
   }
-  if (INDEX_TYPES.has(mediaType)) {
-    return {
-      reference: s.display,
-      mediaType,
-      digest,
-      multiArch: true,
-      platforms: platformsOfIndex(doc, `the manifest ${what}`),
-    };
-  }
-  if (!MANIFEST_TYPES.has(mediaType)) {
+  const index = INDEX_TYPES.has(mediaType);
+  if (!index && !MANIFEST_TYPES.has(mediaType)) {
     throw new RegistryError(
       'bad_response',
-      `${ref.registry} answered with an unsupported manifest type "${mediaType || 'none'}" for ${what}`,
+      `${s.ref.registry} answered with an unsupported manifest type "${mediaType || 'none'}" for ${what}`,
     );
   }
-  const platform = await platformOfManifest(
-    s,
-    doc,
-    { digest, size: bytes.length, mediaType },
-    `the manifest ${what}`,
-  );
-  return { reference: s.display, mediaType, digest, multiArch: false, platforms: [platform] };
-}
-
-// --- image configs, per platform -------------------------------------------------------------
-
-export interface RemoteImageConfig {
-  /** The platform and its manifest, as the index lists it (a single image: as inspectRemote). */
-  entry: RemotePlatformEntry;
-  /** The config blob, parsed: the OCI image config (os, architecture, config, rootfs, history). */
-  config: Record<string, unknown>;
-  /** Each layer's size as its manifest lists it (compressed, as pulled). */
-  layerSizes: number[];
-}
-
-export interface RemoteImageConfigs {
-  image: RemoteImage;
-  configs: RemoteImageConfig[];
-  /** Platforms listed but not read: more than MAX_CONFIGS. */
-  skipped: number;
-}
-
-/** Enough for every platform a real index lists (Docker Hub's busybox has 13 at most). */
-const MAX_CONFIGS = 16;
-/** One deadline for all the manifests and configs, read one after the other. */
-const CONFIGS_TIMEOUT_MS = 30_000;
-
-/** GET by digest, checked against it, as JSON. */
-async function getByDigest(
-  s: Session,
-  kind: 'manifests' | 'blobs',
-  digest: string,
-  accept: string,
-  what: string,
-): Promise<Record<string, unknown>> {
-  const { bytes } = await get(
-    s,
-    `/v2/${s.ref.repository}/${kind}/${digest}`,
-    accept,
-    s.maxBytes,
-    what,
-  );
-  if (digestOf(bytes, digest.slice(0, digest.indexOf(':'))) !== digest) {
-    throw new RegistryError('bad_response', `${what} does not match its digest ${digest}`);
-  }
-  const doc = parseJson(bytes, what);
-  if (!isRecord(doc)) throw new RegistryError('bad_response', `${what} is not a JSON object`);
-  return doc;
+  return { digest, mediaType, size: bytes.length, doc, index, what: `the manifest ${what}` };
 }
 
 /**
- * Every platform's image config and layer sizes, read from the registry: what a per-platform
- * comparison needs (Env, Entrypoint, Labels… of each). The index comes from inspectRemote; each
- * platform's manifest and config blob are then read by digest and checked against it.
+ * The platforms an image offers, read from its registry: one entry per image in an index or
+ * manifest list (attestations dropped), or the single platform of a plain manifest (from its
+ * config blob). Fails with a RegistryError whose kind and message say what went wrong.
  */
-export async function readImageConfigs(
+export async function inspectRemote(
   ref: ImageReference,
   opts: RegistryOptions,
-): Promise<RemoteImageConfigs> {
-  const image = await inspectRemote(ref, opts);
-  const s = openSession(ref, { ...opts, timeoutMs: opts.timeoutMs ?? CONFIGS_TIMEOUT_MS });
-  const configs: RemoteImageConfig[] = [];
-  for (const entry of image.platforms.slice(0, MAX_CONFIGS)) {
-    const platform = formatPlatform({
-      os: entry.os,
-      arch: entry.architecture,
-      variant: entry.variant,
-    });
-    const what = `the ${platform} manifest of ${s.display}`;
-    const manifest = await getByDigest(s, 'manifests', entry.digest, ACCEPT, what);
-    const config = manifest.config;
-    if (!isRecord(config) || typeof config.digest !== 'string' || !DIGEST.test(config.digest)) {
-      throw new RegistryError('bad_response', `${what} has no valid config descriptor`);
-    }
-    const layers = Array.isArray(manifest.layers) ? manifest.layers : [];
-    configs.push({
-      entry,
-      config: await getByDigest(
-        s,
-        'blobs',
-        config.digest,
-        `${stringOr(config.mediaType, MEDIA_TYPES.ociConfig)}, application/json, */*`,
-        `the ${platform} config of ${s.display}`,
-      ),
-      layerSizes: layers.map((l) =>
-        isRecord(l) && typeof l.size === 'number' && Number.isSafeInteger(l.size) ? l.size : 0,
-      ),
-    });
+): Promise<RemoteImage> {
+  const s = openSession(ref, opts, DEFAULT_TIMEOUT_MS);
+  const m = await fetchManifest(s, ref.digest ?? ref.tag ?? 'latest');
+  const image = { reference: s.display, mediaType: m.mediaType, digest: m.digest };
+  if (m.index) {
+    return { ...image, multiArch: true, platforms: platformsOfIndex(m.doc, m.what) };
   }
-  return { image, configs, skipped: Math.max(0, image.platforms.length - MAX_CONFIGS) };
+  const platform = await platformOfManifest(
+    s,
+    m.doc,
+    { digest: m.digest, size: m.size, mediaType: m.mediaType },
+    m.what,
+  );
+  return { ...image, multiArch: false, platforms: [platform] };
+}
+
+export interface RemoteDescriptor {
+  digest: string;
+  size: number;
+  mediaType: string;
+}
+
+/** An image manifest: what a pull of one platform downloads. */
+export interface RemoteImageManifest {
+  digest: string;
+  mediaType: string;
+  /** The config blob; its digest is the image id podman gives the pulled image. */
+  config: RemoteDescriptor;
+  layers: RemoteDescriptor[];
+}
+
+/** What a manifest is, read without following it: an index and its entries, or an image. */
+export type RemoteManifest =
+  | { kind: 'index'; digest: string; mediaType: string; manifests: string[] }
+  | ({ kind: 'image' } & RemoteImageManifest);
+
+function descriptorOf(value: unknown, what: string): RemoteDescriptor {
+  if (!isRecord(value) || typeof value.digest !== 'string' || !DIGEST.test(value.digest)) {
+    throw new RegistryError('bad_response', `${what} has a descriptor without a valid digest`);
+  }
+  return {
+    digest: value.digest,
+    size: typeof value.size === 'number' && Number.isSafeInteger(value.size) ? value.size : 0,
+    mediaType: stringOr(value.mediaType, ''),
+  };
+}
+
+function imageManifestOf(m: FetchedManifest): RemoteImageManifest {
+  if (!Array.isArray(m.doc.layers)) {
+    throw new RegistryError('bad_response', `${m.what} has no "layers" list`);
+  }
+  return {
+    digest: m.digest,
+    mediaType: m.mediaType,
+    config: descriptorOf(m.doc.config, m.what),
+    layers: m.doc.layers.map((l) => descriptorOf(l, m.what)),
+  };
+}
+
+function remoteManifestOf(m: FetchedManifest): RemoteManifest {
+  if (!m.index) return { kind: 'image', ...imageManifestOf(m) };
+  if (!Array.isArray(m.doc.manifests)) {
+    throw new RegistryError('bad_response', `${m.what} is an index without a "manifests" list`);
+  }
+  return {
+    kind: 'index',
+    digest: m.digest,
+    mediaType: m.mediaType,
+    manifests: m.doc.manifests.map((entry) => descriptorOf(entry, m.what).digest),
+  };
+}
+
+/** The manifest a reference names, as it is: an index is not followed to its entries. */
+export async function readManifest(
+  ref: ImageReference,
+  opts: RegistryOptions,
+): Promise<RemoteManifest> {
+  const s = openSession(ref, opts, DEFAULT_TIMEOUT_MS);
+  return remoteManifestOf(await fetchManifest(s, ref.digest ?? ref.tag ?? 'latest'));
+}
+
+/**
+ * An image manifest and its config blob (Env, Entrypoint, Labels…), by a reference that names
+ * one image, such as an index entry's digest; both are checked against their digests.
+ */
+export async function readImage(
+  ref: ImageReference,
+  opts: RegistryOptions,
+): Promise<{ manifest: RemoteImageManifest; config: Record<string, unknown> }> {
+  const s = openSession(ref, opts, DEFAULT_TIMEOUT_MS);
+  const m = await fetchManifest(s, ref.digest ?? ref.tag ?? 'latest');
+  if (m.index) throw new RegistryError('bad_response', `${m.what} is an index, not an image`);
+  const { image } = await fetchImageConfig(s, m.doc.config, m.what);
+  return { manifest: imageManifestOf(m), config: image };
+}
+
+/**
+ * The image manifest a pull of `platform` gets: the index's one entry for that platform, or
+ * the reference's own manifest when it names a single image (which podman pulls whatever its
+ * platform). An index with no entry, or several, for the platform is a `not_found`: which one
+ * containers/image would choose is its business, and guessing it is not ours.
+ */
+export async function platformManifest(
+  ref: ImageReference,
+  platform: PlatformParts,
+  opts: RegistryOptions,
+): Promise<{ index: string | null; manifest: RemoteImageManifest }> {
+  const s = openSession(ref, opts, DEFAULT_TIMEOUT_MS);
+  const top = await fetchManifest(s, ref.digest ?? ref.tag ?? 'latest');
+  if (!top.index) return { index: null, manifest: imageManifestOf(top) };
+  const matches = platformsOfIndex(top.doc, top.what).filter(
+    (p) =>
+      p.os === platform.os &&
+      p.architecture === platform.arch &&
+      (platform.variant === null || p.variant === platform.variant),
+  );
+  const wanted = formatPlatform(platform);
+  if (matches.length !== 1) {
+    throw new RegistryError(
+      'not_found',
+      matches.length === 0
+        ? `${top.what} has no image for ${wanted}`
+        : `${top.what} has ${matches.length} images for ${wanted}; name the variant`,
+    );
+  }
+  const entry = await fetchManifest(s, matches[0]!.digest);
+  if (entry.index) {
+    throw new RegistryError('bad_response', `${entry.what} is an index inside an index`);
+  }
+  return { index: top.digest, manifest: imageManifestOf(entry) };
+}
+
+// --- tags ------------------------------------------------------------------------------------
+
+export interface RemoteTags {
+  /** 'registry/repository', without tag or digest. */
+  repository: string;
+  /** In the registry's order (lexical for the CNCF distribution registry). */
+  tags: string[];
+  /** More tags exist than archdeck reads (MAX_TAGS, MAX_TAG_PAGES). */
+  truncated: boolean;
+}
+
+/** Tags asked for per page: small enough that a registry paginates, big enough to be quick. */
+export const TAGS_PAGE_SIZE = 100;
+const MAX_TAGS = 10_000;
+const MAX_TAG_PAGES = 200;
+const DEFAULT_TAGS_TIMEOUT_MS = 30_000;
+
+/**
+ * The `rel="next"` target of a Link header (RFC 8288), as the distribution spec paginates:
+ * `</v2/a/tags/list?last=b&n=100>; rel="next"`. Relative targets resolve against `base`; one
+ * that leaves the registry is refused, as the token would go with it.
+ */
+export function nextPageOf(link: string | null, base: URL): URL | null {
+  if (link === null) return null;
+  for (const match of link.matchAll(/<([^>]*)>([^<]*)/g)) {
+    const params = match[2]!.split(';').map((p) => p.trim().toLowerCase());
+    const rel = params
+      .find((p) => p.startsWith('rel='))
+      ?.slice(4)
+      .replace(/"/g, '');
+    if (!rel?.split(/\s+/).includes('next')) continue;
+    let next: URL;
+    try {
+      next = new URL(match[1]!, base);
+    } catch {
+      throw new RegistryError(
+        'bad_response',
+        `${base.host} sent an unusable next-page link (${JSON.stringify(match[1])})`,
+      );
+    }
+    if (next.origin !== base.origin) {
+      throw new RegistryError(
+        'bad_response',
+        `${base.host} pointed the next page of tags to another host (${next.host}); refusing to follow`,
+      );
+    }
+    return next;
+  }
+  return null;
+}
+
+/**
+ * Every tag of a repository, through `/v2/<name>/tags/list` page by page: the `Link` header's
+ * next page when the registry sends one, else `n` + `last` after a full page (as the
+ * distribution spec allows). Same auth, insecure and size rules as manifests; one deadline
+ * for all pages; a registry that sends a page twice or never ends stops at the caps.
+ */
+export async function listTags(ref: ImageReference, opts: RegistryOptions): Promise<RemoteTags> {
+  const s = openSession(ref, opts, DEFAULT_TAGS_TIMEOUT_MS);
+  const repository = `${ref.registry}/${ref.repository}`;
+  const what = `the tags of "${ref.repository}"`;
+  const path = `/v2/${ref.repository}/tags/list`;
+  const tags: string[] = [];
+  const seen = new Set<string>();
+  const asked = new Set<string>();
+  let next: URL | null = new URL(`${path}?n=${TAGS_PAGE_SIZE}`, s.origin);
+  for (let pages = 0; next !== null; pages++) {
+    if (pages === MAX_TAG_PAGES || tags.length >= MAX_TAGS) {
+      return { repository, tags: tags.slice(0, MAX_TAGS), truncated: true };
+    }
+    const url: URL = next;
+    if (asked.has(url.href)) break;
+    asked.add(url.href);
+    let page;
+    try {
+      page = await get(s, `${url.pathname}${url.search}`, 'application/json', s.maxBytes, what);
+    } catch (err) {
+      if (err instanceof RegistryError && err.kind === 'not_found') {
+        const said = err.registryMessage ? `: ${err.registryMessage}` : '';
+        throw new RegistryError(
+          'not_found',
+          `the repository "${ref.repository}" was not found in ${ref.registry}${said}. Check the repository name`,
+          err.registryMessage,
+        );
+      }
+      throw err;
+    }
+    const doc = parseJson(page.bytes, what);
+    // distribution answers `"tags": null` for a repository whose tags were all deleted.
+    const list = isRecord(doc) ? (doc.tags ?? []) : undefined;
+    if (!Array.isArray(list)) {
+      throw new RegistryError('bad_response', `${what} came without a "tags" list`);
+    }
+    let added = 0;
+    for (const tag of list) {
+      if (typeof tag !== 'string' || seen.has(tag)) continue;
+      seen.add(tag);
+      tags.push(tag);
+      added++;
+    }
+    const last = list.at(-1);
+    next =
+      nextPageOf(page.headers.get('link'), url) ??
+      (list.length === TAGS_PAGE_SIZE && added > 0 && typeof last === 'string'
+        ? new URL(`${path}?n=${TAGS_PAGE_SIZE}&last=${encodeURIComponent(last)}`, s.origin)
+        : null);
+  }
+  return { repository, tags, truncated: false };
+}
+
+// --- registries.conf, read where the daemon needs it -----------------------------------------
+
+/**
+ * Options for the registry at hand from the registries.conf at `path`, read on every call: it
+ * may change while the daemon runs, and it is small. A missing file marks nothing insecure.
+ */
+export async function registryOptions(
+  path: string,
+  extra: Omit<RegistryOptions, 'insecureRegistries'> = {},
+): Promise<RegistryOptions> {
+  const conf = await readFile(path, 'utf8').catch(() => '');
+  return { insecureRegistries: readInsecureRegistries(conf), ...extra };
 }

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { Engine } from '../engine/engine.js';
-import { EngineEvents } from '../engine/events.js';
+import type { EngineEvents } from '../engine/events.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,7 +12,7 @@ declare module 'fastify' {
 /** The podman connection: opened when the app is ready, closed (and a managed service stopped) on close. */
 export default fp(
   async (app) => {
-    const engine = new Engine({
+    const engine = Engine.local({
       socket: app.config.podmanSocket,
       candidates: app.config.podmanCandidates,
       dataDir: app.config.dataDir,
@@ -21,8 +21,7 @@ export default fp(
       log: app.log.child({ module: 'engine' }),
     });
     app.decorate('engine', engine);
-    const events = new EngineEvents(engine, app.log.child({ module: 'events' }));
-    app.decorate('engineEvents', events);
+    app.decorate('engineEvents', engine.events);
     // Not awaited: a slow or absent podman must not delay or stop the daemon's start.
     app.addHook('onReady', async () => {
       void engine.start();
@@ -36,7 +35,6 @@ export default fp(
       route.preHandler = own === undefined ? [settled] : [settled, own].flat();
     });
     app.addHook('onClose', async () => {
-      events.close();
       await engine.close();
     });
   },

@@ -13,7 +13,12 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const images = new ImagesService(app.engine, app.engineEvents, app.emulators);
+    const images = new ImagesService(
+      app.engine,
+      app.engineEvents,
+      app.emulators,
+      app.config.registriesConf,
+    );
     app.decorate('images', images);
     const log = app.log.child({ module: 'pulls' });
     const jobs = new Jobs<PullJob>({
@@ -23,9 +28,9 @@ export default fp(
       log,
     });
     await jobs.restore();
-    const pulls = new PullManager(app.engine, images, jobs, log);
+    const pulls = new PullManager(app.engine, images, jobs, log, app.config.registriesConf);
     app.decorate('pulls', pulls);
     app.addHook('onClose', () => jobs.close());
   },
-  { name: 'images', dependencies: ['engine', 'binfmt'] },
+  { name: 'images', dependencies: ['engine', 'emulators'] },
 );

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { SmokeTestService } from '../binfmt/smoke-test.js';
+import { SmokeTestService } from '../emulators/smoke-test.js';
 import { ContainerChecker } from '../host/container-check.js';
 import { hostInfo } from '../host/host-info.js';
 
@@ -33,5 +33,5 @@ export default fp(
       }),
     );
   },
-  { name: 'smoke-tests', dependencies: ['engine', 'binfmt'] },
+  { name: 'smoke-tests', dependencies: ['engine', 'emulators'] },
 );

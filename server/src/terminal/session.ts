@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket, RawData } from 'ws';
 import { Value } from 'typebox/value';
 import { TerminalControl, type TerminalEvent } from '@archdeck/shared';
-import type { TerminalProcess } from '../engine/exec.js';
+import type { TerminalProcess } from '../engine/types.js';
 
 export const PING_INTERVAL_MS = 20_000;
 export const IDLE_TIMEOUT_MS = 15 * 60_000;

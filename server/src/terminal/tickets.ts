@@ -4,7 +4,7 @@
  * POST and handed to the upgrade as a random ticket, valid once and for TICKET_TTL_MS.
  */
 import { randomBytes } from 'node:crypto';
-import type { TerminalSpec } from '../engine/exec.js';
+import type { TerminalSpec } from '../engine/types.js';
 
 export const TICKET_TTL_MS = 30_000;
 

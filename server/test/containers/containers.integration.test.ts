@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerSummary, Preset } from '@archdeck/shared';
 import { loadPresets } from '../../src/containers/presets.js';
-import { buildTestApp, testEnv, type TestApp } from '../helper.js';
+import { buildTestApp, testEnv, type TestApp, podmanClient } from '../helper.js';
 
 const env = testEnv();
 let t: TestApp;
@@ -16,7 +16,7 @@ const created: string[] = [];
 
 async function logsOf(id: string): Promise<string> {
   // The full history of a stopped container, straight from podman through the engine.
-  const docker = t.app.engine.client();
+  const docker = podmanClient();
   const buf = (await docker
     .getContainer(id)
     .logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
@@ -146,9 +146,9 @@ describe('POST /api/containers', () => {
     await expect.poll(stateInList).toBe('running');
     expect(await stateInList()).toBe('running');
     // Killed behind the daemon's back: only podman's event can tell the list.
-    await t.app.engine.client().getContainer(c.id).kill();
+    await podmanClient().getContainer(c.id).kill();
     await expect.poll(stateInList, { timeout: 10_000 }).toBe('exited');
-    await t.app.engine.client().getContainer(c.id).remove();
+    await podmanClient().getContainer(c.id).remove();
     await expect.poll(stateInList, { timeout: 10_000 }).toBeUndefined();
   });
 

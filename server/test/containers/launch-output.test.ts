@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '@archdeck/shared';
 import { LaunchOutput } from '../../src/containers/launch-output.js';
-import { lineCost } from '../../src/containers/log-history.js';
+import { lineCost } from '../../src/lib/line-cost.js';
 
 const line = (t: string): LogLine => ({ s: 'out', t });
 const numbered = (from: number, n: number) =>

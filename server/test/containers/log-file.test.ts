@@ -8,7 +8,7 @@ import { appendFile, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogLine } from '@archdeck/shared';
-import { LogFile, type LineSink } from '../../src/containers/log-history.js';
+import { LogFile, type LineSink } from '../../src/engine/logs/sources.js';
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -11,7 +11,7 @@ import { get as httpGet, globalAgent, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import type { LogEnd, LogLine } from '@archdeck/shared';
-import { buildTestApp, testEnv, type TestApp } from '../helper.js';
+import { buildTestApp, testEnv, type TestApp, podmanClient } from '../helper.js';
 
 const run = promisify(execFile);
 const env = testEnv();
@@ -20,8 +20,8 @@ let base: string;
 const created: string[] = [];
 const images: Record<string, string> = {};
 
-type Docker = ReturnType<TestApp['app']['engine']['client']>;
-const docker = (): Docker => t.app.engine.client();
+type Docker = ReturnType<typeof podmanClient>;
+const docker = (): Docker => podmanClient();
 
 /** Pulls one platform of the test image and returns its id, short (podman's compat create
  * refuses a bare 64-hex id as a name). The tag moves between platforms, the id does not. */

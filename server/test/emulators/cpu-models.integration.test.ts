@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ContainerSummary, CpuModel, CpuModels } from '@archdeck/shared';
-import { hexWord, parseProbeOutput, type ProbeReport } from '../../src/binfmt/hwcaps.js';
+import { hexWord, parseProbeOutput, type ProbeReport } from '../../src/emulators/hwcaps.js';
 import { arrangeBinfmt, type BinfmtArrangement } from '../binfmt-state.js';
-import { buildTestApp, podmanCli, testEnv, type TestApp } from '../helper.js';
+import { buildTestApp, podmanCli, podmanClient, testEnv, type TestApp } from '../helper.js';
 
 const env = testEnv();
 const BIN = fileURLToPath(new URL('../../probes/bin', import.meta.url));
@@ -176,7 +176,7 @@ describe('runs with each offered model', () => {
       )
       .toBe('exited');
     const c = (await t.api({ url: `/api/containers/${id}` })).json() as ContainerSummary;
-    const docker = t.app.engine.client();
+    const docker = podmanClient();
     const logs = (await docker
       .getContainer(id)
       .logs({ stdout: true, stderr: true })) as unknown as Buffer;

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Emulators } from '@archdeck/shared';
-import { parseElf } from '../../src/binfmt/elf.js';
-import { ARCHES, archForIdent } from '../../src/binfmt/platforms.js';
+import { parseElf } from '../../src/emulators/elf.js';
+import { ARCHES, archForIdent } from '../../src/emulators/platforms.js';
 import { buildTestApp } from '../helper.js';
 
 const run = promisify(execFile);

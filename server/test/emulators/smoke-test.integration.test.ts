@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Emulators, SmokeTestResult } from '@archdeck/shared';
-import { SmokeTestService } from '../../src/binfmt/smoke-test.js';
-import { archForPlatform } from '../../src/binfmt/platforms.js';
+import { SmokeTestService } from '../../src/emulators/smoke-test.js';
+import { archForPlatform } from '../../src/emulators/platforms.js';
 import { arrangeBinfmt, PROC, type BinfmtArrangement } from '../binfmt-state.js';
-import { buildTestApp, testEnv, type TestApp } from '../helper.js';
+import { buildTestApp, testEnv, type TestApp, podmanClient } from '../helper.js';
 
 const run = promisify(execFile);
 const RISCV = '/usr/libexec/qemu-binfmt/riscv64-binfmt-P';
@@ -81,7 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // The probe images are cheap to rebuild; later tests start from the store they expect.
-  const docker = t.app.engine.client();
+  const docker = podmanClient();
   for (const image of await docker.listImages()) {
     const ours = (image.RepoTags ?? []).filter((tag) =>
       tag.startsWith('localhost/archdeck-probe:'),
@@ -144,7 +144,7 @@ describe('every committed probe, FROM scratch under its emulator', () => {
   });
 
   it('reuses the probe image while the probe is unchanged', async () => {
-    const docker = t.app.engine.client();
+    const docker = podmanClient();
     const before = await docker.getImage('localhost/archdeck-probe:arm64').inspect();
     expect(before.Architecture).toBe('arm64');
     expect((await smokeTest('arm64')).passed).toBe(true);

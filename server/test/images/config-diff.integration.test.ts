@@ -1,5 +1,5 @@
 /**
- * GET /api/registry/configs against the loopback registry: a test-owned multi-arch image whose
+ * GET /api/registries/configs against the loopback registry: a test-owned multi-arch image whose
  * platforms really differ (another ENV, a label, an entrypoint, one more layer), built with
  * podman and pushed as a manifest list.
  */
@@ -67,9 +67,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('GET /api/registry/configs', () => {
+describe('GET /api/registries/configs', () => {
   it('shows both platforms’ configs side by side, with what differs', async () => {
-    const res = await t.api({ url: `/api/registry/configs?ref=${encodeURIComponent(REMOTE)}` });
+    const res = await t.api({ url: `/api/registries/configs?ref=${encodeURIComponent(REMOTE)}` });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json() as PlatformConfigs;
     expect(body).toMatchObject({ reference: REMOTE, multiArch: true, skipped: 0 });
@@ -102,7 +102,7 @@ describe('GET /api/registry/configs', () => {
 
   it('a single-platform image: one column, nothing differs', async () => {
     const res = await t.api({
-      url: `/api/registry/configs?ref=${encodeURIComponent(`${REMOTE_REPO}@${await digestOf('linux/arm64')}`)}`,
+      url: `/api/registries/configs?ref=${encodeURIComponent(`${REMOTE_REPO}@${await digestOf('linux/arm64')}`)}`,
     });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json() as PlatformConfigs;
@@ -112,7 +112,7 @@ describe('GET /api/registry/configs', () => {
 
   it('a tag the registry does not have: 404 in the registry’s words', async () => {
     const res = await t.api({
-      url: `/api/registry/configs?ref=${encodeURIComponent(`${REMOTE_REPO}:nope`)}`,
+      url: `/api/registries/configs?ref=${encodeURIComponent(`${REMOTE_REPO}:nope`)}`,
     });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'registry_not_found' });

@@ -14,10 +14,15 @@ import { promisify } from 'node:util';
 import { parseReference } from '../../src/images/reference.js';
 import {
   inspectRemote,
+  listTags,
   MEDIA_TYPES,
+  nextPageOf,
   parseWwwAuthenticate,
+  platformManifest,
   readInsecureRegistries,
+  readManifest,
   RegistryError,
+  TAGS_PAGE_SIZE,
   type RegistryErrorKind,
 } from '../../src/images/registry-client.js';
 
@@ -558,6 +563,109 @@ describe('inspectRemote against a Docker-Hub-like registry', () => {
   });
 });
 
+// --- tags pages ----------------------------------------------------------------------------------
+
+describe('nextPageOf', () => {
+  const base = new URL('http://registry.test:5000/v2/a/tags/list?n=100');
+
+  it('resolves a relative next link against the page it came with', () => {
+    expect(nextPageOf('</v2/a/tags/list?n=100&last=b%2Fc>; rel="next"', base)?.href).toBe(
+      'http://registry.test:5000/v2/a/tags/list?n=100&last=b%2Fc',
+    );
+  });
+
+  it('picks rel=next among several links, quoted or not', () => {
+    expect(
+      nextPageOf('</v2/a/tags/list?n=1>; rel="prev", </v2/a/tags/list?n=2&last=x>; rel=next', base)
+        ?.search,
+    ).toBe('?n=2&last=x');
+    expect(nextPageOf('</v2/a/tags/list?n=1>; rel="prev"', base)).toBeNull();
+    expect(nextPageOf(null, base)).toBeNull();
+  });
+
+  it('refuses a next page on another host, where the token would follow', () => {
+    expect(() =>
+      nextPageOf('<http://elsewhere.test/v2/a/tags/list?last=b>; rel="next"', base),
+    ).toThrow(/pointed the next page of tags to another host \(elsewhere\.test\)/);
+  });
+});
+
+describe('listTags against registries that paginate badly', () => {
+  let server: Listening;
+  const requests: string[] = [];
+  const tags = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => `v${String(from + i).padStart(4, '0')}`);
+
+  beforeAll(async () => {
+    server = await listen((req, res) => {
+      const url = new URL(req.url!, `http://${server.host}`);
+      requests.push(`${url.pathname}${url.search}`);
+      const name = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname)?.[1];
+      switch (name) {
+        case 'loop/app':
+          // Always the same page, always pointing at itself.
+          return json(
+            res,
+            200,
+            { name, tags: tags(0, 3) },
+            { link: `<${url.pathname}${url.search}>; rel="next"` },
+          );
+        case 'full/app':
+          // Full pages without a Link header, ignoring `last`: the client must stop by itself.
+          return json(res, 200, { name, tags: tags(0, TAGS_PAGE_SIZE) });
+        case 'empty/app':
+          // What distribution answers once every tag of a repository was deleted.
+          return json(res, 200, { name, tags: null });
+        case 'broken/app':
+          return json(res, 200, { name, tags: 'v1' });
+        default:
+          return json(res, 404, {
+            errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }],
+          });
+      }
+    });
+  });
+  afterAll(() => close(server));
+
+  const list = (repository: string) =>
+    listTags(parseReference(`${server.host}/${repository}`), {
+      insecureRegistries: [server.host],
+      timeoutMs: 5000,
+    });
+
+  it('stops when a registry sends the same page again', async () => {
+    requests.length = 0;
+    expect(await list('loop/app')).toEqual({
+      repository: `${server.host}/loop/app`,
+      tags: tags(0, 3),
+      truncated: false,
+    });
+    expect(requests).toEqual([`/v2/loop/app/tags/list?n=${TAGS_PAGE_SIZE}`]);
+  });
+
+  it('stops when a full page brings no new tag', async () => {
+    requests.length = 0;
+    expect((await list('full/app')).tags).toEqual(tags(0, TAGS_PAGE_SIZE));
+    expect(requests).toHaveLength(2);
+  });
+
+  it('reads `"tags": null` as no tags', async () => {
+    expect((await list('empty/app')).tags).toEqual([]);
+  });
+
+  it('refuses a tags list that is not a list', async () => {
+    const err = await failure(list('broken/app'), 'bad_response');
+    expect(err.message).toBe('the tags of "broken/app" came without a "tags" list');
+  });
+
+  it('says which repository is missing, and what to check', async () => {
+    const err = await failure(list('gone/app'), 'not_found');
+    expect(err.message).toBe(
+      `the repository "gone/app" was not found in ${server.host}: repository name not known to registry. Check the repository name`,
+    );
+  });
+});
+
 // --- the loopback registry ----------------------------------------------------------------------
 
 /** The registry `scripts/testenv.sh up` started; these tests fail, never skip, without it. */
@@ -701,6 +809,60 @@ describe('inspectRemote against the loopback registry', () => {
         mediaType: MEDIA_TYPES.dockerManifest,
       },
     ]);
+  });
+
+  it('reads the platform manifest a pull gets, as skopeo sees it', async () => {
+    const index = JSON.parse(raw.toString('utf8')) as IndexJson;
+    const s390x = index.manifests.find((m) => m.platform.architecture === 's390x')!;
+    const bytes = await skopeo(
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      `docker://${env.registry}/library/busybox@${s390x.digest}`,
+    );
+    const manifest = JSON.parse(bytes.toString('utf8')) as {
+      config: { digest: string; size: number; mediaType: string };
+      layers: Array<{ digest: string; size: number; mediaType: string }>;
+    };
+    const opts = { insecureRegistries: insecure };
+    const expected = {
+      digest: sha256(bytes),
+      mediaType: MEDIA_TYPES.ociManifest,
+      config: manifest.config,
+      layers: manifest.layers,
+    };
+    expect(expected.digest).toBe(s390x.digest);
+    expect(
+      await platformManifest(
+        parseReference(env.image),
+        { os: 'linux', arch: 's390x', variant: null },
+        opts,
+      ),
+    ).toEqual({ index: sha256(raw), manifest: expected });
+    // A single-platform reference is its own platform manifest, whatever is asked.
+    expect(
+      await platformManifest(
+        parseReference(`${env.registry}/library/busybox@${s390x.digest}`),
+        { os: 'linux', arch: 'arm64', variant: null },
+        opts,
+      ),
+    ).toEqual({ index: null, manifest: expected });
+    expect(await readManifest(parseReference(env.image), opts)).toEqual({
+      kind: 'index',
+      digest: sha256(raw),
+      mediaType: MEDIA_TYPES.ociIndex,
+      manifests: index.manifests.map((m) => m.digest),
+    });
+
+    const err = await failure(
+      platformManifest(
+        parseReference(env.image),
+        { os: 'linux', arch: 'riscv64', variant: null },
+        opts,
+      ),
+      'not_found',
+    );
+    expect(err.message).toBe('the manifest "library/busybox:1.36" has no image for linux/riscv64');
   });
 
   it('reports a missing tag as not_found with the registry message', async () => {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, type RawData } from 'ws';
 import type { ContainerSummary, TerminalEvent, TerminalTicket } from '@archdeck/shared';
-import { buildTestApp, testEnv, type TestApp } from '../helper.js';
+import { buildTestApp, testEnv, type TestApp, podmanClient } from '../helper.js';
 
 const env = testEnv();
 let t: TestApp;
@@ -18,8 +18,8 @@ let origin: string;
 let containerId: string;
 const created: string[] = [];
 
-type Docker = ReturnType<TestApp['app']['engine']['client']>;
-const docker = (): Docker => t.app.engine.client();
+type Docker = ReturnType<typeof podmanClient>;
+const docker = (): Docker => podmanClient();
 
 /** Pulls the arm64 image of the test tag and returns its short id (the tag moves, the id not). */
 async function pullArm64(): Promise<string> {

@@ -63,3 +63,22 @@ export function CopyButton({
     </button>
   );
 }
+
+/** A value in monospace with an icon-only copy button beside it: a digest, a tag, an id. */
+export function Copyable({
+  value,
+  label,
+  testId,
+}: {
+  value: string;
+  /** The copy button's accessible name: "Copy index digest". */
+  label: string;
+  testId?: string;
+}) {
+  return (
+    <span className="flex items-start gap-1">
+      <span className="min-w-0 font-mono text-[13px] break-all">{value}</span>
+      <CopyButton text={value} label={label} iconOnly className="-my-0.5" data-testid={testId} />
+    </span>
+  );
+}

@@ -4,7 +4,7 @@ import { api } from './api-client';
 import { remotePlatformKeys } from './remote-platforms';
 
 /*
- * A reference's platform configs side by side (GET /api/registry/configs), opened from the
+ * A reference's platform configs side by side (GET /api/registries/configs), opened from the
  * platform list of the Pull and Run dialogs. Keyed under the registry lookup: the same
  * reference, the same reasons to ask again.
  */
@@ -13,7 +13,7 @@ const platformConfigKeys = {
 };
 
 const getPlatformConfigs = (ref: string, signal?: AbortSignal) =>
-  api.get<PlatformConfigs>(`/api/registry/configs?ref=${encodeURIComponent(ref)}`, { signal });
+  api.get<PlatformConfigs>(`/api/registries/configs?ref=${encodeURIComponent(ref)}`, { signal });
 
 export const usePlatformConfigs = (ref: string) =>
   useQuery(

@@ -33,7 +33,7 @@ function parseJob(data: string): PullJob | null {
 }
 
 /** Of two snapshots of one job, the one further along: a finished job never goes back. */
-function newer(streamed: PullJob, snapshot: PullJob): PullJob {
+export function newer(streamed: PullJob, snapshot: PullJob): PullJob {
   if (streamed.state !== 'running') return streamed;
   if (snapshot.state !== 'running') return snapshot;
   return snapshot.current > streamed.current ? snapshot : streamed;

@@ -10,7 +10,7 @@ import {
   errorResponses,
 } from '@archdeck/shared';
 import { AppError } from '../../lib/errors.js';
-import { ElfError } from '../../binfmt/elf.js';
+import { ElfError } from '../../emulators/elf.js';
 import cpus from './cpus.js';
 import smokeTest from './smoke-test.js';
 

@@ -15,7 +15,7 @@ const images: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/images/:id',
     { schema: { params: ImageParams, response: { 200: ImageDetail, ...failures } } },
-    (request) => app.images.detail(request.params.id),
+    (request) => app.images.detail(request.params.id, request.closed),
   );
 
   app.delete(

@@ -1,25 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { readFile } from 'node:fs/promises';
 import {
-  PlatformConfigs,
+  RegistryTags,
+  RegistryTagsQuery,
   RemotePlatforms,
   RemotePlatformsQuery,
   errorResponses,
 } from '@archdeck/shared';
 import { AppError } from '../../lib/errors.js';
 import { parseRef } from '../../images/pulls.js';
-import { compareConfigs } from '../../images/config-diff.js';
-import type { ImageReference } from '../../images/reference.js';
 import {
   inspectRemote,
-  readImageConfigs,
-  readInsecureRegistries,
+  listTags,
+  registryOptions,
   RegistryError,
   type RegistryErrorKind,
-  type RegistryOptions,
-  type RemotePlatformEntry,
 } from '../../images/registry-client.js';
-import { formatPlatform } from '../../images/platform.js';
 
 const STATUS: Record<RegistryErrorKind, number> = {
   not_found: 404,
@@ -31,30 +26,21 @@ const STATUS: Record<RegistryErrorKind, number> = {
   too_large: 502,
 };
 
-const platformOf = (p: RemotePlatformEntry) =>
-  formatPlatform({ os: p.os, arch: p.architecture, variant: p.variant });
+/** A registry's failure as our error body: its kind is the code, its message carries the fix. */
+export async function fromRegistry<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof RegistryError) {
+      throw new AppError(STATUS[err.kind], `registry_${err.kind}`, err.message);
+    }
+    throw err;
+  }
+}
 
 const registry: FastifyPluginAsyncTypebox = async (app) => {
   const { 400: e400, 401: e401, 404: e404, 500: e500, 502: e502 } = errorResponses;
   const failures = { 400: e400, 401: e401, 404: e404, 500: e500, 502: e502, 504: e502 };
-
-  /** Asks the registry `ref` names, with the registries marked insecure in registries.conf. */
-  const fromRegistry = async <T>(
-    text: string,
-    read: (ref: ImageReference, opts: RegistryOptions) => Promise<T>,
-  ): Promise<T> => {
-    const ref = parseRef(text);
-    // Read on every request: registries.conf may change, and it is small.
-    const conf = await readFile(app.config.registriesConf, 'utf8').catch(() => '');
-    try {
-      return await read(ref, { insecureRegistries: readInsecureRegistries(conf) });
-    } catch (err) {
-      if (err instanceof RegistryError) {
-        throw new AppError(STATUS[err.kind], `registry_${err.kind}`, err.message);
-      }
-      throw err;
-    }
-  };
 
   app.get(
     '/api/registry/platforms',
@@ -65,7 +51,9 @@ const registry: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const remote = await fromRegistry(request.query.ref, inspectRemote);
+      const ref = parseRef(request.query.ref);
+      const opts = await registryOptions(app.config.registriesConf, { signal: request.closed });
+      const remote = await fromRegistry(inspectRemote(ref, opts));
       const badge = await app.emulators.runBadges();
       return {
         reference: remote.reference,
@@ -73,7 +61,7 @@ const registry: FastifyPluginAsyncTypebox = async (app) => {
         digest: remote.digest,
         multiArch: remote.multiArch,
         platforms: remote.platforms.map((p) => {
-          const platform = platformOf(p);
+          const platform = [p.os, p.architecture, p.variant].filter(Boolean).join('/');
           return {
             platform,
             os: p.os,
@@ -89,30 +77,12 @@ const registry: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/api/registry/configs',
-    {
-      schema: {
-        querystring: RemotePlatformsQuery,
-        response: { 200: PlatformConfigs, ...failures },
-      },
-    },
+    '/api/registry/tags',
+    { schema: { querystring: RegistryTagsQuery, response: { 200: RegistryTags, ...failures } } },
     async (request) => {
-      const { image, configs, skipped } = await fromRegistry(request.query.ref, readImageConfigs);
-      const badge = await app.emulators.runBadges();
-      const rows = compareConfigs(configs);
-      return {
-        reference: image.reference,
-        digest: image.digest,
-        multiArch: image.multiArch,
-        platforms: configs.map(({ entry }) => ({
-          platform: platformOf(entry),
-          digest: entry.digest,
-          ...badge(platformOf(entry)),
-        })),
-        rows,
-        differences: rows.filter((r) => r.differs).length,
-        skipped,
-      };
+      const ref = parseRef(request.query.ref);
+      const opts = await registryOptions(app.config.registriesConf, { signal: request.closed });
+      return fromRegistry(listTags(ref, opts));
     },
   );
 };

@@ -18,7 +18,7 @@ import {
   TerminalTicket,
   errorResponses,
 } from '@archdeck/shared';
-import { checkTerminalTarget, openTerminal, type TerminalSpec } from '../../engine/exec.js';
+import type { TerminalSpec } from '../../engine/types.js';
 import { AppError } from '../../lib/errors.js';
 import { isSameOrigin } from '../../plugins/security.js';
 import { MAX_TERMINALS } from '../../plugins/terminal.js';
@@ -57,7 +57,7 @@ const terminal: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       if (!app.terminals.hasRoom()) throw tooMany();
       const { mode, cols, rows } = request.body;
-      const containerId = await checkTerminalTarget(app.engine.client(), request.params.id, mode);
+      const containerId = await app.engine.checkTerminalTarget(request.params.id, mode);
       if (!app.terminals.hasRoom()) throw tooMany();
       const spec: TerminalSpec = {
         containerId,
@@ -120,7 +120,7 @@ const terminal: FastifyPluginAsyncTypebox = async (app) => {
       socket.on('message', hold);
       let proc;
       try {
-        proc = await openTerminal(app.engine.client(), spec);
+        proc = await app.engine.openTerminal(spec);
       } catch (err) {
         const message =
           err instanceof AppError

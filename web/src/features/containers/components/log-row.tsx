@@ -1,51 +1,13 @@
 import { memo } from 'react';
 import clsx from 'clsx';
-import { parseAnsi, type AnsiSegment } from '../ansi';
+import { parseAnsi } from '../ansi';
 import type { LogEntry } from '../log-store';
+import { markMatches } from '../mark-matches';
 
 /** Every row is exactly this tall (`h-5`): the view works out which rows are visible from it. */
 export const ROW_HEIGHT = 20;
 
 const rowClass = 'flex h-5 leading-5 whitespace-pre';
-
-interface Piece extends AnsiSegment {
-  match: boolean;
-}
-
-/** The segments again, cut where `pattern` matches in their joined text, matches marked. */
-function markMatches(segments: AnsiSegment[], plain: string, pattern: RegExp | null): Piece[] {
-  const pieces: Piece[] = [];
-  if (!pattern) {
-    for (const segment of segments) pieces.push({ ...segment, match: false });
-    return pieces;
-  }
-  const ranges: [number, number][] = [];
-  pattern.lastIndex = 0;
-  for (let found = pattern.exec(plain); found; found = pattern.exec(plain)) {
-    if (found[0].length === 0) break;
-    ranges.push([found.index, found.index + found[0].length]);
-  }
-  let at = 0;
-  let range = 0;
-  for (const segment of segments) {
-    const end = at + segment.text.length;
-    let cursor = at;
-    while (cursor < end) {
-      while (range < ranges.length && ranges[range]![1] <= cursor) range += 1;
-      const next = ranges[range];
-      const inside = next !== undefined && next[0] <= cursor;
-      const stop = Math.min(end, inside ? next[1] : (next?.[0] ?? end));
-      pieces.push({
-        text: segment.text.slice(cursor - at, stop - at),
-        classes: segment.classes,
-        match: inside,
-      });
-      cursor = stop;
-    }
-    at = end;
-  }
-  return pieces;
-}
 
 function Marker({
   children,

@@ -8,6 +8,7 @@ import { ErrorNotice } from '@/components/error-notice';
 const modeLabel: Record<PodmanHealth['mode'], string> = {
   managed: 'Managed — a podman service archdeck started',
   external: 'External — a podman service that was already running',
+  ssh: 'SSH — a podman service on another machine, reached over SSH',
   none: 'None',
 };
 

@@ -2,7 +2,7 @@ import { useId, type ReactNode } from 'react';
 import type { ImageDetail, ImageSummary } from '@archdeck/shared';
 import { TriangleAlert } from 'lucide-react';
 import { Count } from '@/components/badge';
-import { CopyButton } from '@/components/copy-button';
+import { Copyable } from '@/components/copy-button';
 import { Detail, DetailList } from '@/components/detail-list';
 import { Dialog } from '@/components/dialog';
 import { ErrorNotice } from '@/components/error-notice';
@@ -11,7 +11,9 @@ import { RunBadge } from '@/components/run-badge';
 import { Skeleton } from '@/components/spinner';
 import { formatBytes, formatDateTime, formatRelativeTime, shortDigest } from '@/lib/format';
 import { useImage } from '../api/get-image';
-import { imageName } from './labels';
+import { DigestDetails } from './image-digests';
+import { imageName, registryRepository } from './labels';
+import { RegistryTagList } from './registry-tags';
 
 function Section({
   title,
@@ -38,17 +40,6 @@ const None = ({ children = 'none' }: { children?: ReactNode }) => (
   <p className="text-sm text-subtle italic">{children}</p>
 );
 
-/** A value with a copy button beside it. */
-function Copyable({ value, label, testId }: { value: string; label: string; testId?: string }) {
-  return (
-    <span className="flex items-start gap-1">
-      <span className="min-w-0 font-mono text-[13px] break-all">{value}</span>
-      <CopyButton text={value} label={label} iconOnly className="-my-0.5" data-testid={testId} />
-    </span>
-  );
-}
-
-/** Entrypoint and Cmd as the JSON arrays podman stores: each argument exactly as it is. */
 /** A small table of details: a header cell per column, the rows as children. */
 function DetailTable({
   columns,
@@ -77,10 +68,12 @@ function DetailTable({
   );
 }
 
+/** Entrypoint and Cmd as the JSON arrays podman stores: each argument exactly as it is. */
 const argv = (args: string[] | null) => (args === null ? null : JSON.stringify(args));
 
 function Body({ image }: { image: ImageDetail }) {
   const labels = Object.entries(image.labels).sort(([a], [b]) => a.localeCompare(b));
+  const repository = registryRepository(image.name);
   return (
     <div className="space-y-7">
       {image.archMismatch && (
@@ -116,23 +109,9 @@ function Body({ image }: { image: ImageDetail }) {
               ))}
             </ul>
           )}
+          {repository && <RegistryTagList repository={repository} />}
         </Detail>
-        <Detail term="Digest" data-testid="image-detail-digest">
-          {image.digest && (
-            <Copyable value={image.digest} label="Copy digest" testId="image-detail-copy-digest" />
-          )}
-        </Detail>
-        {image.repoDigests.length > 0 && (
-          <Detail term="References">
-            <ul className="space-y-1">
-              {image.repoDigests.map((reference) => (
-                <li key={reference}>
-                  <Copyable value={reference} label={`Copy ${reference}`} />
-                </li>
-              ))}
-            </ul>
-          </Detail>
-        )}
+        <DigestDetails image={image} />
         <Detail term="Image ID">
           <Copyable value={image.id} label="Copy image ID" />
         </Detail>

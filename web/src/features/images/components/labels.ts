@@ -31,3 +31,11 @@ export function compareImages(a: ImageSummary, b: ImageSummary): number {
   };
   return key(a).localeCompare(key(b)) || a.platform.localeCompare(b.platform);
 }
+
+/**
+ * The repository whose registry can list tags for an image named `name`, or null: podman names
+ * images built or imported on this host `localhost/…`, and there is no registry to ask.
+ */
+export function registryRepository(name: string | null): string | null {
+  return name === null || name.startsWith('localhost/') ? null : name;
+}

@@ -1,0 +1,163 @@
+/**
+ * How the `archdeck` command-line client talks to the daemon: HTTP only, with the token from
+ * the daemon's data dir, as any script would. The daemon stays the single authority; the
+ * client only asks and shows.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import type { ApiError, TerminalEvent, TerminalTicket } from '@archdeck/shared';
+
+/** A failure to show as one line and exit with `code`. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly code = 1,
+  ) {
+    super(message);
+  }
+}
+
+export interface ClientOptions {
+  /** http://127.0.0.1:8420 unless --url or $ARCHDECK_URL says otherwise. */
+  url: string;
+  dataDir: string;
+}
+
+export class DaemonClient {
+  private token: string | null = null;
+
+  constructor(readonly o: ClientOptions) {}
+
+  private async auth(): Promise<string> {
+    if (this.token) return this.token;
+    const path = join(this.o.dataDir, 'token');
+    try {
+      this.token = (await readFile(path, 'utf8')).trim();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new CliError(
+        code === 'EACCES'
+          ? `cannot read ${path}: run as the user the daemon runs as (sudo), or pass --data-dir`
+          : `no token at ${path}: is the daemon running with that data dir? (npm start, or pass --data-dir)`,
+      );
+    }
+    return this.token;
+  }
+
+  /** A request; a 4xx/5xx becomes a CliError with the daemon's message (which has the fix). */
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${await this.auth()}`,
+      ...(init.body && !(init.body instanceof Uint8Array)
+        ? { 'content-type': 'application/json' }
+        : {}),
+      ...(init.headers as Record<string, string> | undefined),
+    };
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.o.url), { ...init, headers });
+    } catch {
+      throw new CliError(
+        `the daemon does not answer at ${this.o.url}: start it with \`npm start\`, or pass --url`,
+      );
+    }
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as ApiError | null;
+      throw new CliError(body?.message ?? `the daemon answered ${res.status}`);
+    }
+    return res;
+  }
+
+  async get<T>(path: string): Promise<T> {
+    return (await (await this.request(path)).json()) as T;
+  }
+
+  async send<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.request(path, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return res.status === 204 ? (undefined as T) : ((await res.json()) as T);
+  }
+
+  /** The events of a Server-Sent Events stream, each with its parsed data, until it ends. */
+  async *events(path: string): AsyncGenerator<{ event: string; data: unknown }> {
+    const res = await this.request(path, { headers: { accept: 'text/event-stream' } });
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data !== undefined) yield { event, data: JSON.parse(data) as unknown };
+      }
+    }
+  }
+
+  /**
+   * An interactive terminal in a container (exec: a new shell; attach: its TTY), wired to this
+   * process's stdin and stdout. Resolves with the process's exit code (null when unknown).
+   */
+  async terminal(id: string, mode: 'exec' | 'attach'): Promise<number | null> {
+    const size = () => ({
+      cols: Math.min(500, Math.max(10, process.stdout.columns || 80)),
+      rows: Math.min(300, Math.max(5, process.stdout.rows || 24)),
+    });
+    const ticket = await this.send<TerminalTicket>(
+      'POST',
+      `/api/containers/${encodeURIComponent(id)}/terminal`,
+      { mode, ...size() },
+    );
+    const url = new URL(ticket.path, this.o.url);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    // The daemon wants its own origin on a terminal's handshake, as a browser would send.
+    const ws = new WebSocket(url, {
+      headers: { authorization: `Bearer ${await this.auth()}`, origin: this.o.url },
+    });
+    const stdin = process.stdin;
+    const raw = stdin.isTTY === true;
+    return new Promise<number | null>((resolve, reject) => {
+      let code: number | null = null;
+      const input = (data: Buffer) => ws.send(data, { binary: true });
+      const resize = () => ws.send(JSON.stringify({ type: 'resize', ...size() }));
+      const cleanup = () => {
+        stdin.off('data', input);
+        process.stdout.off('resize', resize);
+        if (raw) stdin.setRawMode(false);
+        stdin.pause();
+      };
+      ws.on('open', () => {
+        if (raw) stdin.setRawMode(true);
+        stdin.on('data', input);
+        stdin.resume();
+        process.stdout.on('resize', resize);
+      });
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) {
+          process.stdout.write(data as Buffer);
+          return;
+        }
+        const event = JSON.parse(String(data)) as TerminalEvent;
+        if (event.type === 'exit') code = event.code;
+        if (event.type === 'error') process.stderr.write(`archdeck: ${event.message}\n`);
+      });
+      ws.on('close', () => {
+        cleanup();
+        resolve(code);
+      });
+      ws.on('unexpected-response', (_req, res) => {
+        cleanup();
+        reject(new CliError(`the daemon refused the terminal (${res.statusCode})`));
+      });
+      ws.on('error', (err) => {
+        cleanup();
+        reject(new CliError(`the terminal failed: ${err.message}`));
+      });
+    });
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * One connection to a podman API service, however it is reached (a Transport: the local
+ * socket, found or started as a managed service; or an SSH host): kept alive with
+ * capped-backoff reconnects, its state told to listeners. It holds the two clients the engine
+ * talks through: compat (`/v1.41`, Docker's API) and libpod (`/v4.0.0`, for what compat lacks:
+ * manifest lists; the v1.x prefix lands on podman's old v3 routes there).
+ */
+import Docker from 'dockerode';
+import type { FastifyBaseLogger } from 'fastify';
+import type { PodmanHealth } from '@archdeck/shared';
+import { AppError } from '../lib/errors.js';
+import type { Transport } from './transport.js';
+
+/** The oldest compat API version with everything we use; podman 4.x serves 1.41. */
+const API_VERSION = 'v1.41';
+/** libpod's API generation for podman 4: `/v4.…/libpod/…` routes. */
+const LIBPOD_VERSION = 'v4.0.0';
+const PING_TIMEOUT_MS = 1500;
+const INFO_TIMEOUT_MS = 15_000;
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+/** Past this age, a health read asks podman again (in the background, never awaited). */
+const CONFIRM_AFTER_MS = 10_000;
+
+interface ServiceInfo {
+  /** Where podman keeps images (compat /info DockerRootDir); not part of PodmanHealth. */
+  graphRoot?: string | null;
+  version: string | null;
+  apiVersion: string | null;
+  ociRuntime: string | null;
+  cgroupVersion: string | null;
+  rootless: boolean | null;
+}
+
+const NO_INFO: ServiceInfo = {
+  version: null,
+  apiVersion: null,
+  ociRuntime: null,
+  cgroupVersion: null,
+  rootless: null,
+};
+
+export class PodmanConnection {
+  private docker: Docker | null = null;
+  private libpodClient: Docker | null = null;
+  private info: ServiceInfo = NO_INFO;
+  private lastError: string | null = 'not connected yet';
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private connecting: Promise<boolean> | null = null;
+  private closed = false;
+  private confirmedAt = 0;
+  private checking: Promise<boolean> | null = null;
+  private readonly stateListeners = new Set<(reachable: boolean) => void>();
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    transport.onLost((err) => this.lost(err));
+  }
+
+  get reachable(): boolean {
+    return this.docker !== null;
+  }
+
+  /** Connects once; on failure the daemon keeps running and retries in the background. */
+  async start(): Promise<void> {
+    if (!(await this.connect())) this.scheduleReconnect();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.connecting?.catch(() => undefined);
+    await this.transport.close();
+  }
+
+  /**
+   * What is known of podman, without asking it: a health read must stay fast while podman is
+   * busy (it answers slowly while it holds its storage lock, and under 200 log streams). The
+   * event stream's end tells at once when podman goes away (see check()); a fact older than
+   * CONFIRM_AFTER_MS gets a ping in the background, for a podman that hangs rather than dies.
+   */
+  async health(): Promise<PodmanHealth> {
+    await this.connecting;
+    if (this.docker) {
+      if (Date.now() - this.confirmedAt > CONFIRM_AFTER_MS) void this.check();
+      if (this.info.version === null) void this.loadInfo();
+    } else if (!this.connecting && !this.retryTimer && !this.closed) {
+      this.scheduleReconnect();
+    }
+    return {
+      reachable: this.docker !== null,
+      socket: this.transport.where,
+      mode: this.transport.mode,
+      version: this.info.version,
+      apiVersion: this.info.apiVersion,
+      ociRuntime: this.info.ociRuntime,
+      cgroupVersion: this.info.cgroupVersion,
+      rootless: this.info.rootless,
+      adjustments: this.transport.adjustments,
+      error: this.docker ? null : this.lastError,
+    };
+  }
+
+  /**
+   * Asks podman whether it is still there (one ping in flight at a time); when it is not, the
+   * connection is marked lost, listeners hear it and reconnecting begins. Called when the
+   * event stream ends, when a request fails as if the socket were gone, and for old facts.
+   */
+  check(): Promise<boolean> {
+    this.checking ??= (async () => {
+      if (!this.docker) return false;
+      try {
+        await this.transport.ping(PING_TIMEOUT_MS);
+        this.confirmedAt = Date.now();
+        return true;
+      } catch (err) {
+        this.lost(err as Error);
+        return false;
+      }
+    })().finally(() => {
+      this.checking = null;
+    });
+    return this.checking;
+  }
+
+  get graphRoot(): string | null {
+    return this.info.graphRoot ?? null;
+  }
+
+  /**
+   * Called with true after every (re)connect, so subscriptions can be re-opened, and with
+   * false when the connection is lost.
+   */
+  onState(listener: (reachable: boolean) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /**
+   * Whether podman answers now, or comes back within `timeoutMs` (a managed service is
+   * started again at once): for work that can go on where it was once podman is back.
+   */
+  async back(timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+    if (await this.check()) return true;
+    return new Promise<boolean>((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        off();
+        signal.removeEventListener('abort', gaveUp);
+        resolve(ok);
+      };
+      const gaveUp = () => done(false);
+      const timer = setTimeout(gaveUp, timeoutMs);
+      const off = this.onState((reachable) => reachable && done(true));
+      signal.addEventListener('abort', gaveUp, { once: true });
+    });
+  }
+
+  /** Resolves once a connection attempt in flight has ended (at once when none is). */
+  async settled(): Promise<void> {
+    await this.connecting;
+  }
+
+  /** The compat client, or a 503 whose message says how to get podman back. */
+  client(): Docker {
+    if (this.docker) return this.docker;
+    throw this.unavailable();
+  }
+
+  /** The libpod (`/v4.0.0`) client, or the same 503. */
+  libpod(): Docker {
+    if (this.libpodClient) return this.libpodClient;
+    throw this.unavailable();
+  }
+
+  private unavailable(): AppError {
+    return new AppError(
+      503,
+      'podman_unavailable',
+      `podman is not reachable at ${this.transport.where}: ${this.lastError ?? 'unknown error'}. ` +
+        'Check `podman info`, or start the service with `podman system service --time=0`.',
+    );
+  }
+
+  private connect(): Promise<boolean> {
+    this.connecting ??= this.open().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async open(): Promise<boolean> {
+    let client: Docker.DockerOptions;
+    try {
+      client = await this.transport.open();
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      return false;
+    }
+    this.docker = new Docker({ ...client, version: API_VERSION });
+    this.libpodClient = new Docker({ ...client, version: LIBPOD_VERSION });
+    this.lastError = null;
+    this.attempt = 0;
+    this.confirmedAt = Date.now();
+    await this.loadInfo();
+    this.log.info(
+      { where: this.transport.where, mode: this.transport.mode, version: this.info.version },
+      'connected to podman',
+    );
+    for (const listener of this.stateListeners) listener(true);
+    return true;
+  }
+
+  /** Version facts; podman is slow to answer /info while it holds its storage lock. */
+  private async loadInfo(): Promise<void> {
+    if (!this.docker) return;
+    try {
+      this.info = await readInfo(this.docker, AbortSignal.timeout(INFO_TIMEOUT_MS));
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'podman answered ping but not /info yet');
+    }
+  }
+
+  private lost(err: Error): void {
+    const was = this.docker !== null;
+    this.docker = null;
+    this.libpodClient = null;
+    this.lastError = err.message;
+    if (was) {
+      this.log.warn({ err: err.message }, 'lost the podman connection');
+      for (const listener of this.stateListeners) listener(false);
+    }
+    if (!this.closed) this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.retryTimer || this.closed) return;
+    const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt);
+    this.attempt++;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.connect().then((ok) => {
+        if (!ok) this.scheduleReconnect();
+      });
+    }, delay);
+    this.retryTimer.unref();
+  }
+}
+
+/** dockerode methods accept { abortSignal } at run time; @types/dockerode omits the argument. */
+export type WithAbort<T> = (opts: { abortSignal?: AbortSignal }) => Promise<T>;
+
+async function readInfo(docker: Docker, abortSignal: AbortSignal): Promise<ServiceInfo> {
+  // dockerode's info()/version() accept { abortSignal }; @types/dockerode omits the argument.
+  const version = await (docker.version as WithAbort<Docker.DockerVersion>).call(docker, {
+    abortSignal,
+  });
+  const info = await (docker.info as WithAbort<Record<string, unknown>>).call(docker, {
+    abortSignal,
+  });
+  const security = Array.isArray(info.SecurityOptions) ? (info.SecurityOptions as string[]) : [];
+  const podman = version.Components?.find((c) => c.Name === 'Podman Engine');
+  return {
+    version: podman?.Version ?? version.Version ?? null,
+    apiVersion: version.ApiVersion ?? null,
+    ociRuntime: typeof info.DefaultRuntime === 'string' ? info.DefaultRuntime : null,
+    cgroupVersion: typeof info.CgroupVersion === 'string' ? info.CgroupVersion : null,
+    rootless: security.some((s) => s.includes('name=rootless')),
+    graphRoot: typeof info.DockerRootDir === 'string' ? info.DockerRootDir : null,
+  };
+}
