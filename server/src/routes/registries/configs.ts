@@ -1,29 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { PlatformConfigs, RemotePlatformsQuery, errorResponses } from '@archdeck/shared';
-import { parseRef } from '../../images/pulls.js';
+import { PlatformConfigs, RemotePlatformsQuery } from '@archdeck/shared';
 import { compareConfigs } from '../../images/config-diff.js';
 import { formatPlatform } from '../../images/platform.js';
 import { readPlatformConfigs } from '../../images/registry-configs.js';
-import { registryOptions } from '../../images/registry-client.js';
-import { fromRegistry } from '../registry/index.js';
+import { registryFailures, readRegistry } from '../registry/index.js';
 
 /** A reference's platforms side by side: each one's image config, field by field. */
 const configs: FastifyPluginAsyncTypebox = async (app) => {
-  const { 400: e400, 401: e401, 404: e404, 500: e500, 502: e502 } = errorResponses;
-  const failures = { 400: e400, 401: e401, 404: e404, 500: e500, 502: e502, 504: e502 };
-
   app.get(
     '/api/registries/configs',
     {
       schema: {
         querystring: RemotePlatformsQuery,
-        response: { 200: PlatformConfigs, ...failures },
+        response: { 200: PlatformConfigs, ...registryFailures },
       },
     },
     async (request) => {
-      const ref = parseRef(request.query.ref);
-      const opts = await registryOptions(app.config.registriesConf, { signal: request.closed });
-      const { image, configs, skipped } = await fromRegistry(readPlatformConfigs(ref, opts));
+      const { image, configs, skipped } = await readRegistry(app, request, readPlatformConfigs);
       const badge = await app.emulators.runBadges();
       const rows = compareConfigs(configs);
       return {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import {
   RegistryTags,
   RegistryTagsQuery,
@@ -8,12 +9,14 @@ import {
 } from '@archdeck/shared';
 import { AppError } from '../../lib/errors.js';
 import { parseRef } from '../../images/pulls.js';
+import type { ImageReference } from '../../images/reference.js';
 import {
   inspectRemote,
   listTags,
   registryOptions,
   RegistryError,
   type RegistryErrorKind,
+  type RegistryOptions,
 } from '../../images/registry-client.js';
 
 const STATUS: Record<RegistryErrorKind, number> = {
@@ -27,7 +30,7 @@ const STATUS: Record<RegistryErrorKind, number> = {
 };
 
 /** A registry's failure as our error body: its kind is the code, its message carries the fix. */
-export async function fromRegistry<T>(work: Promise<T>): Promise<T> {
+async function fromRegistry<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (err) {
@@ -38,22 +41,43 @@ export async function fromRegistry<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-const registry: FastifyPluginAsyncTypebox = async (app) => {
-  const { 400: e400, 401: e401, 404: e404, 500: e500, 502: e502 } = errorResponses;
-  const failures = { 400: e400, 401: e401, 404: e404, 500: e500, 502: e502, 504: e502 };
+const { 400: e400, 401: e401, 404: e404, 500: e500, 502: e502 } = errorResponses;
+/** What a route that reads a registry answers besides its 200. */
+export const registryFailures = {
+  400: e400,
+  401: e401,
+  404: e404,
+  500: e500,
+  502: e502,
+  504: e502,
+};
 
+/**
+ * One read of the registry that the request's `ref` names, with the registries marked insecure
+ * in registries.conf (read on every request: it may change, and it is small), given up when the
+ * client leaves; a failure becomes our error body.
+ */
+export async function readRegistry<T>(
+  app: FastifyInstance,
+  request: { query: { ref: string }; closed: AbortSignal },
+  read: (ref: ImageReference, opts: RegistryOptions) => Promise<T>,
+): Promise<T> {
+  const ref = parseRef(request.query.ref);
+  const opts = await registryOptions(app.config.registriesConf, { signal: request.closed });
+  return fromRegistry(read(ref, opts));
+}
+
+const registry: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/registry/platforms',
     {
       schema: {
         querystring: RemotePlatformsQuery,
-        response: { 200: RemotePlatforms, ...failures },
+        response: { 200: RemotePlatforms, ...registryFailures },
       },
     },
     async (request) => {
-      const ref = parseRef(request.query.ref);
-      const opts = await registryOptions(app.config.registriesConf, { signal: request.closed });
-      const remote = await fromRegistry(inspectRemote(ref, opts));
+      const remote = await readRegistry(app, request, inspectRemote);
       const badge = await app.emulators.runBadges();
       return {
         reference: remote.reference,
@@ -78,12 +102,13 @@ const registry: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/registry/tags',
-    { schema: { querystring: RegistryTagsQuery, response: { 200: RegistryTags, ...failures } } },
-    async (request) => {
-      const ref = parseRef(request.query.ref);
-      const opts = await registryOptions(app.config.registriesConf, { signal: request.closed });
-      return fromRegistry(listTags(ref, opts));
+    {
+      schema: {
+        querystring: RegistryTagsQuery,
+        response: { 200: RegistryTags, ...registryFailures },
+      },
     },
+    (request) => readRegistry(app, request, listTags),
   );
 };
 
