@@ -3,7 +3,7 @@ import { PlatformConfigs, RemotePlatformsQuery } from '@archdeck/shared';
 import { compareConfigs } from '../../images/config-diff.js';
 import { formatPlatform } from '../../images/platform.js';
 import { readPlatformConfigs } from '../../images/registry-configs.js';
-import { registryFailures, readRegistry } from '../registry/index.js';
+import { readRegistry, registryFailures } from '../../images/registry-read.js';
 
 /** A reference's platforms side by side: each one's image config, field by field. */
 const configs: FastifyPluginAsyncTypebox = async (app) => {
@@ -16,7 +16,12 @@ const configs: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { image, configs, skipped } = await readRegistry(app, request, readPlatformConfigs);
+      const { image, configs, skipped } = await readRegistry(
+        app.config.registriesConf,
+        request.query.ref,
+        request.closed,
+        readPlatformConfigs,
+      );
       const badge = await app.emulators.runBadges();
       const rows = compareConfigs(configs);
       return {
