@@ -3,6 +3,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { readdirSync } from 'node:fs';
+
+const browserOnly = { group: ['node:*'], message: 'The web runs in the browser.' };
+const noApp = {
+  group: ['**/app/*', '**/app'],
+  message: 'Features and shared code must not import the app layer.',
+};
+const features = readdirSync(new URL('./web/src/features', import.meta.url), {
+  withFileTypes: true,
+})
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 
 export default tseslint.config(
   {
@@ -65,24 +77,34 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // Imports flow one way: lib/components -> features -> app (bulletproof-react).
-    files: ['web/src/features/**', 'web/src/lib/**', 'web/src/components/**'],
+  // Imports flow one way: lib/components -> features -> app (bulletproof-react), and a feature
+  // does not import another: two features meet in the app layer, or share through lib/ or
+  // components/.
+  ...features.map((name) => ({
+    files: [`web/src/features/${name}/**`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['node:*'], message: 'The web runs in the browser.' },
+            browserOnly,
+            noApp,
             {
-              group: ['**/app/*', '**/app'],
-              message: 'Features and shared code must not import the app layer.',
+              group: features
+                .filter((other) => other !== name)
+                .flatMap((other) => [
+                  `**/features/${other}`,
+                  `**/features/${other}/**`,
+                  `../${other}/**`,
+                  `../../${other}/**`,
+                ]),
+              message: `Features do not import each other: compose them in web/src/app, or move what they share to web/src/lib or web/src/components.`,
             },
           ],
         },
       ],
     },
-  },
+  })),
   {
     files: ['web/src/lib/**', 'web/src/components/**'],
     rules: {
@@ -90,7 +112,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*'], message: 'The web runs in the browser.' },
+            browserOnly,
             {
               group: ['**/app/*', '**/app', '**/features/*'],
               message: 'Shared code must not import features or the app.',

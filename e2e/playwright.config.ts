@@ -11,7 +11,8 @@ if (!socket) {
   );
 }
 
-// The presets point at the loopback registry: no public registry is reachable here.
+// The presets the daemon starts with (its data dir is new each run, so they seed it): the
+// loopback registry, since no public registry is reachable here.
 const presets = join(tmpdir(), 'archdeck-e2e-presets.json');
 writeFileSync(
   presets,

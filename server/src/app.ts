@@ -19,16 +19,17 @@ import emulators from './routes/emulators/index.js';
 import imagesPlugin from './plugins/images.js';
 import images from './routes/images/index.js';
 import pulls from './routes/pulls/index.js';
-import registry from './routes/registry/index.js';
+import registriesPlugin from './plugins/registries.js';
+import registries from './routes/registries/index.js';
 import events from './routes/events/index.js';
 import containersPlugin from './plugins/containers.js';
+import presetsPlugin from './plugins/presets.js';
 import smokeTests from './plugins/smoke-tests.js';
 import terminalPlugin from './plugins/terminal.js';
 import containers from './routes/containers/index.js';
 import presets from './routes/presets/index.js';
 import containerLogs from './routes/containers/logs.js';
 import terminal from './routes/terminal/index.js';
-import registryConfigs from './routes/registries/configs.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -57,8 +58,10 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(openapi);
   await instance.register(engine);
   await instance.register(emulatorsPlugin);
+  await instance.register(registriesPlugin);
   await instance.register(imagesPlugin);
   await instance.register(containersPlugin);
+  await instance.register(presetsPlugin);
   await instance.register(smokeTests);
   await instance.register(terminalPlugin);
   await instance.register(web);
@@ -67,13 +70,12 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(emulators);
   await instance.register(images);
   await instance.register(pulls);
-  await instance.register(registry);
+  await instance.register(registries);
   await instance.register(events);
   await instance.register(containers);
   await instance.register(presets);
   await instance.register(containerLogs);
   await instance.register(terminal);
-  await instance.register(registryConfigs);
 };
 
 export default fp(app, { name: 'archdeck' });

@@ -2,11 +2,12 @@
  * The daemon's configuration: flags, their environment equivalents and defaults, validated
  * once at start. This is the only file that reads `process.env` or `process.argv`.
  */
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadPresets, type PresetDef } from './containers/presets.js';
+import { loadPresetsFile, type PresetDef } from './presets/definitions.js';
 
 export interface Config {
   host: string;
@@ -17,10 +18,27 @@ export interface Config {
   /** Where handlers are persisted (systemd-binfmt format), the first directory is ours to write. */
   binfmtConfDirs: string[];
   dataDir: string;
-  /** One-click presets, from --presets or the built-in list. */
+  /**
+   * The presets a first start seeds <data-dir>/presets.json with: from --presets, else the
+   * built-in list. After that the data dir's list is the one shown and edited.
+   */
   presets: PresetDef[];
-  /** registries.conf, for which registries may be reached over plain HTTP. */
+  /** The --presets file, when one was given. */
+  presetsFile: string | null;
+  /**
+   * Registries as podman configures them (server/src/registries): registries.conf, then the
+   * drop-in directories read after it, in order (containers-registries.conf.d(5)).
+   */
   registriesConf: string;
+  registriesConfDirs: string[];
+  /** The short-name aliases podman records, which win over registries.conf's own. */
+  shortNameAliasesConf: string;
+  /** Where a login is stored: the auth.json the podman service reads first. */
+  authFile: string;
+  /** Every file credentials are read from, in order (containers-auth.json(5)). */
+  authFiles: AuthFileRef[];
+  /** certs.d directories in order: the first with a <host:port> directory serves that host. */
+  certsDirs: string[];
   /** The built UI (web/dist). */
   webDir: string;
   /** The smoke-test probes, probe-<arch>: the ones committed in server/probes/bin by default. */
@@ -35,6 +53,12 @@ export interface Config {
   pathEnv: string;
   /** The environment children (the managed podman service) inherit. */
   childEnv: NodeJS.ProcessEnv;
+}
+
+/** `legacy`: the old ~/.dockercfg format, whose top level is the `auths` map itself. */
+export interface AuthFileRef {
+  path: string;
+  legacy: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -56,9 +80,25 @@ export const USAGE = `Usage: archdeck [options]
                          default /etc/binfmt.d)
   --data-dir <dir>       token and state (env ARCHDECK_DATA_DIR, default /var/lib/archdeck
                          as root, $XDG_STATE_HOME/archdeck otherwise)
-  --registries-conf <f>  registries.conf marking insecure registries (env
-                         CONTAINERS_REGISTRIES_CONF, default /etc/containers/registries.conf)
-  --presets <file>       JSON list of one-click presets (env ARCHDECK_PRESETS)
+  --registries-conf <f>  registries.conf: insecure, blocked, mirrored and rewritten registries,
+                         short names (env CONTAINERS_REGISTRIES_CONF, default
+                         $HOME/.config/containers/registries.conf if it exists, else
+                         /etc/containers/registries.conf, as podman reads it)
+  --registries-conf-d <dir>
+                         the only drop-in directory to read after it (env
+                         ARCHDECK_REGISTRIES_CONF_D; default /etc/containers/registries.conf.d
+                         then $HOME/.config/containers/registries.conf.d, as podman reads them)
+  --auth-file <file>     where a login is stored, the auth.json the podman service reads (env
+                         ARCHDECK_AUTH_FILE, default $XDG_RUNTIME_DIR/containers/auth.json, else
+                         /run/containers/<uid>/auth.json); credentials are also read from
+                         $REGISTRY_AUTH_FILE, $HOME/.config/containers/auth.json and
+                         $HOME/.docker/config.json
+  --certs-d <dir>        the only certs.d directory (<host:port>/*.crt, *.cert, *.key) to read
+                         (env ARCHDECK_CERTS_D; default $HOME/.config/containers/certs.d,
+                         /etc/containers/certs.d, /etc/docker/certs.d, as podman reads them)
+  --presets <file>       JSON list of presets the first start begins with (env
+                         ARCHDECK_PRESETS; default a built-in list); then they are
+                         kept, and edited, in <data-dir>/presets.json
   --web-dir <dir>        the built UI (env ARCHDECK_WEB_DIR, default web/dist of this checkout)
   --probes-dir <dir>     smoke-test probes, probe-<arch> (env ARCHDECK_PROBES_DIR, default
                          server/probes/bin of this checkout, which ships them)
@@ -67,6 +107,95 @@ export const USAGE = `Usage: archdeck [options]
                          output is a terminal, json otherwise)
   -h, --help             show this help
 `;
+
+type Flags = Partial<
+  Record<'registries-conf' | 'registries-conf-d' | 'auth-file' | 'certs-d', string>
+>;
+
+/**
+ * Where podman 4 (containers/image 5.23) reads registry configuration, credentials and
+ * certificates, so that the daemon's own registry requests see what podman's pulls see. Its
+ * per-user paths under $HOME apply to root too: podman reads them whatever the uid.
+ */
+function registryPaths(
+  v: Flags,
+  env: NodeJS.ProcessEnv,
+  uid: number,
+  home: string,
+  absolute: (flag: string, value: string) => string,
+): Pick<
+  Config,
+  | 'registriesConf'
+  | 'registriesConfDirs'
+  | 'shortNameAliasesConf'
+  | 'authFile'
+  | 'authFiles'
+  | 'certsDirs'
+> {
+  const userConf = join(home, '.config/containers/registries.conf');
+  const userDir = join(home, '.config/containers/registries.conf.d');
+  const explicitConf = v['registries-conf'] ?? env.CONTAINERS_REGISTRIES_CONF;
+  const explicitDir = v['registries-conf-d'] ?? env.ARCHDECK_REGISTRIES_CONF_D;
+  // An explicit registries.conf still gets the default drop-ins; a per-user one that exists
+  // replaces the system file, and then only the per-user drop-ins are read.
+  const userConfWins = explicitConf === undefined && existsSync(userConf);
+  const registriesConf = absolute(
+    '--registries-conf',
+    explicitConf ?? (userConfWins ? userConf : '/etc/containers/registries.conf'),
+  );
+  const registriesConfDirs =
+    explicitDir !== undefined
+      ? [absolute('--registries-conf-d', explicitDir)]
+      : userConfWins
+        ? [userDir]
+        : ['/etc/containers/registries.conf.d', userDir];
+
+  // HACK: the podman API service ignores $REGISTRY_AUTH_FILE, which only the CLI reads as its
+  // --authfile default (https://github.com/containers/podman/issues/3730): traced on Debian's
+  // podman 4.3.1, a compat-API pull opens $XDG_RUNTIME_DIR/containers/auth.json (else
+  // /run/containers/<uid>/auth.json), then ~/.config/containers/auth.json, ~/.docker/config.json.
+  const serviceAuthFile = env.XDG_RUNTIME_DIR
+    ? join(env.XDG_RUNTIME_DIR, 'containers/auth.json')
+    : `/run/containers/${uid}/auth.json`;
+  const authFile = absolute(
+    '--auth-file',
+    v['auth-file'] ?? env.ARCHDECK_AUTH_FILE ?? serviceAuthFile,
+  );
+  const configHome = env.XDG_CONFIG_HOME || join(home, '.config');
+  const authPaths = [
+    ...(env.REGISTRY_AUTH_FILE ? [env.REGISTRY_AUTH_FILE] : []),
+    authFile,
+    join(configHome, 'containers/auth.json'),
+    env.DOCKER_CONFIG ? join(env.DOCKER_CONFIG, 'config.json') : join(home, '.docker/config.json'),
+  ];
+  const authFiles: AuthFileRef[] = [
+    ...[...new Set(authPaths)].map((path) => ({ path, legacy: false })),
+    { path: join(home, '.dockercfg'), legacy: true },
+  ];
+
+  const explicitCerts = v['certs-d'] ?? env.ARCHDECK_CERTS_D;
+  const certsDirs =
+    explicitCerts !== undefined
+      ? [absolute('--certs-d', explicitCerts)]
+      : [
+          join(home, '.config/containers/certs.d'),
+          '/etc/containers/certs.d',
+          '/etc/docker/certs.d',
+        ];
+
+  const cacheHome = env.XDG_CACHE_HOME || join(home, '.cache');
+  return {
+    registriesConf,
+    registriesConfDirs,
+    shortNameAliasesConf:
+      uid === 0
+        ? '/var/cache/containers/short-name-aliases.conf'
+        : join(cacheHome, 'containers/short-name-aliases.conf'),
+    authFile,
+    authFiles,
+    certsDirs,
+  };
+}
 
 /** Where the token and state live unless --data-dir says otherwise (the CLI reads it too). */
 export function defaultDataDir(env: NodeJS.ProcessEnv, uid: number): string {
@@ -102,6 +231,9 @@ export function loadConfig(
         'web-dir': { type: 'string' },
         'probes-dir': { type: 'string' },
         'registries-conf': { type: 'string' },
+        'registries-conf-d': { type: 'string' },
+        'auth-file': { type: 'string' },
+        'certs-d': { type: 'string' },
         presets: { type: 'string' },
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
@@ -130,6 +262,7 @@ export function loadConfig(
   }
 
   const isRoot = uid === 0;
+  const home = env.HOME || homedir();
   const absolute = (flag: string, value: string) => {
     if (!isAbsolute(value))
       throw new ConfigError(`${flag} must be an absolute path, got "${value}"`);
@@ -165,6 +298,7 @@ export function loadConfig(
     throw new ConfigError(`--log-format must be human or json, got "${logFormat}"`);
   }
 
+  const presetsFile = v.presets ?? env.ARCHDECK_PRESETS ?? null;
   const defaultWebDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
   // This file runs from server/src (tests) or server/dist (built): either way, one level up.
   const defaultProbesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../probes/bin');
@@ -188,15 +322,13 @@ export function loadConfig(
     ),
     presets: (() => {
       try {
-        return loadPresets(v.presets ?? env.ARCHDECK_PRESETS ?? null);
+        return loadPresetsFile(presetsFile);
       } catch (err) {
         throw new ConfigError((err as Error).message);
       }
     })(),
-    registriesConf: absolute(
-      '--registries-conf',
-      v['registries-conf'] ?? env.CONTAINERS_REGISTRIES_CONF ?? '/etc/containers/registries.conf',
-    ),
+    presetsFile,
+    ...registryPaths(v, env, uid, home, absolute),
     webDir: absolute('--web-dir', v['web-dir'] ?? env.ARCHDECK_WEB_DIR ?? defaultWebDir),
     probesDir: absolute(
       '--probes-dir',

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Health } from '@archdeck/shared';
 import { detectHostQuirks } from '../src/engine/host-quirks.js';
-import { buildTestApp, testEnv, type TestApp } from './helper.js';
+import { buildTestApp, runToExit, testEnv, type TestApp } from './helper.js';
 
 const run = promisify(execFile);
 const env = testEnv();
@@ -222,21 +222,11 @@ describe('GET /api/health', () => {
 
     // What it is for: a container starts (its rlimits fit the service's own, which are lower
     // than the daemon's: podman sets RLIMIT_NPROC 32768 for itself).
-    const started = await t.api({
-      method: 'POST',
-      url: '/api/containers',
-      payload: {
-        image: env.image,
-        platform: 'linux/amd64',
-        cmd: ['sh', '-c', 'ulimit -u; ulimit -n'],
-      },
+    await runToExit(t, {
+      image: env.image,
+      platform: 'linux/amd64',
+      cmd: ['sh', '-c', 'ulimit -u; ulimit -n'],
     });
-    expect(started.statusCode, started.body).toBe(201);
-    const { id } = started.json() as { id: string };
-    await expect
-      .poll(async () => (await t.api({ url: `/api/containers/${id}` })).json(), { timeout: 60_000 })
-      .toMatchObject({ state: 'exited', exitCode: 0 });
-    await t.api({ method: 'DELETE', url: `/api/containers/${id}` });
 
     const pids = async () =>
       (await run('pgrep', ['-f', h.podman.socket]).catch(() => ({ stdout: '' }))).stdout.trim();

@@ -7,9 +7,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
 import Docker from 'dockerode';
 import type { FastifyInstance } from 'fastify';
 import type { InjectOptions, LightMyRequestResponse as Response } from 'fastify';
+import type { PullJob, RunRequest } from '@archdeck/shared';
 import { loadConfig, type Config } from '../src/config.js';
 import { buildServer, type BuildOptions } from '../src/server.js';
 
@@ -48,6 +50,34 @@ export interface TestApp {
   token: string;
   /** inject() with the right Host and the Bearer token. */
   api(opts: InjectOptions): Promise<Response>;
+}
+
+/** Pulls through the daemon (202) and waits for the job to end, however it ends. */
+export async function pullToEnd(t: TestApp, ref: string, platform: string): Promise<PullJob> {
+  const res = await t.api({ method: 'POST', url: '/api/pulls', payload: { ref, platform } });
+  expect(res.statusCode, res.body).toBe(202);
+  let job = res.json() as PullJob;
+  await expect
+    .poll(
+      async () => {
+        job = (await t.api({ url: `/api/pulls/${job.id}` })).json() as PullJob;
+        return job.state;
+      },
+      { timeout: 60_000, interval: 200 },
+    )
+    .not.toBe('running');
+  return job;
+}
+
+/** Runs a container through the daemon, expects it to exit 0, and removes it. */
+export async function runToExit(t: TestApp, payload: RunRequest): Promise<void> {
+  const started = await t.api({ method: 'POST', url: '/api/containers', payload });
+  expect(started.statusCode, started.body).toBe(201);
+  const { id } = started.json() as { id: string };
+  await expect
+    .poll(async () => (await t.api({ url: `/api/containers/${id}` })).json(), { timeout: 60_000 })
+    .toMatchObject({ state: 'exited', exitCode: 0 });
+  await t.api({ method: 'DELETE', url: `/api/containers/${id}` });
 }
 
 export async function buildTestApp(

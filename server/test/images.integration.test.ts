@@ -7,28 +7,13 @@ import { execFile } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import type { ImageDetail, ImageSummary, PullJob, RemotePlatforms } from '@archdeck/shared';
-import { buildTestApp, podmanCli as podman, testEnv, type TestApp } from './helper.js';
+import { buildTestApp, podmanCli as podman, pullToEnd, testEnv, type TestApp } from './helper.js';
 
 const run = promisify(execFile);
 const env = testEnv();
 let t: TestApp;
 
-async function pull(ref: string, platform: string): Promise<PullJob> {
-  const res = await t.api({ method: 'POST', url: '/api/pulls', payload: { ref, platform } });
-  expect(res.statusCode).toBe(202);
-  const job = res.json() as PullJob;
-  let final: PullJob = job;
-  await expect
-    .poll(
-      async () => {
-        final = (await t.api({ url: `/api/pulls/${job.id}` })).json() as PullJob;
-        return final.state;
-      },
-      { timeout: 60_000, interval: 200 },
-    )
-    .not.toBe('running');
-  return final;
-}
+const pull = (ref: string, platform: string) => pullToEnd(t, ref, platform);
 
 const images = async () => (await t.api({ url: '/api/images' })).json() as ImageSummary[];
 
@@ -39,10 +24,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.app.close());
 
-describe('GET /api/registry/platforms', () => {
+describe('GET /api/registries/platforms', () => {
   it('lists the four platforms of the multi-arch index with run badges', async () => {
     const res = await t.api({
-      url: `/api/registry/platforms?ref=${encodeURIComponent(env.image)}`,
+      url: `/api/registries/platforms?ref=${encodeURIComponent(env.image)}`,
     });
     expect(res.statusCode).toBe(200);
     const body = res.json() as RemotePlatforms;
@@ -72,7 +57,7 @@ describe('GET /api/registry/platforms', () => {
 
   it('says clearly when a tag does not exist', async () => {
     const res = await t.api({
-      url: `/api/registry/platforms?ref=${encodeURIComponent(`${env.registry}/library/busybox:nope`)}`,
+      url: `/api/registries/platforms?ref=${encodeURIComponent(`${env.registry}/library/busybox:nope`)}`,
     });
     expect(res.statusCode).toBe(404);
     expect(res.json().message).toMatch(/not found/i);

@@ -61,8 +61,19 @@ describe('a daemon restart during a pull', () => {
       let job: PullJob;
       try {
         job = await pullWhileFrozen(first.api, platform);
-        // The record on disk is the daemon's, no one else's.
-        expect((await stat(join(dataDir, 'jobs', 'pulls.json'))).mode & 0o777).toBe(0o600);
+        // The daemon records the job just after it answers (whole, flushed to disk): it dies
+        // once the record holds it. The record is the daemon's, no one else's.
+        const record = join(dataDir, 'jobs', 'pulls.json');
+        const id = job.id;
+        await expect
+          .poll(() =>
+            readFile(record, 'utf8').then(
+              (t) => t.includes(id),
+              () => false,
+            ),
+          )
+          .toBe(true);
+        expect((await stat(record)).mode & 0o777).toBe(0o600);
         first.proc.kill(signal);
         await first.stop();
       } finally {

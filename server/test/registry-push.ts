@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { tarArchive } from '../src/lib/tar.js';
-import { MEDIA_TYPES } from '../src/images/registry-client.js';
+import { MEDIA_TYPES } from '../src/registries/registry-client.js';
 
 export const sha256 = (data: string | Buffer) =>
   `sha256:${createHash('sha256').update(data).digest('hex')}`;

@@ -290,7 +290,7 @@ describe('a cookie proves the request came from the archdeck page', () => {
   // port could trigger with <img src>, since it is same-site and gets the cookie.
   const lookup = (headers: Record<string, string>) =>
     t.app.inject({
-      url: '/api/registry/platforms?ref=127.0.0.1:9/x:1',
+      url: '/api/registries/platforms?ref=127.0.0.1:9/x:1',
       headers: { host: HOST, cookie, ...headers },
     });
 

@@ -96,6 +96,15 @@ export const ContainerActionQuery = Type.Object(
 export type ContainerActionQuery = Static<typeof ContainerActionQuery>;
 
 /**
+ * A command as the argument vector a process gets. An argument cannot hold a NUL byte (exec
+ * takes C strings): refused here, before anything is created, rather than by runc after the
+ * container exists.
+ */
+export const Argv = Type.Array(Type.String({ maxLength: 4096, pattern: '^[^\\u0000]*$' }), {
+  maxItems: 256,
+});
+
+/**
  * What a run may ask for: our own fields only. Nothing privileged (no privileged mode, mounts,
  * host namespaces, devices or capabilities) can be expressed; unknown fields are a 400.
  */
@@ -103,11 +112,7 @@ export const RunRequest = Type.Object(
   {
     image: Type.String({ minLength: 1, maxLength: 512 }),
     platform: Type.String({ minLength: 3, maxLength: 64 }),
-    // An argument or a variable cannot hold a NUL byte (exec takes C strings): refused here,
-    // before anything is created, rather than by runc after the container exists.
-    cmd: Type.Optional(
-      Type.Array(Type.String({ maxLength: 4096, pattern: '^[^\\u0000]*$' }), { maxItems: 256 }),
-    ),
+    cmd: Type.Optional(Argv),
     env: Type.Optional(
       Type.Array(
         Type.String({ maxLength: 8192, pattern: '^[A-Za-z_][A-Za-z0-9_]*=[^\\u0000]*$' }),
@@ -130,26 +135,6 @@ export const RunRequest = Type.Object(
   { additionalProperties: false },
 );
 export type RunRequest = Static<typeof RunRequest>;
-
-export const Preset = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  image: Type.String(),
-  description: Type.String(),
-  cmd: Nullable(Type.Array(Type.String())),
-  tty: Type.Boolean(),
-  /** The platforms this host can run it as, each with its badge; native last. */
-  platforms: Type.Array(Type.Object({ platform: Type.String(), ...RunBadge.properties })),
-});
-export type Preset = Static<typeof Preset>;
-
-export const PresetParams = Type.Object({
-  id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' }),
-});
-export const PresetRunRequest = Type.Object(
-  { platform: Type.String({ minLength: 3, maxLength: 64 }) },
-  { additionalProperties: false },
-);
 
 export const LogsQuery = Type.Object({
   follow: Type.Optional(Type.Boolean()),

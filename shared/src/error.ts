@@ -27,3 +27,16 @@ export const errorResponses = {
   502: ApiError,
   503: ApiError,
 } as const;
+
+/**
+ * What a request that reaches out to a registry can answer besides its own errors: a login
+ * needed or refused (401), a blocked registry (403), no such image (404), a registry that
+ * failed, is unreachable or untrusted (502), or too slow (504).
+ */
+export const registryErrorResponses = {
+  401: ApiError,
+  403: ApiError,
+  404: ApiError,
+  502: ApiError,
+  504: ApiError,
+} as const;

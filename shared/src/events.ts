@@ -7,7 +7,7 @@ import { Nullable } from './nullable.js';
 
 /**
  * `event: change`: an image, a container or a pull changed; `host`: a fact of /api/health (the
- * check that containers can start).
+ * check that containers can start); `preset`: the presets, or what an image's index lists.
  */
 export const ChangeEvent = Type.Object({
   kind: Type.Union([
@@ -15,6 +15,7 @@ export const ChangeEvent = Type.Object({
     Type.Literal('container'),
     Type.Literal('pull'),
     Type.Literal('host'),
+    Type.Literal('preset'),
   ]),
   action: Type.String(),
   id: Nullable(Type.String()),

@@ -81,45 +81,6 @@ export const ImageParams = Type.Object({
   }),
 });
 
-export const RemotePlatform = Type.Object({
-  platform: Type.String(),
-  os: Type.String(),
-  architecture: Type.String(),
-  variant: Nullable(Type.String()),
-  digest: Type.String(),
-  size: Type.Number(),
-  ...RunBadge.properties,
-});
-export type RemotePlatform = Static<typeof RemotePlatform>;
-
-export const RemotePlatforms = Type.Object({
-  reference: Type.String(),
-  mediaType: Type.String(),
-  digest: Type.String(),
-  multiArch: Type.Boolean(),
-  platforms: Type.Array(RemotePlatform),
-});
-export type RemotePlatforms = Static<typeof RemotePlatforms>;
-
-export const RemotePlatformsQuery = Type.Object({
-  ref: Type.String({ minLength: 1, maxLength: 512 }),
-});
-
-/** A repository's tags as its registry lists them (`/v2/<name>/tags/list`, every page). */
-export const RegistryTags = Type.Object({
-  /** registry/repository, e.g. 127.0.0.1:5000/library/busybox. */
-  repository: Type.String(),
-  tags: Type.Array(Type.String()),
-  /** The registry has more tags than archdeck reads (10,000). */
-  truncated: Type.Boolean(),
-});
-export type RegistryTags = Static<typeof RegistryTags>;
-
-export const RegistryTagsQuery = Type.Object({
-  /** A repository, or a reference whose tag or digest is ignored. */
-  ref: Type.String({ minLength: 1, maxLength: 512 }),
-});
-
 export const PullRequest = Type.Object(
   {
     ref: Type.String({ minLength: 1, maxLength: 512 }),
@@ -162,37 +123,3 @@ export const PullJob = Type.Object({
 export type PullJob = Static<typeof PullJob>;
 
 export const PullParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }) });
-
-/**
- * One line of a per-platform config comparison: a field of the image config (an Env variable
- * or a label on a line of its own), its value on each platform, and whether they differ.
- */
-export const ConfigRow = Type.Object({
-  /** Entrypoint, Cmd, User, WorkingDir, Env, Labels, ExposedPorts, Volumes, StopSignal, os.version, variant, Created, Layers, Size. */
-  field: Type.String(),
-  /** The variable or label name, for Env and Labels; null for the others. */
-  key: Nullable(Type.String()),
-  /**
-   * One per platform, in the order of `platforms`; null where that platform has none. Layers
-   * is a count, Size the bytes of its compressed layers; Entrypoint and Cmd are JSON arrays.
-   */
-  values: Type.Array(Type.Union([Type.String(), Type.Number(), Type.Null()])),
-  differs: Type.Boolean(),
-});
-export type ConfigRow = Static<typeof ConfigRow>;
-
-/** GET /api/registries/configs: the image configs of a reference's platforms, side by side. */
-export const PlatformConfigs = Type.Object({
-  reference: Type.String(),
-  digest: Type.String(),
-  multiArch: Type.Boolean(),
-  platforms: Type.Array(
-    Type.Object({ platform: Type.String(), digest: Type.String(), ...RunBadge.properties }),
-  ),
-  rows: Type.Array(ConfigRow),
-  /** How many rows differ. */
-  differences: Type.Integer({ minimum: 0 }),
-  /** Platforms the index lists beyond those read. */
-  skipped: Type.Integer({ minimum: 0 }),
-});
-export type PlatformConfigs = Static<typeof PlatformConfigs>;

@@ -6,8 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileErrorFix, writeFileAtomic } from '../lib/data-file.js';
 import { StartupError } from '../lib/errors.js';
 
 const TOKEN_FILE = 'token';
@@ -17,18 +18,8 @@ const MIN_TOKEN_LENGTH = 32;
 const uid = () => process.getuid?.() ?? 0;
 
 /** What an OS error on the token means for the user, in one line. */
-function explain(err: unknown, path: string, doing: string): StartupError {
-  const code = (err as NodeJS.ErrnoException).code;
-  const why =
-    code === 'ENOSPC'
-      ? 'the disk is full: free some space'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'permission denied: run as the user that owns it, or pick another --data-dir'
-        : code === 'EROFS'
-          ? 'the file system is read-only: pick another --data-dir'
-          : (err as Error).message;
-  return new StartupError(`cannot ${doing} ${path}: ${why}`);
-}
+const explain = (err: unknown, path: string, doing: string) =>
+  new StartupError(`cannot ${doing} ${path}: ${fileErrorFix(err)}`);
 
 /** The data dir exists, is a directory of ours, and no one else can write to it. */
 async function checkDataDir(dataDir: string): Promise<void> {
@@ -80,25 +71,12 @@ async function readExisting(path: string): Promise<string | null> {
   }
 }
 
-/** Writes a new token beside the file, then renames it over: whole or not at all. */
+/** Writes a new token, whole or not at all (a full disk leaves no empty token behind). */
 async function writeNew(path: string): Promise<string> {
   const token = randomBytes(32).toString('base64url');
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    const file = await open(
-      temp,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-      0o600,
-    );
-    try {
-      await file.writeFile(`${token}\n`);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temp, path);
+    await writeFileAtomic(path, `${token}\n`);
   } catch (err) {
-    await unlink(temp).catch(() => undefined);
     throw explain(err, path, 'write');
   }
   return token;

@@ -195,7 +195,7 @@ const images: Command = async (i) => {
 const platforms: Command = async (i) => {
   const ref = arg(i, 0, 'image reference');
   const r = await i.client.get<RemotePlatforms>(
-    `/api/registry/platforms?ref=${encodeURIComponent(ref)}`,
+    `/api/registries/platforms?ref=${encodeURIComponent(ref)}`,
   );
   if (i.json) return (printJson(i, r), 0);
   i.out(

@@ -7,7 +7,6 @@ import {
   type ContainerAction,
   type ContainerState,
   type ContainerSummary,
-  type Preset,
   type RunBadge,
   type RunRequest,
   type StopOutcome,
@@ -21,10 +20,9 @@ import type { CpuModelsService } from '../emulators/cpu-check.js';
 import { cpuModelTitle } from '../emulators/cpu-models.js';
 import { archForPlatform } from '../emulators/platforms.js';
 import type { ImagesService } from '../images/images.js';
-import { normalizePlatform, parseRef, type PullManager } from '../images/pulls.js';
+import { normalizePlatform, type PullManager } from '../images/pulls.js';
 import { archSuffix } from '../images/arch-tag.js';
-import { AppError, badRequest, notFound } from '../lib/errors.js';
-import type { PresetDef } from './presets.js';
+import { AppError, badRequest } from '../lib/errors.js';
 import { diagnose, stopDiagnosis } from './diagnosis.js';
 import type { LaunchOutputs } from './launch-output.js';
 import { openLogStream, type LogStream, type LogStreamOptions } from './logs.js';
@@ -52,7 +50,6 @@ export class ContainersService {
     private readonly images: ImagesService,
     private readonly pulls: PullManager,
     private readonly emulators: EmulatorsService,
-    private readonly presetDefs: PresetDef[],
     readonly launches: LaunchOutputs,
     events: EngineEvents,
     private readonly cpuModels: CpuModelsService,
@@ -162,7 +159,6 @@ export class ContainersService {
 
   /** Pulls the image for the platform when it is not local, checks its architecture, runs it. */
   async run(req: RunRequest): Promise<ContainerSummary> {
-    const ref = parseRef(req.image);
     const platform = normalizePlatform(req.platform);
     // One way to choose the emulated CPU: a QEMU_CPU of the user's would skip the check.
     if (req.env?.some((v) => v.startsWith('QEMU_CPU='))) {
@@ -172,9 +168,9 @@ export class ContainersService {
     }
     // Checked before anything is pulled: a wrong model is the request's fault.
     const cpu = req.cpu === undefined ? null : await this.cpuModels.choose(platform, req.cpu);
-    let imageId = await this.images.findLocal(ref, platform);
+    let imageId = (await this.pulls.local(req.image, platform))?.imageId ?? null;
     if (!imageId) {
-      const job = await this.pulls.jobs.wait(this.pulls.start(req.image, platform).id);
+      const job = await this.pulls.jobs.wait((await this.pulls.start(req.image, platform)).id);
       if (job.state !== 'succeeded' || !job.imageId) {
         // podman gone is the reason to say, not the pull it cut short.
         const podman = await this.engine.check();
@@ -273,25 +269,6 @@ export class ContainersService {
     const stop = this.stops.get(c.id);
     if (!stop || state !== 'exited' || stop.startedAt !== c.startedAt) return null;
     return { timeout: stop.timeout, killed: stop.killed };
-  }
-
-  async presets(): Promise<Preset[]> {
-    const state = await this.emulators.read();
-    const badge = this.emulators.badgesFrom(state.entries);
-    const emulated = state.summary.containers.map((platform) => ({ platform, ...badge(platform) }));
-    const native = { platform: state.hostPlatform, ...badge(state.hostPlatform) };
-    return this.presetDefs.map((p) => ({ ...p, platforms: [...emulated, native] }));
-  }
-
-  async runPreset(id: string, platform: string): Promise<ContainerSummary> {
-    const preset = this.presetDefs.find((p) => p.id === id);
-    if (!preset) throw notFound(`No preset ${id}.`);
-    return this.run({
-      image: preset.image,
-      platform,
-      cmd: preset.cmd ?? undefined,
-      tty: preset.tty,
-    });
   }
 
   private async summary(

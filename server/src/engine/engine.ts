@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { ContainerAction, LogEnd, PodmanHealth } from '@archdeck/shared';
+import type Docker from 'dockerode';
 import type { FastifyBaseLogger } from 'fastify';
 import { PodmanConnection } from './connection.js';
 import { LocalTransport, type LocalOptions } from './local-transport.js';
@@ -190,9 +191,22 @@ export class Engine {
     return inspectForLogs(this.conn.client(), id, signal);
   }
 
-  /** A container's log into `out`, from the best source there is (logs/stream.ts). */
-  streamLogs(id: string, opts: StreamLogsOptions, out: LogOutput): Promise<LogEnd> {
-    return streamLogs(this.conn.client(), id, opts, out);
+  /**
+   * A container's log into `out`, from the best source there is (logs/stream.ts). Podman may be
+   * away as it starts, e.g. when its going ended the launch output this stream began with: the
+   * log file goes on (conmon writes it), so the stream waits for podman as `podmanBack` allows.
+   */
+  async streamLogs(id: string, opts: StreamLogsOptions, out: LogOutput): Promise<LogEnd> {
+    for (;;) {
+      let docker: Docker;
+      try {
+        docker = this.conn.client();
+      } catch (err) {
+        if (!(await opts.podmanBack())) throw err;
+        continue;
+      }
+      return streamLogs(docker, id, opts, out);
+    }
   }
 
   /** The last `count` lines of a container's log (for a diagnosis), within `signal`. */

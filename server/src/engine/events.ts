@@ -10,10 +10,10 @@ import type { PodmanConnection } from './connection.js';
 
 export interface EngineEvent {
   /**
-   * image/container come from podman; pull and host from the daemon itself; podman is the
+   * image/container come from podman; pull, host and preset from the daemon itself; podman is the
    * connection going down or up (action `down`/`up`), resync a new event subscription.
    */
-  kind: 'image' | 'container' | 'pull' | 'host' | 'podman' | 'resync';
+  kind: 'image' | 'container' | 'pull' | 'host' | 'preset' | 'podman' | 'resync';
   action: string;
   id: string | null;
 }

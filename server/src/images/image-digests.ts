@@ -9,13 +9,15 @@
  * why.
  */
 import type { ImageDigests } from '@archdeck/shared';
-import { parseReference } from './reference.js';
-import {
-  readManifest,
-  RegistryError,
-  type RegistryOptions,
-  type RemoteManifest,
-} from './registry-client.js';
+import { AppError } from '../lib/errors.js';
+import type { RemoteManifest } from '../registries/registry-client.js';
+
+/**
+ * Reads a manifest by `name@digest` from where podman would pull it (the Registries service:
+ * mirrors, certs.d, auth.json). Fails with an AppError: `registry_not_found` when no source
+ * has it.
+ */
+export type ManifestReader = (reference: string) => Promise<RemoteManifest>;
 
 export interface RecordedDigests {
   id: string;
@@ -71,16 +73,17 @@ function recordedCandidates(image: RecordedDigests): Map<string, string[]> {
 async function lookUp(
   digest: string,
   names: string[],
-  opts: RegistryOptions,
-): Promise<RemoteManifest | RegistryError | null> {
+  read: ManifestReader,
+): Promise<RemoteManifest | AppError | null> {
   for (const name of names) {
     // podman's name for images built or imported here: there is no registry to ask.
     if (name.startsWith('localhost/')) continue;
     try {
-      return await readManifest(parseReference(`${name}@${digest}`), opts);
+      return await read(`${name}@${digest}`);
     } catch (err) {
-      if (!(err instanceof RegistryError)) throw err;
-      if (err.kind !== 'not_found') return err;
+      // A registry's failure, or a registries.conf, certs.d or auth.json it cannot be asked with.
+      if (!(err instanceof AppError)) throw err;
+      if (err.code !== 'registry_not_found') return err;
     }
   }
   return null;
@@ -92,13 +95,13 @@ const NO_PLATFORM =
 
 /**
  * The image's platform digest and the indexes it was pulled through: from podman's store when
- * it holds them, else from the registry (`registry` gives its options, asked only then).
+ * it holds them, else from the registry (through `read`, asked only then).
  * `keep` is true when the registry was asked and answered in full: manifests are
  * content-addressed, so asking again would give the same answer.
  */
 export async function resolveDigests(
   image: RecordedDigests,
-  registry: () => Promise<RegistryOptions>,
+  read: ManifestReader,
 ): Promise<{ digests: ImageDigests; keep: boolean }> {
   const candidates = recordedCandidates(image);
   const answer = (
@@ -133,27 +136,26 @@ export async function resolveDigests(
   }
 
   // The store could not tell (unreadable, or podman kept no copy): ask the registry.
-  const opts = await registry();
   const found = await Promise.all(
     [...candidates].map(async ([digest, names]) => ({
       digest,
-      manifest: await lookUp(digest, names, opts),
+      manifest: await lookUp(digest, names, read),
     })),
   );
-  const failure = found.find(({ manifest }) => manifest instanceof RegistryError)?.manifest as
-    RegistryError | undefined;
-  const read = found.flatMap(({ digest, manifest }) =>
-    manifest === null || manifest instanceof RegistryError ? [] : [{ digest, manifest }],
+  const failure = found.find(({ manifest }) => manifest instanceof AppError)?.manifest as
+    AppError | undefined;
+  const answered = found.flatMap(({ digest, manifest }) =>
+    manifest === null || manifest instanceof AppError ? [] : [{ digest, manifest }],
   );
   // A recorded manifest whose config is this image's is its platform manifest.
   const platform =
     platformInStore ??
-    read.find(
+    answered.find(
       ({ manifest }) =>
         manifest.kind === 'image' && manifest.config.digest === `sha256:${image.id}`,
     )?.digest ??
     null;
-  const indexes = read.flatMap(({ digest, manifest }) =>
+  const indexes = answered.flatMap(({ digest, manifest }) =>
     manifest.kind === 'index' && platform !== null && manifest.manifests.includes(platform)
       ? [digest]
       : [],

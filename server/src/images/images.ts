@@ -12,7 +12,7 @@ import { archSuffix, archTagFor } from './arch-tag.js';
 import { formatPlatform } from './platform.js';
 import { formatReference, type ImageReference } from './reference.js';
 import { DIGEST_LOOKUP_TIMEOUT_MS, resolveDigests, type RecordedDigests } from './image-digests.js';
-import { registryOptions } from './registry-client.js';
+import type { Registries } from '../registries/registries.js';
 
 // Keeps arm64's v8 when the image config names it, unlike normalizePlatform and the registry
 // client: a local image's platform is shown as podman reports it. Comparisons use archSuffix.
@@ -41,7 +41,7 @@ export class ImagesService {
     private readonly engine: Engine,
     events: EngineEvents,
     private readonly emulators: EmulatorsService,
-    private readonly registriesConf: string,
+    private readonly registries: Pick<Registries, 'readManifest'>,
   ) {
     events.subscribe((e) => {
       if (e.kind === 'image' || e.kind === 'resync') this.list = null;
@@ -97,8 +97,8 @@ export class ImagesService {
     const key = `${image.id} ${image.repoDigests.join(' ')}`;
     const known = this.registryDigests.get(key);
     if (known) return known;
-    const { digests, keep } = await resolveDigests(image, () =>
-      registryOptions(this.registriesConf, { timeoutMs: DIGEST_LOOKUP_TIMEOUT_MS, signal }),
+    const { digests, keep } = await resolveDigests(image, (reference) =>
+      this.registries.readManifest(reference, { timeoutMs: DIGEST_LOOKUP_TIMEOUT_MS, signal }),
     );
     if (keep) {
       if (this.registryDigests.size >= MAX_KEPT_DIGESTS) this.registryDigests.clear();

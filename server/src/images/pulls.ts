@@ -14,16 +14,17 @@ import { AppError, badRequest } from '../lib/errors.js';
 import type { Job, Jobs } from '../jobs/jobs.js';
 import { type JobFields } from '../jobs/jobs.js';
 import { archForPlatform } from '../emulators/platforms.js';
-import {
-  formatReference,
-  parseReference,
-  ReferenceError as RefError,
-  type ImageReference,
-} from './reference.js';
+import { formatReference, parseReference, type ImageReference } from './reference.js';
 import { archTagFor, archSuffix } from './arch-tag.js';
 import { canonicalVariant, formatPlatform, parsePlatform } from './platform.js';
 import type { ImagesService } from './images.js';
-import { platformManifest, registryOptions } from './registry-client.js';
+import type { Registries } from '../registries/registries.js';
+
+/**
+ * The registries as a pull needs them: how a reference as typed becomes the name pulled
+ * (registries.conf's aliases and search list), and the platform manifest podman will get.
+ */
+export type PullRegistries = Pick<Registries, 'resolve' | 'choose' | 'platformManifest'>;
 
 interface ProgressMessage {
   status?: string;
@@ -31,18 +32,6 @@ interface ProgressMessage {
   progressDetail?: { current?: number; total?: number };
   error?: string;
   errorDetail?: { message?: string };
-}
-
-/** A reference from a request; a missing tag means `latest`, as podman reads it. */
-export function parseRef(input: string): ImageReference {
-  try {
-    const ref = parseReference(input.trim());
-    if (!ref.tag && !ref.digest) ref.tag = 'latest';
-    return ref;
-  } catch (err) {
-    if (err instanceof RefError) throw badRequest(`Invalid image reference: ${err.message}`);
-    throw err;
-  }
 }
 
 /**
@@ -127,14 +116,18 @@ export class PullManager {
     private readonly engine: Engine,
     private readonly images: ImagesService,
     readonly jobs: Jobs<PullJob>,
+    private readonly registries: PullRegistries,
     private readonly log: FastifyBaseLogger,
-    private readonly registriesConf: string,
   ) {}
 
-  /** Starts a pull, or returns the running one for the same reference and platform. */
-  start(refInput: string, platformInput: string): PullJob {
-    const ref = parseRef(refInput);
+  /**
+   * Starts a pull, or returns the running one for the same reference and platform. A short
+   * name is pulled under the fully qualified name registries.conf gives it, so the job, the
+   * image and the arch tag all carry the name podman would have chosen.
+   */
+  async start(refInput: string, platformInput: string): Promise<PullJob> {
     const platform = normalizePlatform(platformInput);
+    const ref = await this.registries.choose(refInput);
     const canonical = formatReference(ref);
     const running = this.jobs.find((job) => {
       const pull = this.pulls.get(job);
@@ -163,10 +156,18 @@ export class PullManager {
    * nothing to do: finished, and not kept among the jobs (nothing happened to list).
    */
   async local(refInput: string, platformInput: string): Promise<PullJob | null> {
-    const ref = parseRef(refInput);
     const platform = normalizePlatform(platformInput);
-    const imageId = await this.images.findLocal(ref, platform);
-    if (!imageId) return null;
+    // Every name a short name could stand for, in order, as podman looks locally first.
+    let ref: ImageReference | null = null;
+    let imageId: string | null = null;
+    for (const candidate of (await this.registries.resolve(refInput)).candidates) {
+      imageId = await this.images.findLocal(candidate, platform);
+      if (imageId) {
+        ref = candidate;
+        break;
+      }
+    }
+    if (!imageId || !ref) return null;
     const now = new Date().toISOString();
     return {
       id: randomUUID(),
@@ -226,7 +227,7 @@ export class PullManager {
     if (
       /unexpected EOF|connection reset|connection refused|broken pipe|i\/o timeout/i.test(error)
     ) {
-      const registry = parseRef(pull.ref).registry;
+      const registry = parseReference(pull.ref).registry;
       return `The registry ${registry} stopped answering during the pull (podman: ${error}). Check that it is up and reachable, then retry.`;
     }
     if (/no space left on device/i.test(error)) {
@@ -237,14 +238,17 @@ export class PullManager {
   }
 
   /**
-   * Learns the config blob's digest from the platform manifest podman is about to pull. When
-   * the registry cannot say (it needs credentials podman has, say), the config is recognised
-   * only by podman's final message, at the end of the pull.
+   * Learns the config blob's digest from the platform manifest podman is about to pull, read
+   * where podman reads it (mirrors, certs.d, auth.json). When no source can say, the config is
+   * recognised only by podman's final message, at the end of the pull.
    */
   private async lookUpConfig(pull: Pull, ref: ImageReference): Promise<void> {
     try {
-      const opts = await registryOptions(this.registriesConf, { signal: pull.job.signal });
-      const { manifest } = await platformManifest(ref, parsePlatform(pull.platform), opts);
+      const { manifest } = await this.registries.platformManifest(
+        ref,
+        parsePlatform(pull.platform),
+        { signal: pull.job.signal },
+      );
       pull.knowConfig(manifest.config.digest);
     } catch (err) {
       if (!pull.job.running) return;

@@ -242,6 +242,39 @@ export function parseReference(input: string): ImageReference {
   return { registry, repository, tag, digest };
 }
 
+/**
+ * Whether a reference names no registry, so that registries.conf's aliases and search
+ * registries decide where it comes from: its first path component has no '.' or ':' and is not
+ * 'localhost' (containers/image's shortnames.parseUnnormalizedShortName). 'busybox',
+ * 'library/busybox:1.36' and 'opensuse/leap' are short; 'docker.io/busybox' is not.
+ */
+export function isShortName(input: string): boolean {
+  const slash = input.indexOf('/');
+  if (slash === -1) return true;
+  const first = input.slice(0, slash);
+  return !(first.includes('.') || first.includes(':') || first === 'localhost');
+}
+
+/** A reference as written, split: 'ubuntu:24.04' → name 'ubuntu', suffix ':24.04'. */
+export function splitName(input: string): { name: string; suffix: string } {
+  const at = input.indexOf('@');
+  let name = at === -1 ? input : input.slice(0, at);
+  const colon = name.lastIndexOf(':');
+  if (colon > name.lastIndexOf('/')) name = name.slice(0, colon);
+  return { name, suffix: input.slice(name.length) };
+}
+
+/** A registry as a reference's first component is written: 'quay.io', '127.0.0.1:5000'. */
+export function checkRegistryHost(registry: string): void {
+  if (registry === '') throw new ReferenceError('the registry is empty: write it like "quay.io"');
+  if (registry.includes('/')) {
+    throw new ReferenceError(
+      `${quote(registry)} is not a registry: write only the host and port, like "registry.example.com:5000"`,
+    );
+  }
+  checkRegistry(registry);
+}
+
 /** The canonical form: 'docker.io/library/busybox:latest', 'quay.io/a/b:1@sha256:…'. */
 export function formatReference(r: ImageReference): string {
   return (

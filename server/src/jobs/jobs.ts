@@ -9,10 +9,11 @@
  * `view` that renders the whole contract object from the common fields.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { JobState } from '@archdeck/shared';
+import { writeFileAtomic } from '../lib/data-file.js';
 import { notFound } from '../lib/errors.js';
 import type { EngineEvents } from '../engine/events.js';
 
@@ -222,7 +223,7 @@ export class Jobs<S extends JobFields> {
       this.jobs.delete(j.fields.id);
   }
 
-  /** Writes the record whole, in order, after the previous write (temp file, then rename). */
+  /** Writes the record whole, in order, after the previous write. */
   private save(): void {
     const file = this.file;
     if (!file) return;
@@ -230,9 +231,7 @@ export class Jobs<S extends JobFields> {
     this.saving = this.saving.then(async () => {
       try {
         await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
-        const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-        await writeFile(temp, snapshot, { mode: 0o600 });
-        await rename(temp, file);
+        await writeFileAtomic(file, snapshot);
       } catch (err) {
         this.opts.log.warn({ err, file }, 'could not record the jobs');
       }

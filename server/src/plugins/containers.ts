@@ -15,7 +15,6 @@ export default fp(
       app.images,
       app.pulls,
       app.emulators,
-      app.config.presets,
       new LaunchOutputs(app.engine, app.log.child({ module: 'launch' })),
       app.engineEvents,
       app.cpuModels,

@@ -13,12 +13,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const images = new ImagesService(
-      app.engine,
-      app.engineEvents,
-      app.emulators,
-      app.config.registriesConf,
-    );
+    const images = new ImagesService(app.engine, app.engineEvents, app.emulators, app.registries);
     app.decorate('images', images);
     const log = app.log.child({ module: 'pulls' });
     const jobs = new Jobs<PullJob>({
@@ -28,9 +23,9 @@ export default fp(
       log,
     });
     await jobs.restore();
-    const pulls = new PullManager(app.engine, images, jobs, log, app.config.registriesConf);
+    const pulls = new PullManager(app.engine, images, jobs, app.registries, log);
     app.decorate('pulls', pulls);
     app.addHook('onClose', () => jobs.close());
   },
-  { name: 'images', dependencies: ['engine', 'emulators'] },
+  { name: 'images', dependencies: ['engine', 'emulators', 'registries'] },
 );

@@ -3,11 +3,7 @@
  * service, the loopback registry and the registered qemu handlers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ContainerSummary, Preset } from '@archdeck/shared';
-import { loadPresets } from '../../src/containers/presets.js';
+import type { ContainerSummary } from '@archdeck/shared';
 import { buildTestApp, testEnv, type TestApp, podmanClient } from '../helper.js';
 
 const env = testEnv();
@@ -39,24 +35,7 @@ async function runToEnd(body: Record<string, unknown>): Promise<ContainerSummary
 }
 
 beforeAll(async () => {
-  const presetsFile = join(tmpdir(), `archdeck-presets-${process.pid}.json`);
-  await writeFile(
-    presetsFile,
-    JSON.stringify([
-      {
-        id: 'busybox',
-        title: 'BusyBox',
-        image: env.image,
-        description: 'loopback busybox',
-        cmd: ['uname', '-m'],
-      },
-    ]),
-  );
-  t = await buildTestApp({
-    podmanSocket: env.socket,
-    registriesConf: env.registriesConf,
-    presets: loadPresets(presetsFile),
-  });
+  t = await buildTestApp({ podmanSocket: env.socket, registriesConf: env.registriesConf });
 });
 
 afterAll(async () => {
@@ -284,38 +263,5 @@ describe('POST /api/containers/:id/stop', () => {
       message: expect.stringMatching(message),
     });
     expect((await detail(c.id)).state).toBe('running');
-  });
-});
-
-describe('presets', () => {
-  it('offers each preset for every container-ready platform and the native one', async () => {
-    const presets = (await t.api({ url: '/api/presets' })).json() as Preset[];
-    expect(presets).toHaveLength(1);
-    const platforms = presets[0]!.platforms.map((p) => p.platform);
-    expect(platforms).toEqual(
-      expect.arrayContaining(['linux/arm64', 'linux/ppc64le', 'linux/s390x', 'linux/amd64']),
-    );
-    expect(platforms.at(-1)).toBe('linux/amd64');
-  });
-
-  it('runs a preset as a foreign arch in one call', async () => {
-    const res = await t.api({
-      method: 'POST',
-      url: '/api/presets/busybox/run',
-      payload: { platform: 'linux/arm64' },
-    });
-    expect(res.statusCode).toBe(201);
-    const c = res.json() as ContainerSummary;
-    created.push(c.id);
-    await expect.poll(async () => logsOf(c.id), { timeout: 30_000 }).toContain('aarch64');
-    expect(
-      (
-        await t.api({
-          method: 'POST',
-          url: '/api/presets/nope/run',
-          payload: { platform: 'linux/arm64' },
-        })
-      ).statusCode,
-    ).toBe(404);
   });
 });

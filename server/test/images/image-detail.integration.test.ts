@@ -19,7 +19,7 @@ import type { ImageDetail, PullJob, RegistryTags } from '@archdeck/shared';
 import { buildTestApp, testEnv, type TestApp } from '../helper.js';
 import { registryRepo, sha256 } from '../registry-push.js';
 import { resolveDigests } from '../../src/images/image-digests.js';
-import { registryOptions, TAGS_PAGE_SIZE } from '../../src/images/registry-client.js';
+import { TAGS_PAGE_SIZE } from '../../src/registries/registry-client.js';
 
 const run = promisify(execFile);
 const env = testEnv();
@@ -256,12 +256,11 @@ describe('the digests of a multi-arch image', () => {
       indexSource: 'store',
     });
 
-    const opts = () => registryOptions(t.config.registriesConf);
     const unread = { id: image.id, repoDigests: image.repoDigests };
     // Neither the platform manifest nor the index readable: both learned from the registry.
     const { digests, keep } = await resolveDigests(
       { ...unread, manifestDigest: null, storedManifests: null },
-      opts,
+      (reference) => t.app.registries.readManifest(reference),
     );
     expect(digests).toEqual({
       platform: s390x.digest,
@@ -284,7 +283,7 @@ describe('the digests of a multi-arch image', () => {
         manifestDigest: image.digests.platform,
         storedManifests: new Map(),
       },
-      async () => ({ insecureRegistries: [closed] }),
+      (reference) => t.app.registries.readManifest(reference),
     );
     expect(digests).toMatchObject({ platform: image.digests.platform, indexes: [] });
     expect(digests.indexUnknown).toBe(
@@ -358,7 +357,7 @@ describe('a pull', () => {
   });
 });
 
-describe('GET /api/registry/tags', () => {
+describe('GET /api/registries/tags', () => {
   const repository = `${NAMESPACE}/many`;
   const many = `${env.registry}/${repository}`;
   const count = 2 * TAGS_PAGE_SIZE + 37;
@@ -377,7 +376,7 @@ describe('GET /api/registry/tags', () => {
   });
 
   const tagsOf = async (ref: string) => {
-    const res = await t.api({ url: `/api/registry/tags?ref=${encodeURIComponent(ref)}` });
+    const res = await t.api({ url: `/api/registries/tags?ref=${encodeURIComponent(ref)}` });
     expect(res.statusCode, res.body).toBe(200);
     return res.json() as RegistryTags;
   };
@@ -392,6 +391,7 @@ describe('GET /api/registry/tags', () => {
     const body = await tagsOf(`${linkPages.host}/${repository}`);
     expect(body).toEqual({
       repository: `${linkPages.host}/${repository}`,
+      source: { reference: `${linkPages.host}/${repository}`, mirror: false },
       tags: [...listed].sort(),
       truncated: false,
     });
@@ -422,7 +422,7 @@ describe('GET /api/registry/tags', () => {
 
   it('answers 404 with the fix for a repository the registry does not have', async () => {
     const res = await t.api({
-      url: `/api/registry/tags?ref=${encodeURIComponent(`${env.registry}/${NAMESPACE}/nothing-here`)}`,
+      url: `/api/registries/tags?ref=${encodeURIComponent(`${env.registry}/${NAMESPACE}/nothing-here`)}`,
     });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({
@@ -433,11 +433,11 @@ describe('GET /api/registry/tags', () => {
 
   it('answers 502 with the fix for a plain-HTTP registry not marked insecure', async () => {
     await withStrictApp(async (strict) => {
-      const res = await strict.api({ url: `/api/registry/tags?ref=${encodeURIComponent(many)}` });
+      const res = await strict.api({ url: `/api/registries/tags?ref=${encodeURIComponent(many)}` });
       expect(res.statusCode).toBe(502);
       expect(res.json().code).toBe('registry_tls');
       expect(res.json().message).toContain(
-        `mark it insecure in registries.conf: [[registry]] location = "${env.registry}" insecure = true`,
+        `mark it insecure in a registries.conf drop-in (e.g. /etc/containers/registries.conf.d/50-local.conf), as podman reads it too: [[registry]] location = "${env.registry}" insecure = true`,
       );
     });
   });

@@ -1,6 +1,6 @@
 import { useRef, type ComponentType } from 'react';
 import clsx from 'clsx';
-import { Boxes, Container, Cpu, Layers, Server } from 'lucide-react';
+import { Boxes, Container, Cpu, Layers, Server, Warehouse } from 'lucide-react';
 import { NavLink, Outlet } from 'react-router';
 import { PodmanBanner } from '@/features/host/components/podman-banner';
 import { LiveEvents } from './live-events';
@@ -16,6 +16,7 @@ const nav: NavEntry[] = [
   { label: 'Host', icon: Server, to: '/' },
   { label: 'Emulators', icon: Cpu, to: '/emulators' },
   { label: 'Images', icon: Layers, to: '/images' },
+  { label: 'Registries', icon: Warehouse, to: '/registries' },
   { label: 'Containers', icon: Container, to: '/containers' },
 ];
 
@@ -62,9 +63,15 @@ export function Layout() {
                           : 'text-muted hover:bg-sunken hover:text-fg',
                       )
                     }
+                    title={label}
                   >
-                    <Icon aria-hidden className="size-4" />
-                    {label}
+                    {({ isActive }) => (
+                      <>
+                        <Icon aria-hidden className="size-4" />
+                        {/* On a phone the row of five fits only as icons, the current one named. */}
+                        <span className={clsx(!isActive && 'max-sm:sr-only')}>{label}</span>
+                      </>
+                    )}
                   </NavLink>
                 ) : (
                   <span

@@ -39,6 +39,8 @@ function coalesced(queryClient: QueryClient) {
         void queryClient.invalidateQueries({ queryKey: containerKeys.all });
       } else if (kind === 'host') {
         void queryClient.invalidateQueries({ queryKey: hostKeys.health() });
+      } else if (kind === 'preset') {
+        void queryClient.invalidateQueries({ queryKey: containerKeys.presets() });
       } else {
         void queryClient.invalidateQueries({ queryKey: imageKeys.pulls() });
       }
@@ -59,7 +61,8 @@ function coalesced(queryClient: QueryClient) {
 
 /**
  * Events notify, queries fetch: the daemon's one event stream says what changed (an image
- * pulled or removed by anyone, a container started, a pull begun or ended) and the matching
+ * pulled or removed by anyone, a container started, a pull begun or ended, a preset changed or
+ * its registry answered) and the matching
  * queries are invalidated, so every page stays current without polling. `hello` comes on every
  * (re)connect; whatever happened while disconnected is unknown, so everything is refetched.
  * `podman` says the daemon lost (or regained) podman; the banner shows it.

@@ -6,7 +6,8 @@ import { ContainersPage } from '@/features/containers/components/containers-page
 import { CanRunCard } from '@/features/emulators/components/can-run-card';
 import { EmulatorsPage } from '@/features/emulators/components/emulators-page';
 import { HostPage } from '@/features/host/components/host-page';
-import { ImagesPage } from '@/features/images/components/images-page';
+import { RegistriesPage } from '@/features/registries/components/registries-page';
+import { ImagesRoute } from './images-route';
 import { Layout } from './layout';
 
 function NotFound() {
@@ -33,7 +34,8 @@ export function AppRoutes() {
           }
         />
         <Route path="emulators" element={<EmulatorsPage />} />
-        <Route path="images" element={<ImagesPage />} />
+        <Route path="images" element={<ImagesRoute />} />
+        <Route path="registries" element={<RegistriesPage />} />
         <Route path="containers" element={<ContainersPage />} />
         <Route path="containers/:id" element={<ContainerPage />} />
         <Route path="*" element={<NotFound />} />

@@ -3,7 +3,8 @@ import { CircleAlert, RotateCw } from 'lucide-react';
 import { ApiRequestError } from '@/lib/api-client';
 import { MessageText } from './message-text';
 
-function messageOf(error: unknown): string {
+/** What went wrong, in words: the server's message for an API error. */
+export function messageOf(error: unknown): string {
   if (error instanceof ApiRequestError) return error.body.message;
   if (error instanceof Error) return error.message;
   return String(error);

@@ -1,8 +1,11 @@
 import type { KeyboardEvent } from 'react';
 
-/** A text field of the Pull and Run dialogs: what is typed is a reference, argv or a name. */
-export const monoInputClass =
-  'mt-1.5 block w-full rounded-lg border border-line bg-canvas px-3 py-2 font-mono text-sm outline-none placeholder:font-sans placeholder:text-subtle focus:border-zinc-500 focus:ring-2 focus:ring-zinc-500/30';
+/** A dialog's text field for words: a title, a description. */
+export const textInputClass =
+  'mt-1.5 block w-full rounded-lg border border-line bg-canvas px-3 py-2 text-sm outline-none placeholder:text-subtle focus:border-zinc-500 focus:ring-2 focus:ring-zinc-500/30';
+
+/** A text field of the dialogs whose text is code: a reference, argv, a name, an id. */
+export const monoInputClass = `${textInputClass} font-mono placeholder:font-sans`;
 
 /**
  * For fields whose text is taken verbatim (a reference, argv, a name, a token): no spelling

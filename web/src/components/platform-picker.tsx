@@ -4,6 +4,7 @@ import type { RemotePlatform, RemotePlatforms } from '@archdeck/shared';
 import { Layers3, TriangleAlert } from 'lucide-react';
 import { shortDigest } from '@/lib/format';
 import { submitOnEnter } from './form';
+import { Badge } from './badge';
 import { ComparePlatformsButton } from './platform-compare';
 import { RunBadge } from './run-badge';
 
@@ -29,6 +30,41 @@ function testIdFor(prefix: string, platform: RemotePlatform, all: RemotePlatform
 }
 
 /**
+ * How the name looked up came to be, when it is not what was typed: the short name and the
+ * alias or search registry that qualified it; and the mirror or rewritten location it was
+ * read from, when not the registry it names. podman pulls it the same way.
+ */
+function WhereFrom({ remote, idPrefix }: { remote: RemotePlatforms; idPrefix: string }) {
+  const { resolution, source } = remote;
+  if (!resolution && source.reference === remote.reference) return null;
+  return (
+    <div className="space-y-0.5 text-xs text-muted">
+      {resolution && (
+        <p data-testid={`${idPrefix}-resolution`} className="break-words">
+          <span className="font-mono text-fg">{resolution.input}</span> is a short name:{' '}
+          {resolution.rationale === 'alias'
+            ? 'its alias'
+            : `the search registries (${resolution.candidates.length} tried in order)`}
+          {resolution.source && (
+            <>
+              {' '}
+              in <span className="font-mono break-all">{resolution.source}</span>
+            </>
+          )}{' '}
+          made it this name.
+        </p>
+      )}
+      {source.reference !== remote.reference && (
+        <p data-testid={`${idPrefix}-source`} className="break-words">
+          Read from {source.mirror ? 'the mirror' : 'the location registries.conf gives it,'}{' '}
+          <span className="font-mono break-all text-fg">{source.reference}</span>
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
  * The platforms a reference offers, as radio buttons (arrow keys move between them, Enter
  * submits). Ones this host cannot run stay selectable; `unavailableNote` says what choosing
  * one means where the picker is used (pulled to inspect, or a container that will not start).
@@ -41,6 +77,8 @@ export function PlatformPicker({
   stale,
   idPrefix,
   unavailableNote,
+  localPlatform = null,
+  registryAnswered = true,
 }: {
   remote: RemotePlatforms;
   selected: string | null;
@@ -52,6 +90,10 @@ export function PlatformPicker({
   /** The radio group's name and the start of each test id: `pull-platform-linux-arm64`. */
   idPrefix: string;
   unavailableNote: (platform: string) => ReactNode;
+  /** The platform of a local image the reference names, marked "here". */
+  localPlatform?: string | null;
+  /** False while the list is only the local image's (the registry has not answered). */
+  registryAnswered?: boolean;
 }) {
   const chosen = remote.platforms.find((p) => p.platform === selected);
   return (
@@ -60,20 +102,27 @@ export function PlatformPicker({
       <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-muted">
         <Layers3 aria-hidden className="size-3.5" />
         <span className="font-mono break-all text-fg">{remote.reference}</span>
-        <span>
-          {remote.multiArch
-            ? `multi-arch, ${remote.platforms.length} platform${remote.platforms.length === 1 ? '' : 's'}`
-            : 'single platform'}
-        </span>
-        <span className="font-mono" title={remote.digest}>
-          {shortDigest(remote.digest)}
-        </span>
-        {remote.platforms.length > 1 && !stale && (
+        {registryAnswered ? (
+          <>
+            <span>
+              {remote.multiArch
+                ? `multi-arch, ${remote.platforms.length} platform${remote.platforms.length === 1 ? '' : 's'}`
+                : 'single platform'}
+            </span>
+            <span className="font-mono" title={remote.digest}>
+              {shortDigest(remote.digest)}
+            </span>
+          </>
+        ) : (
+          <span>the local image</span>
+        )}
+        {registryAnswered && remote.platforms.length > 1 && !stale && (
           <span className="ml-auto">
             <ComparePlatformsButton reference={remote.reference} />
           </span>
         )}
       </p>
+      <WhereFrom remote={remote} idPrefix={idPrefix} />
       {remote.platforms.length === 0 ? (
         <p className="text-sm text-muted">The registry lists no platforms for this reference.</p>
       ) : (
@@ -102,10 +151,17 @@ export function PlatformPicker({
               <span className="min-w-0 flex-1">
                 <span className="block font-mono text-[13px]">{p.platform}</span>
                 {/* `size` is the manifest's, not the image's: the digest says more. */}
-                <span className="block font-mono text-xs text-subtle" title={p.digest}>
-                  {shortDigest(p.digest)}
-                </span>
+                {p.digest && (
+                  <span className="block font-mono text-xs text-subtle" title={p.digest}>
+                    {shortDigest(p.digest)}
+                  </span>
+                )}
               </span>
+              {p.platform === localPlatform && (
+                <Badge tone="neutral" title="This image is in podman’s storage: it runs as it is.">
+                  here
+                </Badge>
+              )}
               <RunBadge badge={p} platform={p.platform} />
             </label>
           ))}

@@ -1,7 +1,10 @@
 import { useId, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import { ApiRequestError } from '@/lib/api-client';
 import { FieldLabel } from './field-label';
 import type { ReferenceLookup } from '@/lib/use-reference-lookup';
-import { ErrorNotice } from './error-notice';
+import { ErrorNotice, messageOf } from './error-notice';
+import { MessageText } from './message-text';
 import { monoInputClass, submitOnEnter, verbatimTextProps } from './form';
 import { PlatformPicker } from './platform-picker';
 import { Spinner } from './spinner';
@@ -56,22 +59,53 @@ export function ReferenceLookupFields({
 
       {lookup !== '' &&
         (remote ? (
-          <PlatformPicker
-            remote={remote}
-            selected={field.selected}
-            onSelect={field.setChoice}
-            onSubmit={onSubmit}
-            stale={field.stale}
-            idPrefix={`${testIdPrefix}-platform`}
-            unavailableNote={unavailableNote}
-          />
+          <>
+            <PlatformPicker
+              remote={remote}
+              selected={field.selected}
+              onSelect={field.setChoice}
+              onSubmit={onSubmit}
+              stale={field.stale}
+              idPrefix={`${testIdPrefix}-platform`}
+              unavailableNote={unavailableNote}
+              localPlatform={field.localPlatform}
+              registryAnswered={!field.localOnly}
+            />
+            {field.localOnly === 'asking' && (
+              <p role="status" className="flex items-center gap-2 text-sm text-muted">
+                <Spinner label="Asking the registry" />
+                Asking the registry which other platforms it has…
+              </p>
+            )}
+            {field.localOnly === 'failed' && (
+              <p
+                data-testid={`${testIdPrefix}-registry-note`}
+                className="text-sm text-muted [overflow-wrap:anywhere]"
+              >
+                This image is here and runs as it is; the registry could not be asked for its other
+                platforms (<MessageText text={messageOf(platforms.error)} />
+                ).
+              </p>
+            )}
+          </>
         ) : platforms.isError ? (
           <div data-testid={`${testIdPrefix}-${testIds.error}`}>
             <ErrorNotice
               title={`Could not look up ${lookup}`}
               error={platforms.error}
               onRetry={() => void platforms.refetch()}
-            />
+            >
+              {platforms.error instanceof ApiRequestError &&
+                platforms.error.body.code === 'registry_unauthorized' && (
+                  <Link
+                    to="/registries"
+                    className="font-medium text-fg underline underline-offset-4"
+                    data-testid={`${testIdPrefix}-login-link`}
+                  >
+                    Log in on the Registries page
+                  </Link>
+                )}
+            </ErrorNotice>
           </div>
         ) : (
           <p role="status" className="flex items-center gap-2 text-sm text-muted">

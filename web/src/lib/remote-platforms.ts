@@ -15,7 +15,7 @@ export const remotePlatformKeys = {
 
 /** The platforms a registry offers for a reference, each with whether this host can run it. */
 const getRemotePlatforms = (ref: string, signal?: AbortSignal) =>
-  api.get<RemotePlatforms>(`/api/registry/platforms?ref=${encodeURIComponent(ref)}`, { signal });
+  api.get<RemotePlatforms>(`/api/registries/platforms?ref=${encodeURIComponent(ref)}`, { signal });
 
 const getRemotePlatformsQueryOptions = (ref: string) =>
   queryOptions({

@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { PullJob, PullParams, PullRequest, errorResponses } from '@archdeck/shared';
+import {
+  PullJob,
+  PullParams,
+  PullRequest,
+  errorResponses,
+  registryErrorResponses,
+} from '@archdeck/shared';
 import { openSse } from '../../lib/sse.js';
 
 const pulls: FastifyPluginAsyncTypebox = async (app) => {
@@ -11,14 +17,22 @@ const pulls: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         body: PullRequest,
-        response: { 200: PullJob, 202: PullJob, 400: e400, 500: e500, 503: e503 },
+        // A short name may be looked up in registries to choose the one to pull.
+        response: {
+          200: PullJob,
+          202: PullJob,
+          400: e400,
+          500: e500,
+          503: e503,
+          ...registryErrorResponses,
+        },
       },
     },
     async (request, reply) => {
       const { ref, platform, policy } = request.body;
       const local = policy === 'missing' ? await app.pulls.local(ref, platform) : null;
       if (local) return reply.code(200).send(local);
-      return reply.code(202).send(app.pulls.start(ref, platform));
+      return reply.code(202).send(await app.pulls.start(ref, platform));
     },
   );
 

@@ -6,7 +6,7 @@
  * no variables, globs or operators; `$HOME` and `|` reach the container as written, so
  * `sh -c '…'` is the way to ask for a shell. Pure.
  */
-type SplitResult = { ok: true; argv: string[] } | { ok: false; error: string };
+export type SplitResult = { ok: true; argv: string[] } | { ok: false; error: string };
 
 const BLANK = /[ \t\n\r]/;
 

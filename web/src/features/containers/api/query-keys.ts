@@ -8,6 +8,6 @@ export const containerKeys = {
   list: () => [...containerKeys.all, 'list'] as const,
   details: () => [...containerKeys.all, 'detail'] as const,
   detail: (id: string) => [...containerKeys.details(), id] as const,
-  /** Ready-made containers to try, with the platforms this host can run them as. */
+  /** The presets, each with the platforms to offer it as. */
   presets: () => [...containerKeys.all, 'presets'] as const,
 };

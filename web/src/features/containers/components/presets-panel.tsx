@@ -1,80 +1,30 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Preset } from '@archdeck/shared';
-import { Play, Rocket } from 'lucide-react';
+import { Plus, Rocket } from 'lucide-react';
 import { Button } from '@/components/button';
 import { Card } from '@/components/card';
 import { ErrorNotice } from '@/components/error-notice';
-import { runLabel } from '@/components/run-badge';
 import { Skeleton } from '@/components/spinner';
+import { useFocusAfterRemoval } from '@/lib/focus';
 import { usePresets } from '../api/get-presets';
-import { LaunchStatus } from './launch-status';
-import { archId, archLabel } from './labels';
+import { PresetDialog } from './preset-dialog';
+import { PresetFixes } from './preset-fixes';
+import { PresetItem } from './preset-item';
 import { useLaunch } from './use-launch';
 
-function PresetItem({
-  preset,
-  launch,
-  launching,
-  onLaunch,
-}: {
-  preset: Preset;
-  launch: ReturnType<typeof useLaunch>;
-  /** The platform of this preset being launched, if it is the one. */
-  launching: string | null;
-  onLaunch: (platform: string) => void;
-}) {
-  return (
-    <li data-testid={`preset-${preset.id}`} className="space-y-2.5 py-3.5 first:pt-0 last:pb-0">
-      <div>
-        <p className="flex flex-wrap items-baseline gap-x-2 gap-y-0.5">
-          <span className="text-sm font-medium">{preset.title}</span>
-          <span className="font-mono text-xs text-subtle">{preset.image}</span>
-        </p>
-        <p className="mt-0.5 text-sm text-muted">{preset.description}</p>
-      </div>
-      {preset.platforms.length === 0 ? (
-        <p className="text-sm text-muted italic">
-          This host can run none of its platforms: register an emulator on the Emulators page.
-        </p>
-      ) : (
-        <ul className="flex flex-wrap gap-2">
-          {preset.platforms.map((p) => {
-            const how = runLabel(p, p.platform);
-            const mine = launching === p.platform;
-            return (
-              <li key={p.platform}>
-                <Button
-                  size="sm"
-                  variant={p.run === 'native' ? 'secondary' : 'primary'}
-                  icon={<Play aria-hidden />}
-                  busy={mine && launch.busy}
-                  disabledReason={launch.busy && !mine ? 'Another container is starting' : null}
-                  title={`${how.label}: ${how.explanation}`}
-                  onClick={() => onLaunch(p.platform)}
-                  data-testid={`preset-${preset.id}-${archId(p.platform)}`}
-                >
-                  Run {preset.title} as {archLabel(p.platform)}
-                </Button>
-              </li>
-            );
-          })}
-        </ul>
-      )}
-      {launching !== null && (
-        <LaunchStatus launch={launch} errorTestId={`preset-error-${preset.id}`} />
-      )}
-    </li>
-  );
-}
-
 /**
- * Ready-made containers, one button per architecture this host can run them as: one click
- * pulls the image for it (with progress), runs it, and opens its logs.
+ * The user's presets, one Run button per platform each is offered as: one click pulls the image
+ * for it (with progress), runs it, and opens its logs. Presets are added, edited and removed
+ * here; the daemon keeps them.
  */
 export function PresetsPanel() {
   const presets = usePresets();
   const launch = useLaunch();
   const [launching, setLaunching] = useState<{ id: string; platform: string } | null>(null);
+  const [editing, setEditing] = useState<Preset | 'new' | null>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
+  const all = presets.data;
+  const rowFocus = useFocusAfterRemoval(all?.map((p) => p.id) ?? [], addButton);
 
   const start = (preset: Preset, platform: string) => {
     setLaunching({ id: preset.id, platform });
@@ -89,7 +39,7 @@ export function PresetsPanel() {
   if (presets.isPending) {
     return <Skeleton className="h-32" />;
   }
-  if (!presets.data) {
+  if (!all) {
     return (
       <ErrorNotice
         title="Could not load the presets"
@@ -98,26 +48,66 @@ export function PresetsPanel() {
       />
     );
   }
-  if (presets.data.length === 0) return null;
 
   return (
     <Card
-      title="Try one"
+      title="Presets"
       icon={<Rocket />}
       data-testid="presets"
-      aside={<span className="text-xs text-muted">pulls, runs, opens its logs</span>}
+      aside={
+        <div className="flex items-center gap-3">
+          <span className="hidden text-xs text-muted sm:inline">pulls, runs, opens its logs</span>
+          <Button
+            ref={addButton}
+            size="sm"
+            icon={<Plus aria-hidden />}
+            onClick={() => setEditing('new')}
+            aria-haspopup="dialog"
+            data-testid="preset-add"
+          >
+            Add preset
+          </Button>
+        </div>
+      }
     >
-      <ul className="divide-y divide-line">
-        {presets.data.map((preset) => (
-          <PresetItem
-            key={preset.id}
-            preset={preset}
-            launch={launch}
-            launching={launching?.id === preset.id ? launching.platform : null}
-            onLaunch={(platform) => start(preset, platform)}
+      {presets.isError && (
+        <div className="mb-4">
+          <ErrorNotice
+            title="Could not refresh; showing the last known presets"
+            error={presets.error}
+            onRetry={() => void presets.refetch()}
           />
-        ))}
-      </ul>
+        </div>
+      )}
+      <PresetFixes presets={all} />
+      {all.length === 0 ? (
+        <p data-testid="presets-empty" className="text-sm text-muted">
+          No presets. Add an image you run often: it is offered as each platform its index lists
+          that this host runs, one click each.
+        </p>
+      ) : (
+        <div {...rowFocus}>
+          <ul className="divide-y divide-line">
+            {all.map((preset) => (
+              <PresetItem
+                key={preset.id}
+                preset={preset}
+                launch={launch}
+                launching={launching?.id === preset.id ? launching.platform : null}
+                onLaunch={(platform) => start(preset, platform)}
+                onEdit={() => setEditing(preset)}
+              />
+            ))}
+          </ul>
+        </div>
+      )}
+      {editing && (
+        <PresetDialog
+          preset={editing === 'new' ? undefined : editing}
+          taken={new Set(all.map((p) => p.id))}
+          onClose={() => setEditing(null)}
+        />
+      )}
     </Card>
   );
 }

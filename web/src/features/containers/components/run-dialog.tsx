@@ -1,20 +1,17 @@
 import { useId, useState } from 'react';
 import type { RunRequest } from '@archdeck/shared';
-import { Play, TriangleAlert } from 'lucide-react';
-import { Button } from '@/components/button';
+import { Play } from 'lucide-react';
 import { Checkbox } from '@/components/checkbox';
+import { DialogFooter } from '@/components/dialog-footer';
 import { DialogForm } from '@/components/dialog-form';
 import { Dialog } from '@/components/dialog';
 import { FieldLabel } from '@/components/field-label';
-import {
-  dialogFooterClass,
-  monoInputClass,
-  submitOnEnter,
-  verbatimTextProps,
-} from '@/components/form';
+import { monoInputClass, submitOnEnter, verbatimTextProps } from '@/components/form';
 import { ReferenceLookupFields } from '@/components/reference-lookup-fields';
+import type { LocalImage } from '@/lib/run-target';
 import { useReferenceLookup } from '@/lib/use-reference-lookup';
 import { splitCommand } from '../split-command';
+import { CommandField } from './command-field';
 import { CpuModelField, useCpuChoice } from './cpu-model-field';
 import { archLabel } from './labels';
 import { LaunchStatus } from './launch-status';
@@ -35,40 +32,16 @@ function parseEnv(text: string): { env: string[]; bad: number[] } {
   return { env, bad };
 }
 
-/** The argv the command field splits into, each argument exactly as it will be passed. */
-function ArgvPreview({ argv, id }: { argv: string[]; id: string }) {
-  if (argv.length === 0) {
-    return (
-      <p id={id} data-testid="run-argv" className="mt-1.5 text-xs text-muted">
-        Empty: the image’s own command runs.
-      </p>
-    );
-  }
-  return (
-    <div id={id} className="mt-1.5 flex flex-wrap items-center gap-1 text-xs">
-      <span className="mr-1 text-muted">argv</span>
-      <ol data-testid="run-argv" aria-label="Arguments" className="flex flex-wrap gap-1">
-        {argv.map((arg, index) => (
-          <li
-            key={index}
-            className="rounded bg-sunken px-1.5 py-0.5 font-mono whitespace-pre-wrap ring-1 ring-line [overflow-wrap:anywhere]"
-          >
-            {arg === '' ? <span className="text-subtle italic">(empty)</span> : arg}
-          </li>
-        ))}
-      </ol>
-    </div>
-  );
-}
-
 /**
  * Run an image as a container: a reference, one of the platforms the registry offers (this
  * host's own or one an emulator runs), the CPU model qemu emulates for it, and optionally a
- * command, environment and name. The
- * image is pulled for that platform first, with progress; then the container's page opens.
+ * command, environment and name. The image is pulled for that platform first, with progress;
+ * then the container's page opens.
+ * With `image`, a local image (Run on the Images page): its reference and platform are filled
+ * in, and it runs as it is without a pull.
  */
-export function RunDialog({ onClose }: { onClose: () => void }) {
-  const field = useReferenceLookup();
+export function RunDialog({ image, onClose }: { image?: LocalImage; onClose: () => void }) {
+  const field = useReferenceLookup(image);
   const [command, setCommand] = useState('');
   const [envText, setEnvText] = useState('');
   const [name, setName] = useState('');
@@ -77,8 +50,6 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
   const launch = useLaunch();
   const cpu = useCpuChoice(field.selected && !field.stale ? field.selected : null);
   const ids = {
-    cmd: useId(),
-    argv: useId(),
     env: useId(),
     envHint: useId(),
     name: useId(),
@@ -124,39 +95,13 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
 
         <CpuModelField cpu={cpu} />
 
-        <div>
-          <FieldLabel htmlFor={ids.cmd} optional>
-            Command
-          </FieldLabel>
-          <input
-            id={ids.cmd}
-            value={command}
-            onChange={(event) => setCommand(event.target.value)}
-            onKeyDown={enterSubmits}
-            placeholder={`e.g. sh -c 'uname -m; cat /etc/os-release'`}
-            {...verbatimTextProps}
-            aria-describedby={ids.argv}
-            aria-invalid={!split.ok || undefined}
-            data-testid="run-cmd"
-            className={monoInputClass}
-          />
-          {split.ok ? (
-            <ArgvPreview argv={split.argv} id={ids.argv} />
-          ) : (
-            <p
-              id={ids.argv}
-              data-testid="run-cmd-error"
-              className="mt-1.5 flex gap-1.5 text-xs text-red-700 dark:text-red-400"
-            >
-              <TriangleAlert aria-hidden className="size-3.5 shrink-0" />
-              {split.error}
-            </p>
-          )}
-          <p className="mt-1 text-xs text-subtle">
-            Split like a shell splits words (quotes group, \ escapes), but nothing is expanded: for
-            pipes or variables, use <span className="font-mono">sh -c '…'</span>.
-          </p>
-        </div>
+        <CommandField
+          value={command}
+          onChange={setCommand}
+          split={split}
+          onKeyDown={enterSubmits}
+          testIdPrefix="run"
+        />
 
         <div>
           <FieldLabel htmlFor={ids.env} optional>
@@ -232,25 +177,19 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
           <LaunchStatus launch={launch} errorTestId="run-error" />
         )}
 
-        <div className={dialogFooterClass}>
-          {launch.busy && (
-            <p className="mr-auto text-xs text-muted">Closing stops waiting; a pull goes on.</p>
+        <DialogFooter
+          onCancel={onClose}
+          icon={<Play aria-hidden />}
+          busy={launch.busy}
+          blocked={blocked}
+          note={launch.busy && 'Closing stops waiting; a pull goes on.'}
+          data-testid="run-submit"
+        >
+          Run
+          {field.selected && !field.stale && (
+            <span className="font-mono opacity-70">as {archLabel(field.selected)}</span>
           )}
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            variant="primary"
-            icon={<Play aria-hidden />}
-            busy={launch.busy}
-            disabledReason={blocked}
-            data-testid="run-submit"
-          >
-            Run
-            {field.selected && !field.stale && (
-              <span className="font-mono opacity-70">as {archLabel(field.selected)}</span>
-            )}
-          </Button>
-        </div>
+        </DialogFooter>
       </DialogForm>
     </Dialog>
   );

@@ -4,11 +4,11 @@ import clsx from 'clsx';
 import type { Emulators, QemuInstallation } from '@archdeck/shared';
 import { TriangleAlert } from 'lucide-react';
 import { Badge } from '@/components/badge';
-import { Button } from '@/components/button';
 import { Checkbox } from '@/components/checkbox';
 import { Dialog } from '@/components/dialog';
 import { FieldLabel } from '@/components/field-label';
-import { dialogFooterClass, monoInputClass, verbatimTextProps } from '@/components/form';
+import { DialogFooter } from '@/components/dialog-footer';
+import { monoInputClass, verbatimTextProps } from '@/components/form';
 import { emulatorChanges, useEmulatorChange } from '../api/change-emulators';
 import { ActionError } from './action-error';
 import { FLAGS, platformStateBadge, type FlagLetter } from './labels';
@@ -279,18 +279,14 @@ export function RegisterDialog({
           </div>
         )}
 
-        <div className={dialogFooterClass}>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            variant="primary"
-            busy={register.isPending}
-            disabledReason={blocked}
-            data-testid="register-submit"
-          >
-            Register{flagString && <span className="font-mono opacity-70">[{flagString}]</span>}
-          </Button>
-        </div>
+        <DialogFooter
+          onCancel={onClose}
+          busy={register.isPending}
+          blocked={blocked}
+          data-testid="register-submit"
+        >
+          Register{flagString && <span className="font-mono opacity-70">[{flagString}]</span>}
+        </DialogFooter>
       </DialogForm>
     </Dialog>
   );

@@ -1,7 +1,8 @@
 import { useId, type ReactNode } from 'react';
 import type { ImageDetail, ImageSummary } from '@archdeck/shared';
-import { TriangleAlert } from 'lucide-react';
+import { Play, TriangleAlert } from 'lucide-react';
 import { Count } from '@/components/badge';
+import { Button } from '@/components/button';
 import { Copyable } from '@/components/copy-button';
 import { Detail, DetailList } from '@/components/detail-list';
 import { Dialog } from '@/components/dialog';
@@ -12,8 +13,7 @@ import { Skeleton } from '@/components/spinner';
 import { formatBytes, formatDateTime, formatRelativeTime, shortDigest } from '@/lib/format';
 import { useImage } from '../api/get-image';
 import { DigestDetails } from './image-digests';
-import { imageName, registryRepository } from './labels';
-import { RegistryTagList } from './registry-tags';
+import { imageName, registryRepository, runBlocked } from './labels';
 
 function Section({
   title,
@@ -71,7 +71,10 @@ function DetailTable({
 /** Entrypoint and Cmd as the JSON arrays podman stores: each argument exactly as it is. */
 const argv = (args: string[] | null) => (args === null ? null : JSON.stringify(args));
 
-function Body({ image }: { image: ImageDetail }) {
+/** What the app shows of a repository in its registry (its tags), under the image's tags. */
+export type RegistryTagsSlot = (repository: string) => ReactNode;
+
+function Body({ image, registryTags }: { image: ImageDetail; registryTags?: RegistryTagsSlot }) {
   const labels = Object.entries(image.labels).sort(([a], [b]) => a.localeCompare(b));
   const repository = registryRepository(image.name);
   return (
@@ -109,7 +112,7 @@ function Body({ image }: { image: ImageDetail }) {
               ))}
             </ul>
           )}
-          {repository && <RegistryTagList repository={repository} />}
+          {repository && registryTags?.(repository)}
         </Detail>
         <DigestDetails image={image} />
         <Detail term="Image ID">
@@ -253,10 +256,15 @@ export function ImageDetailDrawer({
   id,
   summary,
   onClose,
+  onRun,
+  registryTags,
 }: {
   id: string;
   summary: ImageSummary | null;
   onClose: () => void;
+  /** Closes the details and opens the Run dialog with the image. */
+  onRun?: (image: ImageSummary) => void;
+  registryTags?: RegistryTagsSlot;
 }) {
   const image = useImage(id);
   const shown = image.data ?? summary;
@@ -275,6 +283,23 @@ export function ImageDetailDrawer({
       onClose={onClose}
       data-testid="image-detail"
     >
+      {shown && onRun && (
+        <div className="mb-5 flex flex-wrap items-center gap-x-3 gap-y-2">
+          <Button
+            variant="primary"
+            icon={<Play aria-hidden />}
+            onClick={() => onRun(shown)}
+            disabledReason={runBlocked(shown)}
+            aria-haspopup="dialog"
+            data-testid="image-detail-run"
+          >
+            Run as {shown.platform}
+          </Button>
+          <span className="text-xs text-muted">
+            Opens the Run dialog with this image; it runs as it is, without a pull.
+          </span>
+        </div>
+      )}
       {image.data ? (
         <>
           {image.isError && (
@@ -286,7 +311,7 @@ export function ImageDetailDrawer({
               />
             </div>
           )}
-          <Body image={image.data} />
+          <Body image={image.data} registryTags={registryTags} />
         </>
       ) : image.isPending ? (
         <BodySkeleton />

@@ -1,7 +1,7 @@
 import { useRef, type MouseEvent } from 'react';
 import clsx from 'clsx';
 import type { ImageSummary } from '@archdeck/shared';
-import { Trash2, TriangleAlert } from 'lucide-react';
+import { Play, Trash2, TriangleAlert } from 'lucide-react';
 import { Badge } from '@/components/badge';
 import { Button } from '@/components/button';
 import { ConfirmPanel, useConfirmStep } from '@/components/confirm-step';
@@ -11,7 +11,7 @@ import { PlatformChip } from '@/components/platform-chip';
 import { RunBadge } from '@/components/run-badge';
 import { formatBytes, formatDateTime, formatRelativeTime } from '@/lib/format';
 import { useDeleteImage } from '../api/delete-image';
-import { imageName } from './labels';
+import { imageName, runBlocked } from './labels';
 import { ReferenceText } from '@/components/reference-text';
 
 /** From which table width the columns after the image show; its actions always do. */
@@ -59,8 +59,19 @@ const Runs = ({ image, testIds }: { image: ImageSummary; testIds: boolean }) => 
   />
 );
 
-/** One image: click (or Enter on its name) opens the details; delete asks first. */
-export function ImageRow({ image, onOpen }: { image: ImageSummary; onOpen: () => void }) {
+/**
+ * One image: click (or Enter on its name) opens the details; Run opens the Run dialog with it
+ * (when the page is given `onRun`); delete asks first.
+ */
+export function ImageRow({
+  image,
+  onOpen,
+  onRun,
+}: {
+  image: ImageSummary;
+  onOpen: () => void;
+  onRun?: () => void;
+}) {
   const remove = useDeleteImage();
   const step = useConfirmStep(() => remove.reset());
   const nameButton = useRef<HTMLButtonElement>(null);
@@ -143,7 +154,22 @@ export function ImageRow({ image, onOpen }: { image: ImageSummary; onOpen: () =>
             {formatRelativeTime(image.created)}
           </time>
         </td>
-        <td className="px-2 py-2 text-right">
+        <td className="px-2 py-2 text-right whitespace-nowrap">
+          {onRun && (
+            <Button
+              size="sm"
+              variant="ghost"
+              icon={<Play aria-hidden />}
+              onClick={onRun}
+              disabledReason={runBlocked(image)}
+              aria-haspopup="dialog"
+              aria-label={`Run ${name}`}
+              title={`Run ${name} as ${image.platform}`}
+              data-testid={`image-run-${image.shortId}`}
+            >
+              <span className="hidden @2xl:inline">Run</span>
+            </Button>
+          )}
           <Button
             {...step.triggerProps}
             size="sm"

@@ -6,10 +6,12 @@ import { ImageRow, imageColumns } from './image-row';
 export function ImageTable({
   images,
   onOpen,
+  onRun,
   rowFocus,
 }: {
   images: ImageSummary[];
   onOpen: (id: string) => void;
+  onRun?: (image: ImageSummary) => void;
   rowFocus: RowFocus;
 }) {
   return (
@@ -20,7 +22,12 @@ export function ImageTable({
       data-testid="images-list"
     >
       {images.map((image) => (
-        <ImageRow key={image.id} image={image} onOpen={() => onOpen(image.id)} />
+        <ImageRow
+          key={image.id}
+          image={image}
+          onOpen={() => onOpen(image.id)}
+          onRun={onRun && (() => onRun(image))}
+        />
       ))}
     </DataTable>
   );

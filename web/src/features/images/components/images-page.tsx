@@ -7,11 +7,12 @@ import { ErrorNotice } from '@/components/error-notice';
 import { PageHeader } from '@/components/page-header';
 import { Skeleton } from '@/components/spinner';
 import { useFocusAfterRemoval } from '@/lib/focus';
+import type { LocalImage } from '@/lib/run-target';
 import { useImages } from '../api/get-images';
-import { ImageDetailDrawer } from './image-detail-drawer';
+import { ImageDetailDrawer, type RegistryTagsSlot } from './image-detail-drawer';
 import { ImageFilters } from './image-filters';
 import { ImageTable } from './image-table';
-import { compareImages } from './labels';
+import { compareImages, runTarget } from './labels';
 import { PullDialog } from './pull-dialog';
 import { PullsPanel } from './pulls-panel';
 
@@ -42,7 +43,18 @@ function architecturesOf(images: ImageSummary[]): { name: string; count: number 
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
 }
 
-export function ImagesPage() {
+/**
+ * The local images. With `onRun`, each offers Run (its row and its details): the app opens the
+ * Run dialog with it, since that dialog is the Containers feature's. `registryTags` is what
+ * the details show of an image's repository in its registry: the Registries feature's.
+ */
+export function ImagesPage({
+  onRun,
+  registryTags,
+}: {
+  onRun?: (image: LocalImage) => void;
+  registryTags?: RegistryTagsSlot;
+}) {
   const images = useImages();
   const [pulling, setPulling] = useState(false);
   const [openId, setOpenId] = useState<string | null>(null);
@@ -74,6 +86,15 @@ export function ImagesPage() {
     else next.add(arch);
     setArches(next);
   };
+  const run =
+    onRun &&
+    ((image: ImageSummary) => {
+      const target = runTarget(image);
+      if (!target) return;
+      // The details close first, so that focus goes back to the row before the dialog opens.
+      setOpenId(null);
+      onRun(target);
+    });
   const clearFilters = () => {
     setQuery('');
     setArches(new Set());
@@ -145,7 +166,7 @@ export function ImagesPage() {
               </button>
             </EmptyState>
           ) : (
-            <ImageTable images={shown} onOpen={setOpenId} rowFocus={rowFocus} />
+            <ImageTable images={shown} onOpen={setOpenId} onRun={run} rowFocus={rowFocus} />
           )}
           {shown.length > 0 && shown.length < all.length && (
             <p role="status" className="text-xs text-subtle">
@@ -160,6 +181,8 @@ export function ImagesPage() {
           id={openId}
           summary={all?.find((image) => image.id === openId) ?? null}
           onClose={() => setOpenId(null)}
+          onRun={run}
+          registryTags={registryTags}
         />
       )}
       {pulling && <PullDialog onClose={() => setPulling(false)} />}

@@ -1,5 +1,6 @@
 import type { ImageSummary, JobState } from '@archdeck/shared';
 import type { Tone } from '@/components/badge';
+import type { LocalImage } from '@/lib/run-target';
 
 export const pullStateTone: Record<JobState, Tone> = {
   running: 'neutral',
@@ -14,6 +15,15 @@ export function imageName(image: ImageSummary): string {
   return image.repoTags[0] ?? `<untagged> ${image.shortId}`;
 }
 
+/** A tag without archdeck's per-architecture suffix: `busybox:1.36-arm64` → `busybox:1.36`. */
+function withoutArchSuffix(image: ImageSummary, tag: string): string {
+  const suffix = image.variant ? `-${image.architecture}-${image.variant}` : '';
+  for (const end of [suffix, `-${image.architecture}`]) {
+    if (end && tag.endsWith(end)) return tag.slice(0, -end.length);
+  }
+  return tag;
+}
+
 /**
  * The order the list shows images in: by repository and tag with archdeck's per-architecture
  * suffix (`:1.36-arm64`) taken off, then by platform, so the architectures of one reference
@@ -22,12 +32,7 @@ export function imageName(image: ImageSummary): string {
 export function compareImages(a: ImageSummary, b: ImageSummary): number {
   const key = (image: ImageSummary) => {
     const tag = image.repoTags[0];
-    if (!tag) return `\uffff${image.shortId}`;
-    const suffix = image.variant ? `-${image.architecture}-${image.variant}` : '';
-    for (const end of [suffix, `-${image.architecture}`]) {
-      if (end && tag.endsWith(end)) return tag.slice(0, -end.length);
-    }
-    return tag;
+    return tag ? withoutArchSuffix(image, tag) : `\uffff${image.shortId}`;
   };
   return key(a).localeCompare(key(b)) || a.platform.localeCompare(b.platform);
 }
@@ -39,3 +44,31 @@ export function compareImages(a: ImageSummary, b: ImageSummary): number {
 export function registryRepository(name: string | null): string | null {
   return name === null || name.startsWith('localhost/') ? null : name;
 }
+
+/**
+ * The image as the Run dialog takes it, or null when nothing names it (no tag, no digest).
+ * Its tag is given without archdeck's arch suffix: the registry knows `busybox:1.36`, and the
+ * daemon finds this image for "busybox:1.36 as arm64" by its arch tag, wherever the plain tag
+ * has moved since.
+ */
+export function runTarget(image: ImageSummary): LocalImage | null {
+  const tag = image.repoTags[0];
+  const reference = tag ? withoutArchSuffix(image, tag) : image.repoDigests[0];
+  if (!reference) return null;
+  return {
+    reference,
+    platform: {
+      platform: image.platform,
+      os: image.os,
+      architecture: image.architecture,
+      variant: image.variant,
+      digest: '',
+      size: image.size,
+      ...image.badge,
+    },
+  };
+}
+
+/** Why an image cannot be run from its row, or null. */
+export const runBlocked = (image: ImageSummary) =>
+  runTarget(image) ? null : 'Nothing names this image: tag it first (podman tag)';

@@ -5,6 +5,7 @@ import { Button } from '@/components/button';
 import { DialogForm } from '@/components/dialog-form';
 import { Dialog } from '@/components/dialog';
 import { ErrorNotice } from '@/components/error-notice';
+import { DialogFooter } from '@/components/dialog-footer';
 import { dialogFooterClass } from '@/components/form';
 import { PlatformChip } from '@/components/platform-chip';
 import { ReferenceLookupFields } from '@/components/reference-lookup-fields';
@@ -52,22 +53,18 @@ function PullForm({
         </div>
       )}
 
-      <div className={dialogFooterClass}>
-        <Button onClick={onClose}>Cancel</Button>
-        <Button
-          type="submit"
-          variant="primary"
-          icon={<Download aria-hidden />}
-          busy={create.isPending}
-          disabledReason={blocked}
-          data-testid="pull-submit"
-        >
-          Pull
-          {field.selected && !field.stale && (
-            <span className="font-mono opacity-70">{field.selected}</span>
-          )}
-        </Button>
-      </div>
+      <DialogFooter
+        onCancel={onClose}
+        icon={<Download aria-hidden />}
+        busy={create.isPending}
+        blocked={blocked}
+        data-testid="pull-submit"
+      >
+        Pull
+        {field.selected && !field.stale && (
+          <span className="font-mono opacity-70">{field.selected}</span>
+        )}
+      </DialogFooter>
     </DialogForm>
   );
 }

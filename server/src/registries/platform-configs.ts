@@ -1,10 +1,9 @@
 /**
  * Every platform's image config and layer sizes, read from the registry: what the per-platform
- * comparison (config-diff.ts) needs. The only registry reading the comparison does, in the
- * shape of one read of the registry client ((ref, opts) => Promise), so that it can be handed
- * to whatever resolves names, mirrors and credentials for the other reads.
+ * comparison (config-diff.ts) needs. One read in the registry client's (ref, opts) shape, so
+ * that Registries reads it from where podman would pull (short names, mirrors, logins).
  */
-import type { ImageReference } from './reference.js';
+import type { ImageReference } from '../images/reference.js';
 import {
   inspectRemote,
   readImage,

@@ -1,30 +1,31 @@
 /**
  * The registry client against the real loopback registry of `scripts/testenv.sh up`, and against
  * small node:http servers that behave like Docker Hub (Bearer challenge, token service, CDN
- * redirects) or like a broken registry (stalls, oversized bodies, schema 1). All requests are
- * real HTTP; fetch is never mocked.
+ * redirects), like a private registry (Basic or Bearer with credentials) or like a broken
+ * registry (stalls, oversized bodies, schema 1). All requests are real HTTP; fetch is never
+ * mocked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { parseReference } from '../../src/images/reference.js';
+import { findRegistry, loadRegistriesConf } from '../../src/registries/config.js';
 import {
+  checkLogin,
   inspectRemote,
   listTags,
   MEDIA_TYPES,
   nextPageOf,
   parseWwwAuthenticate,
   platformManifest,
-  readInsecureRegistries,
   readManifest,
   RegistryError,
   TAGS_PAGE_SIZE,
   type RegistryErrorKind,
-} from '../../src/images/registry-client.js';
+} from '../../src/registries/registry-client.js';
 
 const run = promisify(execFile);
 const sha256 = (data: string | Buffer) =>
@@ -42,72 +43,6 @@ async function failure(promise: Promise<unknown>, kind: RegistryErrorKind): Prom
   expect((err as RegistryError).kind, (err as Error).message).toBe(kind);
   return err as RegistryError;
 }
-
-// --- registries.conf ---------------------------------------------------------------------------
-
-describe('readInsecureRegistries', () => {
-  it('reads v2 [[registry]] tables', () => {
-    const conf = `
-unqualified-search-registries = ["docker.io"]
-
-[[registry]]
-location = "127.0.0.1:5111"
-insecure = true
-
-[[registry]]
-prefix = "example.com/team"
-location = "mirror.local:5000/team/"
-insecure = true
-
-[[registry]]
-prefix = "*.lan"
-insecure = true
-
-[[registry]]
-location = "quay.io"
-insecure = false
-
-[[registry]]
-location = "secure.example.com"
-
-[[registry]]
-location = "docker.io"
-[[registry.mirror]]
-location = "plain-mirror.local:5000"
-insecure = true
-`;
-    expect(readInsecureRegistries(conf)).toEqual([
-      '127.0.0.1:5111',
-      'mirror.local:5000/team',
-      '*.lan',
-    ]);
-  });
-
-  it('reads the v1 [registries.insecure] list', () => {
-    const conf = `
-[registries.search]
-registries = ['docker.io', 'quay.io']
-
-[registries.insecure]
-registries = ['localhost:5000', "10.0.0.2:5000", '']
-
-[registries.block]
-registries = ['bad.example.com']
-`;
-    expect(readInsecureRegistries(conf)).toEqual(['localhost:5000', '10.0.0.2:5000']);
-  });
-
-  it('is empty for a file without insecure registries', () => {
-    expect(readInsecureRegistries('')).toEqual([]);
-    expect(readInsecureRegistries('unqualified-search-registries = []\n')).toEqual([]);
-  });
-
-  it('refuses a file that is not TOML, as podman does', () => {
-    expect(() => readInsecureRegistries('[[registry]\nlocation = ')).toThrow(
-      /^registries\.conf is not valid TOML: /,
-    );
-  });
-});
 
 // --- WWW-Authenticate --------------------------------------------------------------------------
 
@@ -262,7 +197,7 @@ describe('inspectRemote against a Docker-Hub-like registry', () => {
   const tokenRequests: URLSearchParams[] = [];
   const registryAuth: (string | undefined)[] = [];
   const cdnAuth: (string | undefined)[] = [];
-  const opts = () => ({ insecureRegistries: [registry], timeoutMs: 5000 });
+  const opts = () => ({ insecure: true, timeoutMs: 5000 });
   const ref = (name: string) => parseReference(`${registry}/${name}`);
 
   beforeAll(async () => {
@@ -563,6 +498,168 @@ describe('inspectRemote against a Docker-Hub-like registry', () => {
   });
 });
 
+// --- private registries ------------------------------------------------------------------------
+
+describe('a private registry, with the credentials of auth.json', () => {
+  const alice = { username: 'alice', password: 's3cret', file: '/run/containers/0/auth.json' };
+  const basicOf = (user: string, password: string) =>
+    `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const seen: { path: string; authorization: string | undefined }[] = [];
+  let basic: Listening;
+  let bearer: Listening;
+  let open: Listening;
+
+  /** Serves the single-platform image when `allowed`; false (nothing sent) otherwise. */
+  const serveImage = (req: IncomingMessage, res: ServerResponse, allowed: boolean) => {
+    if (!allowed) return false;
+    const { pathname } = new URL(req.url!, 'http://x');
+    if (pathname === '/v2/') {
+      json(res, 200, {});
+    } else if (pathname.endsWith('/manifests/1')) {
+      res.writeHead(200, { 'content-type': MEDIA_TYPES.dockerManifest });
+      res.end(SINGLE);
+    } else if (pathname.endsWith(`/blobs/${sha256(CONFIG)}`)) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(CONFIG);
+    } else {
+      json(res, 404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] });
+    }
+    return true;
+  };
+
+  beforeAll(async () => {
+    // distribution's htpasswd auth: a Basic challenge and no token service.
+    basic = await listen((req, res) => {
+      seen.push({ path: req.url!, authorization: req.headers.authorization });
+      if (serveImage(req, res, req.headers.authorization === basicOf('alice', 's3cret'))) return;
+      json(
+        res,
+        401,
+        { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required', detail: null }] },
+        { 'www-authenticate': 'Basic realm="archdeck-test"' },
+      );
+    });
+    // A token service that takes the login as Basic, as Docker Hub's and quay.io's do.
+    bearer = await listen((req, res) => {
+      const url = new URL(req.url!, `http://${bearer.host}`);
+      seen.push({ path: req.url!, authorization: req.headers.authorization });
+      if (url.pathname === '/token') {
+        if (req.headers.authorization !== basicOf('alice', 's3cret')) {
+          return json(res, 401, { details: 'incorrect username or password' });
+        }
+        return json(res, 200, { token: 'alice-token' });
+      }
+      if (serveImage(req, res, req.headers.authorization === 'Bearer alice-token')) return;
+      json(
+        res,
+        401,
+        { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] },
+        {
+          'www-authenticate': `Bearer realm="http://${bearer.host}/token",service="private"${url.pathname === '/v2/' ? '' : ',scope="repository:team/single:pull"'}`,
+        },
+      );
+    });
+    open = await listen((req, res) => void serveImage(req, res, true));
+  });
+  afterAll(async () => {
+    await close(basic);
+    await close(bearer);
+    await close(open);
+  });
+
+  const ref = (l: Listening) => parseReference(`${l.host}/team/single:1`);
+
+  it('answers a Basic challenge with the stored login', async () => {
+    seen.length = 0;
+    const image = await inspectRemote(ref(basic), { insecure: true, credentials: alice });
+    expect(image.platforms.map((p) => p.architecture)).toEqual(['arm']);
+    // Nothing is sent before the registry asks for it.
+    expect(seen[0]!.authorization).toBeUndefined();
+    expect(seen.slice(1).every((r) => r.authorization === basicOf('alice', 's3cret'))).toBe(true);
+  });
+
+  it('says to log in when there is no login, and what keeps one from being used', async () => {
+    const err = await failure(
+      inspectRemote(ref(basic), {
+        insecure: true,
+        credentialsNote: '. /root/.docker/config.json names the credential helper "pass"',
+      }),
+      'unauthorized',
+    );
+    expect(err.message).toContain(`${basic.host} refused anonymous access`);
+    expect(err.message).toContain(`log in to ${basic.host} (Registries page, or podman login`);
+    expect(err.message).toContain('credential helper "pass"');
+  });
+
+  it('names the user and the file of a login the registry refuses', async () => {
+    const err = await failure(
+      inspectRemote(ref(basic), { insecure: true, credentials: { ...alice, password: 'old' } }),
+      'unauthorized',
+    );
+    expect(err.registryMessage).toBe('authentication required');
+    expect(err.message).toContain(
+      `${basic.host} refused the manifest "team/single:1" to "alice" (stored in /run/containers/0/auth.json) (HTTP 401: authentication required)`,
+    );
+    expect(err.message).toContain('log in to');
+  });
+
+  it('gets a Bearer token with the login, then reads with the token', async () => {
+    seen.length = 0;
+    await inspectRemote(ref(bearer), { insecure: true, credentials: alice });
+    const token = seen.find((r) => r.path.startsWith('/token'))!;
+    expect(token.authorization).toBe(basicOf('alice', 's3cret'));
+    const params = new URL(token.path, 'http://x').searchParams;
+    expect(params.get('account')).toBe('alice');
+    expect(params.get('scope')).toBe('repository:team/single:pull');
+    expect(params.get('service')).toBe('private');
+  });
+
+  it("reports a token service refusing the login in the token service's words", async () => {
+    const err = await failure(
+      inspectRemote(ref(bearer), { insecure: true, credentials: { ...alice, password: 'x' } }),
+      'unauthorized',
+    );
+    expect(err.registryMessage).toBe('incorrect username or password');
+    expect(err.message).toContain('refused the credentials of "alice"');
+  });
+
+  describe('checkLogin, as podman login checks', () => {
+    it('accepts a good login against Basic and Bearer registries', async () => {
+      expect(await checkLogin(basic.host, { insecure: true, credentials: alice })).toEqual({
+        checked: true,
+      });
+      seen.length = 0;
+      expect(await checkLogin(bearer.host, { insecure: true, credentials: alice })).toEqual({
+        checked: true,
+      });
+      // A login asks for a token for no repository.
+      const token = seen.find((r) => r.path.startsWith('/token'))!;
+      expect(new URL(token.path, 'http://x').searchParams.has('scope')).toBe(false);
+    });
+
+    it("refuses a wrong password with the registry's words", async () => {
+      const err = await failure(
+        checkLogin(basic.host, { insecure: true, credentials: { ...alice, password: 'wrong' } }),
+        'unauthorized',
+      );
+      expect(err.message).toBe(
+        `${basic.host} refused the login of "alice": authentication required. Check the user name and password`,
+      );
+      const token = await failure(
+        checkLogin(bearer.host, { insecure: true, credentials: { ...alice, password: 'wrong' } }),
+        'unauthorized',
+      );
+      expect(token.registryMessage).toBe('incorrect username or password');
+    });
+
+    it('cannot check a login with a registry that asks for none', async () => {
+      expect(await checkLogin(open.host, { insecure: true, credentials: alice })).toEqual({
+        checked: false,
+      });
+    });
+  });
+});
+
 // --- tags pages ----------------------------------------------------------------------------------
 
 describe('nextPageOf', () => {
@@ -629,7 +726,7 @@ describe('listTags against registries that paginate badly', () => {
 
   const list = (repository: string) =>
     listTags(parseReference(`${server.host}/${repository}`), {
-      insecureRegistries: [server.host],
+      insecure: true,
       timeoutMs: 5000,
     });
 
@@ -695,8 +792,9 @@ interface IndexJson {
 
 describe('inspectRemote against the loopback registry', () => {
   let env: ReturnType<typeof registryEnv>;
-  let insecure: string[];
   let raw: Buffer;
+  // What registries.conf says of the loopback registry: plain HTTP.
+  const insecure = { insecure: true };
   const skopeo = (...args: string[]) =>
     run('skopeo', args, {
       encoding: 'buffer',
@@ -707,7 +805,6 @@ describe('inspectRemote against the loopback registry', () => {
 
   beforeAll(async () => {
     env = registryEnv();
-    insecure = readInsecureRegistries(await readFile(env.registriesConf, 'utf8'));
     raw = await skopeo('inspect', '--raw', '--tls-verify=false', `docker://${env.image}`);
     const copy = (arch: string, tag: string, ...format: string[]) =>
       skopeo(
@@ -725,13 +822,18 @@ describe('inspectRemote against the loopback registry', () => {
     await copy('s390x', 's390x-docker', '--format', 'v2s2');
   });
 
-  it('finds the test registry in the real registries.conf', () => {
-    expect(insecure).toEqual([env.registry, process.env.ARCHDECK_TEST_SPARE_REGISTRY]);
+  it('finds the test registry insecure in the real registries.conf', async () => {
+    const conf = await loadRegistriesConf({
+      registriesConf: env.registriesConf,
+      registriesConfDirs: [],
+      shortNameAliasesConf: '/nonexistent',
+    });
+    expect(findRegistry(conf, `${env.registry}/library/busybox`)?.insecure).toBe(true);
   });
 
   it('lists the four platforms of the test image, as skopeo sees them', async () => {
     const index = JSON.parse(raw.toString('utf8')) as IndexJson;
-    const image = await inspectRemote(parseReference(env.image), { insecureRegistries: insecure });
+    const image = await inspectRemote(parseReference(env.image), insecure);
     expect(image).toEqual({
       reference: env.image,
       mediaType: MEDIA_TYPES.ociIndex,
@@ -756,7 +858,7 @@ describe('inspectRemote against the loopback registry', () => {
     // The same index by digest.
     const byDigest = await inspectRemote(
       parseReference(`${env.registry}/library/busybox@${image.digest}`),
-      { insecureRegistries: insecure },
+      insecure,
     );
     expect(byDigest.platforms).toEqual(image.platforms);
     expect(byDigest.reference).toBe(`${env.registry}/library/busybox@${image.digest}`);
@@ -765,9 +867,7 @@ describe('inspectRemote against the loopback registry', () => {
   it('reads the platform of a single-architecture OCI manifest from its config', async () => {
     const index = JSON.parse(raw.toString('utf8')) as IndexJson;
     const arm64 = index.manifests.find((m) => m.platform.architecture === 'arm64')!;
-    const image = await inspectRemote(parseReference(single('arm64-oci')), {
-      insecureRegistries: insecure,
-    });
+    const image = await inspectRemote(parseReference(single('arm64-oci')), insecure);
     expect(image).toEqual({
       reference: single('arm64-oci'),
       mediaType: MEDIA_TYPES.ociManifest,
@@ -794,9 +894,7 @@ describe('inspectRemote against the loopback registry', () => {
       '--tls-verify=false',
       `docker://${single('s390x-docker')}`,
     );
-    const image = await inspectRemote(parseReference(single('s390x-docker')), {
-      insecureRegistries: insecure,
-    });
+    const image = await inspectRemote(parseReference(single('s390x-docker')), insecure);
     expect(image.mediaType).toBe(MEDIA_TYPES.dockerManifest);
     expect(image.digest).toBe(sha256(manifest));
     expect(image.platforms).toEqual([
@@ -824,7 +922,7 @@ describe('inspectRemote against the loopback registry', () => {
       config: { digest: string; size: number; mediaType: string };
       layers: Array<{ digest: string; size: number; mediaType: string }>;
     };
-    const opts = { insecureRegistries: insecure };
+    const opts = insecure;
     const expected = {
       digest: sha256(bytes),
       mediaType: MEDIA_TYPES.ociManifest,
@@ -867,9 +965,7 @@ describe('inspectRemote against the loopback registry', () => {
 
   it('reports a missing tag as not_found with the registry message', async () => {
     const err = await failure(
-      inspectRemote(parseReference(`${env.registry}/library/busybox:no-such-tag`), {
-        insecureRegistries: insecure,
-      }),
+      inspectRemote(parseReference(`${env.registry}/library/busybox:no-such-tag`), insecure),
       'not_found',
     );
     expect(err.registryMessage).toBe('manifest unknown');
@@ -881,9 +977,7 @@ describe('inspectRemote against the loopback registry', () => {
   it('reports a missing repository as not_found', async () => {
     // distribution 2.8 answers MANIFEST_UNKNOWN here too, not NAME_UNKNOWN.
     const err = await failure(
-      inspectRemote(parseReference(`${env.registry}/archdeck-test/no-such-repo:1`), {
-        insecureRegistries: insecure,
-      }),
+      inspectRemote(parseReference(`${env.registry}/archdeck-test/no-such-repo:1`), insecure),
       'not_found',
     );
     expect(err.message).toContain(
@@ -895,7 +989,7 @@ describe('inspectRemote against the loopback registry', () => {
     const { server, host } = await listen(() => undefined);
     await close({ server, host });
     const err = await failure(
-      inspectRemote(parseReference(`${host}/library/busybox:1.36`), { insecureRegistries: [host] }),
+      inspectRemote(parseReference(`${host}/library/busybox:1.36`), { insecure: true }),
       'unreachable',
     );
     expect(err.message).toBe(
@@ -904,22 +998,19 @@ describe('inspectRemote against the loopback registry', () => {
   });
 
   it('explains HTTPS to a plain-HTTP registry that is not marked insecure', async () => {
-    const err = await failure(
-      inspectRemote(parseReference(env.image), { insecureRegistries: [] }),
-      'tls',
-    );
+    const err = await failure(inspectRemote(parseReference(env.image), {}), 'tls');
     expect(err.message).toContain(
       `the TLS handshake with ${env.registry} failed (wrong version number). `,
     );
     expect(err.message).toContain(
-      `If ${env.registry} is a local registry that speaks plain HTTP, mark it insecure in registries.conf: [[registry]] location = "${env.registry}" insecure = true`,
+      `If ${env.registry} is a local registry that speaks plain HTTP, mark it insecure in a registries.conf drop-in (e.g. /etc/containers/registries.conf.d/50-local.conf), as podman reads it too: [[registry]] location = "${env.registry}" insecure = true`,
     );
   });
 
   it('refuses an index over the size cap', async () => {
     const err = await failure(
       inspectRemote(parseReference(env.image), {
-        insecureRegistries: insecure,
+        ...insecure,
         maxManifestBytes: 100,
       }),
       'too_large',

@@ -5,7 +5,7 @@
  * older build never refreshed, a PATH or entrypoint that differs.
  */
 import type { ConfigRow } from '@archdeck/shared';
-import type { RemoteImageConfig } from './registry-configs.js';
+import type { RemoteImageConfig } from './platform-configs.js';
 
 type Value = string | number | null;
 

@@ -1,21 +1,27 @@
 /**
- * Reads an image's manifests and a repository's tags straight from its registry over the OCI
+ * Reads images' manifests and repositories' tags straight from a registry over the OCI
  * distribution API: which platforms an image offers before anything is pulled, which platform
- * manifest (config and layers) a pull will get, and which index a local image came from. Why not ask podman: libpod's
- * manifest-inspect endpoint (`GET /libpod/manifests/{name}/json` on a remote name) has no
- * timeout and no size limit, so one slow or hostile registry ties up a request for as long as
- * it likes, and it flattens every failure into a 500 with a Go error string, so "tag does not
- * exist", "needs a login", "registry is down" and "speaks plain HTTP" cannot be told apart.
+ * manifest (config and layers) a pull will get, which index a local image came from, and
+ * which tags a repository has. Why not ask podman: libpod's manifest-inspect endpoint
+ * (`GET /libpod/manifests/{name}/json` on a remote name) has no timeout and no size limit, so
+ * one slow or hostile registry ties up a request for as long as it likes, and it flattens
+ * every failure into a 500 with a Go error string, so "tag does not exist", "needs a login",
+ * "registry is down" and "speaks plain HTTP" cannot be told apart.
  * Here every request shares one deadline, every body is size-capped while it streams, and each
  * failure becomes a RegistryError whose kind and message say what happened and what to do.
- * Only anonymous (public) access is implemented: the Bearer token flow that Docker Hub, quay.io
- * and ghcr.io use for public images, no stored credentials.
+ *
+ * One call talks to one endpoint (a registry, or one of its mirrors: registries.ts picks them
+ * from registries.conf) the way podman's containers/image does: with the credentials of
+ * auth.json, as Basic or through the Bearer token flow of Docker Hub, quay.io and ghcr.io; with
+ * the CA and client certificate of certs.d; and, for an insecure registry, over HTTPS without
+ * checking its certificate, then over plain HTTP when HTTPS cannot connect at all.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { parse as parseToml } from 'smol-toml';
-import { formatReference, type ImageReference } from './reference.js';
-import { canonicalVariant, formatPlatform, type PlatformParts } from './platform.js';
+import { rootCertificates } from 'node:tls';
+import { Agent, fetch, type Response } from 'undici';
+import { formatReference, type ImageReference } from '../images/reference.js';
+import { canonicalVariant, formatPlatform, type PlatformParts } from '../images/platform.js';
+import type { HostCerts } from './certs.js';
 
 export interface RemotePlatformEntry {
   os: string;
@@ -28,6 +34,10 @@ export interface RemotePlatformEntry {
   mediaType: string;
 }
 
+/** An entry's os/arch[/variant], as the daemon names platforms everywhere. */
+export const entryPlatform = (p: RemotePlatformEntry) =>
+  formatPlatform({ os: p.os, arch: p.architecture, variant: p.variant });
+
 export interface RemoteImage {
   /** Canonical reference, 'docker.io/library/busybox:latest'. */
   reference: string;
@@ -39,7 +49,14 @@ export interface RemoteImage {
 }
 
 export type RegistryErrorKind =
-  'not_found' | 'unauthorized' | 'unreachable' | 'tls' | 'timeout' | 'bad_response' | 'too_large';
+  | 'not_found'
+  | 'unauthorized'
+  | 'unreachable'
+  | 'tls'
+  | 'timeout'
+  | 'bad_response'
+  | 'too_large'
+  | 'blocked';
 
 export class RegistryError extends Error {
   override readonly name = 'RegistryError';
@@ -49,20 +66,39 @@ export class RegistryError extends Error {
     message: string,
     /** The registry's own words, from its JSON `errors[].message`, when it sent any. */
     readonly registryMessage?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; host?: string },
   ) {
     super(message, options);
+    this.host = options?.host;
   }
+
+  /** For a connection that failed: the host[:port] it was to. */
+  readonly host: string | undefined;
+}
+
+/** A login as auth.json holds it; `file` says where, for messages. */
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+  file?: string;
 }
 
 export interface RegistryOptions {
-  /** host[:port] (or registries.conf prefixes) that are reached over plain HTTP. */
-  insecureRegistries: string[];
+  /**
+   * registries.conf's `insecure`: HTTPS without checking the certificate, then plain HTTP if
+   * HTTPS cannot connect, as podman pings such a registry.
+   */
+  insecure?: boolean;
+  /** The host's certs.d directory: CAs trusted on top of the system's, a client certificate. */
+  certs?: HostCerts | null;
+  credentials?: RegistryCredentials | null;
+  /** Why no credentials were sent, when that was not for lack of a login (a helper, say). */
+  credentialsNote?: string;
   /** Deadline for the whole inspection: token, manifest and config blob together. */
   timeoutMs?: number;
   /** Cap on each manifest and config blob, checked on Content-Length and while streaming. */
   maxManifestBytes?: number;
-  /** Aborts every request, e.g. when the client that asked went away. */
+  /** Cancels everything, e.g. when the browser that asked goes away. */
   signal?: AbortSignal;
 }
 
@@ -100,70 +136,8 @@ const DIGEST = /^(sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$
 const DOCKER_HUB = 'docker.io';
 const DOCKER_HUB_ENDPOINT = 'registry-1.docker.io';
 
-// --- registries.conf -----------------------------------------------------------------------
-
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function trimSlashes(s: string): string {
-  let end = s.length;
-  while (end > 0 && s[end - 1] === '/') end--;
-  return s.slice(0, end);
-}
-
-/**
- * The registries containers-registries.conf(5) marks insecure: v2 `[[registry]]` tables with
- * `insecure = true` (their `location`, or their `prefix` when the location is empty, as with
- * wildcard prefixes) and the v1 `[registries.insecure] registries = [...]` list.
- * Throws when the text is not TOML, as podman itself refuses such a file.
- */
-export function readInsecureRegistries(registriesConfText: string): string[] {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(registriesConfText);
-  } catch (err) {
-    throw new Error(`registries.conf is not valid TOML: ${(err as Error).message}`, { cause: err });
-  }
-  const found = new Set<string>();
-  const add = (value: unknown) => {
-    if (typeof value !== 'string') return;
-    const entry = trimSlashes(value.trim());
-    if (entry !== '') found.add(entry);
-  };
-
-  const v2 = doc.registry;
-  if (Array.isArray(v2)) {
-    for (const table of v2) {
-      if (!isRecord(table) || table.insecure !== true) continue;
-      const location = typeof table.location === 'string' ? table.location.trim() : '';
-      add(location !== '' ? location : table.prefix);
-    }
-  }
-
-  const v1 = isRecord(doc.registries) ? doc.registries.insecure : undefined;
-  if (isRecord(v1) && Array.isArray(v1.registries)) v1.registries.forEach(add);
-  return [...found];
-}
-
-/** Host without port, for wildcard ('*.example.com') matches; IPv6 keeps its brackets. */
-function hostOf(registry: string): string {
-  if (registry.startsWith('[')) return registry.slice(0, registry.indexOf(']') + 1);
-  const colon = registry.indexOf(':');
-  return colon === -1 ? registry : registry.slice(0, colon);
-}
-
-function isInsecure(ref: ImageReference, endpoint: string, entries: string[]): boolean {
-  const registry = ref.registry.toLowerCase();
-  const name = `${registry}/${ref.repository}`;
-  const host = hostOf(registry);
-  return entries.some((raw) => {
-    const entry = trimSlashes(raw.trim().toLowerCase());
-    if (entry.startsWith('*.')) return host.endsWith(entry.slice(1));
-    return (
-      entry === registry || entry === endpoint || name === entry || name.startsWith(`${entry}/`)
-    );
-  });
-}
 
 // --- WWW-Authenticate ------------------------------------------------------------------------
 
@@ -245,15 +219,25 @@ export function parseWwwAuthenticate(header: string): AuthChallenge[] {
 // --- transport -------------------------------------------------------------------------------
 
 interface Session {
-  ref: ImageReference;
-  /** Canonical reference, for messages. */
+  /** The registry as the name says it, for messages: 'docker.io', '127.0.0.1:5000'. */
+  registry: string;
+  /** The repository a token is asked for; null for a login, which asks for none. */
+  repository: string | null;
+  /** Canonical reference (or the registry, for a login), for messages. */
   display: string;
+  /** host[:port] connected to: Docker Hub's API is not at docker.io. */
+  endpoint: string;
   origin: string;
   insecure: boolean;
+  /** Insecure and not yet connected: a failed HTTPS connection is retried as plain HTTP. */
+  httpFallback: boolean;
   signal: AbortSignal;
   timeoutMs: number;
   maxBytes: number;
-  /** 'Bearer …' once a token was fetched; reused for the config blob. */
+  dispatcher: Agent;
+  credentials: RegistryCredentials | null;
+  credentialsNote: string;
+  /** 'Bearer …' or 'Basic …' once the registry asked; reused for the config blob. */
   authorization: string | null;
 }
 
@@ -302,7 +286,8 @@ const isTimeout = (err: unknown, signal: AbortSignal) =>
 
 function insecureHint(registry: string): string {
   return (
-    `If ${registry} is a local registry that speaks plain HTTP, mark it insecure in registries.conf: ` +
+    `If ${registry} is a local registry that speaks plain HTTP, mark it insecure in a registries.conf drop-in ` +
+    `(e.g. /etc/containers/registries.conf.d/50-local.conf), as podman reads it too: ` +
     `[[registry]] location = "${registry}" insecure = true`
   );
 }
@@ -313,12 +298,13 @@ const opensslReason = (message: string) => /routines:[^:]*:([^:]+)/.exec(message
 function transportError(s: Session, url: URL, err: unknown): RegistryError {
   if (err instanceof RegistryError) return err;
   const host = url.host;
+  const options = { cause: err, host };
   if (isTimeout(err, s.signal)) {
     return new RegistryError(
       'timeout',
       `${host} did not answer within ${s.timeoutMs} ms while reading ${s.display}: the registry may be overloaded or unreachable from this network; try again later`,
       undefined,
-      { cause: err },
+      options,
     );
   }
   const { code, message } = rootCause(err);
@@ -327,17 +313,17 @@ function transportError(s: Session, url: URL, err: unknown): RegistryError {
       'timeout',
       `${host} did not answer in time while reading ${s.display}: try again later`,
       undefined,
-      { cause: err },
+      options,
     );
   }
   if (code !== undefined && CERTIFICATE_ERRORS.has(code)) {
     return new RegistryError(
       'tls',
-      `the TLS certificate of ${host} is not trusted (${code}: ${message.trim()}). Add the CA that signed it ` +
-        `to the trust store (NODE_EXTRA_CA_CERTS for archdeck); a registry that speaks plain HTTP can instead be marked ` +
-        `insecure in registries.conf`,
+      `the TLS certificate of ${host} is not trusted (${code}: ${message.trim()}). Put the CA that signed it ` +
+        `in /etc/containers/certs.d/${s.registry}/ca.crt, where podman looks for it too; or mark ` +
+        `${s.registry} insecure = true in a registries.conf drop-in to skip the check`,
       undefined,
-      { cause: err },
+      options,
     );
   }
   if (
@@ -347,18 +333,18 @@ function transportError(s: Session, url: URL, err: unknown): RegistryError {
     return new RegistryError(
       'tls',
       `the TLS handshake with ${host} failed (${opensslReason(message) ?? code}). ` +
-        insecureHint(s.ref.registry),
+        insecureHint(s.registry),
       undefined,
-      { cause: err },
+      options,
     );
   }
   if (code !== undefined && code in CONNECTION_ERRORS) {
     return new RegistryError(
       'unreachable',
       `cannot reach ${host}: it ${CONNECTION_ERRORS[code]}. The registry may be offline, or the name ` +
-        `"${s.ref.registry}" may be wrong`,
+        `"${s.registry}" may be wrong`,
       undefined,
-      { cause: err },
+      options,
     );
   }
   if (message === 'bad port') {
@@ -368,14 +354,14 @@ function transportError(s: Session, url: URL, err: unknown): RegistryError {
       'unreachable',
       `cannot reach ${host}: port ${url.port} is on the fetch standard's list of blocked ports; run the registry on another port`,
       undefined,
-      { cause: err },
+      options,
     );
   }
   return new RegistryError(
     'unreachable',
-    `cannot reach ${host} (${code ?? message}). The registry may be offline, or the name "${s.ref.registry}" may be wrong`,
+    `cannot reach ${host} (${code ?? message}). The registry may be offline, or the name "${s.registry}" may be wrong`,
     undefined,
-    { cause: err },
+    options,
   );
 }
 
@@ -396,7 +382,12 @@ async function send(
     if (authorization !== null && current.origin === url.origin) sent.authorization = authorization;
     let res: Response;
     try {
-      res = await fetch(current, { headers: sent, redirect: 'manual', signal: s.signal });
+      res = await fetch(current, {
+        headers: sent,
+        redirect: 'manual',
+        signal: s.signal,
+        dispatcher: s.dispatcher,
+      });
     } catch (err) {
       throw transportError(s, current, err);
     }
@@ -519,23 +510,27 @@ async function statusError(s: Session, res: Response, what: string): Promise<Reg
   if (res.status === 404 || codes.some((c) => NOT_FOUND_CODES.has(c))) {
     return new RegistryError(
       'not_found',
-      `${what} was not found in ${s.ref.registry}: ${said}. Check the repository name and the tag or digest`,
+      `${what} was not found in ${s.registry}: ${said}. Check the repository name and the tag or digest`,
       message,
     );
   }
   if (res.status === 401 || res.status === 403) {
+    const creds = s.credentials;
     return new RegistryError(
       'unauthorized',
-      `${s.ref.registry} refused anonymous access to ${what} (HTTP ${res.status}: ${message ?? res.statusText}). ` +
-        `The repository may be private, or may not exist: Docker Hub answers 401 for both. ` +
-        `Only public images can be inspected`,
+      creds && s.authorization !== null
+        ? `${s.registry} refused ${what} to "${creds.username}"${fromFile(creds)} (HTTP ${res.status}: ${message ?? res.statusText}). ` +
+            `The password may be wrong or the account may lack access: log in to ${s.registry} again (Registries page, or podman login ${s.registry})`
+        : `${s.registry} refused anonymous access to ${what} (HTTP ${res.status}: ${message ?? res.statusText}). ` +
+            `The repository may be private, or may not exist: Docker Hub answers 401 for both. ` +
+            `If it is private, log in to ${s.registry} (Registries page, or podman login ${s.registry})${s.credentialsNote}`,
       message,
     );
   }
   if (res.status === 429) {
     return new RegistryError(
       'bad_response',
-      `${s.ref.registry} is rate-limiting requests (HTTP 429${message ? `: ${message}` : ''}); try again later`,
+      `${s.registry} is rate-limiting requests (HTTP 429${message ? `: ${message}` : ''}); try again later`,
       message,
     );
   }
@@ -548,7 +543,7 @@ async function statusError(s: Session, res: Response, what: string): Promise<Reg
   }
   const hint =
     s.insecure && res.status === 400 && /https/i.test(text)
-      ? `: it seems to speak HTTPS; remove ${s.ref.registry} from the insecure registries in registries.conf`
+      ? `: it seems to speak HTTPS; remove ${s.registry} from the insecure registries in registries.conf`
       : '';
   return new RegistryError(
     'bad_response',
@@ -559,6 +554,11 @@ async function statusError(s: Session, res: Response, what: string): Promise<Reg
 
 // --- authentication --------------------------------------------------------------------------
 
+const basicAuthorization = (c: RegistryCredentials) =>
+  `Basic ${Buffer.from(`${c.username}:${c.password}`, 'utf8').toString('base64')}`;
+
+const fromFile = (c: RegistryCredentials) => (c.file ? ` (stored in ${c.file})` : '');
+
 async function fetchToken(s: Session, challenge: AuthChallenge, what: string): Promise<string> {
   const { realm, service, scope } = challenge.params;
   let url: URL;
@@ -567,33 +567,43 @@ async function fetchToken(s: Session, challenge: AuthChallenge, what: string): P
   } catch {
     throw new RegistryError(
       'bad_response',
-      `${s.ref.registry} asked for a Bearer token without a usable realm URL (${JSON.stringify(realm ?? null)})`,
+      `${s.registry} asked for a Bearer token without a usable realm URL (${JSON.stringify(realm ?? null)})`,
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new RegistryError(
-      'bad_response',
-      `${s.ref.registry} named a ${url.protocol} token realm`,
-    );
+    throw new RegistryError('bad_response', `${s.registry} named a ${url.protocol} token realm`);
   }
   if (service !== undefined) url.searchParams.set('service', service);
-  url.searchParams.set('scope', scope ?? `repository:${s.ref.repository}:pull`);
+  if (scope !== undefined || s.repository !== null) {
+    url.searchParams.set('scope', scope ?? `repository:${s.repository}:pull`);
+  }
+  // A login is checked with a token for no scope at all, as `podman login` asks for one.
+  const creds = s.credentials;
+  if (creds) url.searchParams.set('account', creds.username);
 
-  const res = await send(s, url, { accept: 'application/json' }, null);
+  const res = await send(
+    s,
+    url,
+    { accept: 'application/json' },
+    creds ? basicAuthorization(creds) : null,
+  );
   if (!res.ok) {
     const error = await statusError(s, res, `a token for ${what}`);
     const said = error.registryMessage ? `: ${error.registryMessage}` : '';
     if (error.kind === 'unauthorized') {
       throw new RegistryError(
         'unauthorized',
-        `the token service of ${s.ref.registry} (${url.host}) refused an anonymous token for ${what}` +
-          `${said}. Only public images can be inspected`,
+        creds
+          ? `the token service of ${s.registry} (${url.host}) refused the credentials of "${creds.username}"${fromFile(creds)} for ${what}${said}. ` +
+              `Log in to ${s.registry} again with the right password (Registries page, or podman login ${s.registry})`
+          : `the token service of ${s.registry} (${url.host}) refused an anonymous token for ${what}${said}. ` +
+              `If it is private, log in to ${s.registry} first (Registries page, or podman login ${s.registry})${s.credentialsNote}`,
         error.registryMessage,
       );
     }
     throw new RegistryError(
       'bad_response',
-      `the token service of ${s.ref.registry} (${url.host}) answered HTTP ${res.status}${said}; try again later`,
+      `the token service of ${s.registry} (${url.host}) answered HTTP ${res.status}${said}; try again later`,
       error.registryMessage,
     );
   }
@@ -611,18 +621,55 @@ async function fetchToken(s: Session, challenge: AuthChallenge, what: string): P
   return token;
 }
 
-/** GET a registry path; on a Bearer challenge fetch an anonymous token and retry once. */
+/**
+ * A request to the registry itself. The first one of an insecure session decides the scheme,
+ * as podman's ping does: HTTPS (certificate unchecked) if it connects, else plain HTTP.
+ */
+async function sendToRegistry(
+  s: Session,
+  path: string,
+  headers: Record<string, string>,
+): Promise<Response> {
+  try {
+    return await send(s, new URL(path, s.origin), headers, s.authorization);
+  } catch (err) {
+    const https = new URL(s.origin).host;
+    const cannotConnect =
+      err instanceof RegistryError &&
+      (err.kind === 'tls' || err.kind === 'unreachable') &&
+      err.host === https;
+    if (!s.httpFallback || !cannotConnect) throw err;
+    s.origin = `http://${s.endpoint}`;
+    return await send(s, new URL(path, s.origin), headers, s.authorization);
+  } finally {
+    s.httpFallback = false;
+  }
+}
+
+/**
+ * After a 401, what to send instead: a Bearer token (anonymous, or for the stored login), or
+ * the stored login itself to a Basic challenge. Null when nothing would change the answer.
+ */
+async function authorizationFor(s: Session, res: Response, what: string): Promise<string | null> {
+  const challenges = parseWwwAuthenticate(res.headers.get('www-authenticate') ?? '');
+  const bearer = challenges.find((c) => c.scheme === 'bearer');
+  if (bearer) return `Bearer ${await fetchToken(s, bearer, what)}`;
+  if (s.credentials && challenges.some((c) => c.scheme === 'basic')) {
+    return basicAuthorization(s.credentials);
+  }
+  return null;
+}
+
+/** GET a registry path; on a 401, authenticate as the registry asks and retry once. */
 async function get(s: Session, path: string, accept: string, max: number, what: string) {
-  const url = new URL(path, s.origin);
   const headers = { accept };
-  let res = await send(s, url, headers, s.authorization);
+  let res = await sendToRegistry(s, path, headers);
   if (res.status === 401 && s.authorization === null) {
-    const header = res.headers.get('www-authenticate') ?? '';
-    const bearer = parseWwwAuthenticate(header).find((c) => c.scheme === 'bearer');
-    if (bearer === undefined) throw await statusError(s, res, what);
+    const authorization = await authorizationFor(s, res, what);
+    if (authorization === null) throw await statusError(s, res, what);
     await discard(res);
-    s.authorization = `Bearer ${await fetchToken(s, bearer, what)}`;
-    res = await send(s, url, headers, s.authorization);
+    s.authorization = authorization;
+    res = await sendToRegistry(s, path, headers);
   }
   if (!res.ok) throw await statusError(s, res, what);
   const bytes = await readCapped(s, res, max, what);
@@ -708,7 +755,7 @@ async function fetchImageConfig(
       `${configWhat} is ${config.size} bytes, over the ${s.maxBytes}-byte limit; refusing to read it`,
     );
   }
-  const path = `/v2/${s.ref.repository}/blobs/${config.digest}`;
+  const path = `/v2/${s.repository}/blobs/${config.digest}`;
   const { bytes } = await get(
     s,
     path,
@@ -744,25 +791,119 @@ async function platformOfManifest(
   };
 }
 
-function openSession(
-  ref: ImageReference,
+/** Who a session talks to, for what, and its default deadline. */
+interface SessionTarget {
+  registry: string;
+  repository: string | null;
+  display: string;
+  timeoutMs: number;
+}
+
+/** One session per call: its own connections, TLS settings, deadline and authorization. */
+async function withSession<T>(
+  target: SessionTarget,
   opts: RegistryOptions,
-  defaultTimeoutMs: number,
-): Session {
-  const endpoint = ref.registry === DOCKER_HUB ? DOCKER_HUB_ENDPOINT : ref.registry;
-  const insecure = isInsecure(ref, endpoint, opts.insecureRegistries);
-  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
-  const deadline = AbortSignal.timeout(timeoutMs);
-  return {
-    ref,
-    display: formatReference(ref),
-    origin: `${insecure ? 'http' : 'https'}://${endpoint}`,
+  run: (s: Session) => Promise<T>,
+): Promise<T> {
+  const { registry, repository, display } = target;
+  const endpoint = registry === DOCKER_HUB ? DOCKER_HUB_ENDPOINT : registry;
+  const insecure = opts.insecure ?? false;
+  const timeoutMs = opts.timeoutMs ?? target.timeoutMs;
+  const certs = opts.certs ?? null;
+  const dispatcher = new Agent({
+    connect: {
+      rejectUnauthorized: !insecure,
+      // Given at all, `ca` replaces Node's trust store: certs.d adds to it, as in podman.
+      ...(certs && certs.ca.length > 0 ? { ca: [...rootCertificates, ...certs.ca] } : {}),
+      ...(certs && certs.certs.length > 0 ? { cert: certs.certs, key: certs.keys } : {}),
+    },
+  });
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const s: Session = {
+    registry,
+    repository,
+    display,
+    endpoint,
+    origin: `https://${endpoint}`,
     insecure,
-    signal: opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline,
+    httpFallback: insecure,
+    signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout,
     timeoutMs,
     maxBytes: opts.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES,
+    dispatcher,
+    credentials: opts.credentials ?? null,
+    credentialsNote: opts.credentialsNote ?? '',
     authorization: null,
   };
+  try {
+    return await run(s);
+  } finally {
+    // Every body has been read or cancelled by now: nothing is cut that anyone waits for.
+    dispatcher.destroy().catch(() => undefined);
+  }
+}
+
+/** A session for one repository of one endpoint: manifests, blobs and tags. */
+const withRepository = <T>(
+  ref: ImageReference,
+  opts: RegistryOptions,
+  run: (s: Session) => Promise<T>,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+) =>
+  withSession(
+    {
+      registry: ref.registry,
+      repository: ref.repository,
+      display: formatReference(ref),
+      timeoutMs,
+    },
+    opts,
+    run,
+  );
+
+/**
+ * Checks a login as `podman login` does: GET /v2/ and answer its challenge with the
+ * credentials (Basic, or a Bearer token for no scope). `checked` is false when the registry
+ * asked for nothing, so they could not be checked (podman stores them all the same).
+ */
+export async function checkLogin(
+  registry: string,
+  opts: RegistryOptions & { credentials: RegistryCredentials },
+): Promise<{ checked: boolean }> {
+  const target = { registry, repository: null, display: registry, timeoutMs: DEFAULT_TIMEOUT_MS };
+  return withSession(target, opts, async (s) => {
+    const what = 'the login';
+    const headers = { accept: 'application/json' };
+    let res = await sendToRegistry(s, '/v2/', headers);
+    if (res.status !== 401) {
+      if (!res.ok) throw await statusError(s, res, `${registry}/v2/`);
+      await discard(res);
+      return { checked: false };
+    }
+    const authorization = await authorizationFor(s, res, what);
+    if (authorization === null) {
+      const said = res.headers.get('www-authenticate') ?? 'nothing';
+      await discard(res);
+      throw new RegistryError(
+        'bad_response',
+        `${registry} asked for a login it does not say how to give (WWW-Authenticate: ${said})`,
+      );
+    }
+    await discard(res);
+    s.authorization = authorization;
+    res = await sendToRegistry(s, '/v2/', headers);
+    if (res.status === 401 || res.status === 403) {
+      const { message } = parseRegistryErrors(await readErrorBody(s, res));
+      throw new RegistryError(
+        'unauthorized',
+        `${registry} refused the login of "${opts.credentials.username}": ${message ?? `HTTP ${res.status}`}. Check the user name and password`,
+        message,
+      );
+    }
+    if (!res.ok) throw await statusError(s, res, `${registry}/v2/`);
+    await discard(res);
+    return { checked: true };
+  });
 }
 
 interface FetchedManifest {
@@ -772,17 +913,21 @@ interface FetchedManifest {
   size: number;
   doc: Record<string, unknown>;
   index: boolean;
-  /** '"library/busybox:1.36"', for messages. */
+  /** 'the manifest "library/busybox:1.36"', for messages. */
   what: string;
 }
 
 /** One manifest by tag or digest, its type told (schema 1 refused) and its digest known. */
-async function fetchManifest(s: Session, target: string): Promise<FetchedManifest> {
+async function fetchManifest(
+  s: Session,
+  ref: ImageReference,
+  target: string,
+): Promise<FetchedManifest> {
   const byDigest = DIGEST.test(target);
-  const what = `"${s.ref.repository}${byDigest ? '@' : ':'}${target}"`;
+  const what = `"${ref.repository}${byDigest ? '@' : ':'}${target}"`;
   const { bytes, headers } = await get(
     s,
-    `/v2/${s.ref.repository}/manifests/${target}`,
+    `/v2/${ref.repository}/manifests/${target}`,
     ACCEPT,
     s.maxBytes,
     `the manifest ${what}`,
@@ -795,7 +940,7 @@ async function fetchManifest(s: Session, target: string): Promise<FetchedManifes
     if (digestOf(bytes, algorithm) !== target) {
       throw new RegistryError(
         'bad_response',
-        `${s.ref.registry} sent a manifest that does not match ${target}`,
+        `${ref.registry} sent a manifest that does not match ${target}`,
       );
     }
     digest = target;
@@ -829,34 +974,37 @@ async function fetchManifest(s: Session, target: string): Promise<FetchedManifes
   if (!index && !MANIFEST_TYPES.has(mediaType)) {
     throw new RegistryError(
       'bad_response',
-      `${s.ref.registry} answered with an unsupported manifest type "${mediaType || 'none'}" for ${what}`,
+      `${ref.registry} answered with an unsupported manifest type "${mediaType || 'none'}" for ${what}`,
     );
   }
   return { digest, mediaType, size: bytes.length, doc, index, what: `the manifest ${what}` };
 }
 
+const targetOf = (ref: ImageReference) => ref.digest ?? ref.tag ?? 'latest';
+
 /**
- * The platforms an image offers, read from its registry: one entry per image in an index or
+ * The platforms an image offers, read from one endpoint: one entry per image in an index or
  * manifest list (attestations dropped), or the single platform of a plain manifest (from its
  * config blob). Fails with a RegistryError whose kind and message say what went wrong.
  */
 export async function inspectRemote(
   ref: ImageReference,
-  opts: RegistryOptions,
+  opts: RegistryOptions = {},
 ): Promise<RemoteImage> {
-  const s = openSession(ref, opts, DEFAULT_TIMEOUT_MS);
-  const m = await fetchManifest(s, ref.digest ?? ref.tag ?? 'latest');
-  const image = { reference: s.display, mediaType: m.mediaType, digest: m.digest };
-  if (m.index) {
-    return { ...image, multiArch: true, platforms: platformsOfIndex(m.doc, m.what) };
-  }
-  const platform = await platformOfManifest(
-    s,
-    m.doc,
-    { digest: m.digest, size: m.size, mediaType: m.mediaType },
-    m.what,
-  );
-  return { ...image, multiArch: false, platforms: [platform] };
+  return withRepository(ref, opts, async (s) => {
+    const m = await fetchManifest(s, ref, targetOf(ref));
+    const image = { reference: s.display, mediaType: m.mediaType, digest: m.digest };
+    if (m.index) {
+      return { ...image, multiArch: true, platforms: platformsOfIndex(m.doc, m.what) };
+    }
+    const platform = await platformOfManifest(
+      s,
+      m.doc,
+      { digest: m.digest, size: m.size, mediaType: m.mediaType },
+      m.what,
+    );
+    return { ...image, multiArch: false, platforms: [platform] };
+  });
 }
 
 export interface RemoteDescriptor {
@@ -918,10 +1066,18 @@ function remoteManifestOf(m: FetchedManifest): RemoteManifest {
 /** The manifest a reference names, as it is: an index is not followed to its entries. */
 export async function readManifest(
   ref: ImageReference,
-  opts: RegistryOptions,
+  opts: RegistryOptions = {},
 ): Promise<RemoteManifest> {
-  const s = openSession(ref, opts, DEFAULT_TIMEOUT_MS);
-  return remoteManifestOf(await fetchManifest(s, ref.digest ?? ref.tag ?? 'latest'));
+  return withRepository(ref, opts, async (s) =>
+    remoteManifestOf(await fetchManifest(s, ref, targetOf(ref))),
+  );
+}
+
+/** The image manifest a pull of one platform gets, and the index it was chosen from. */
+export interface PlatformManifest {
+  /** The index's digest; null when the reference names a single image. */
+  index: string | null;
+  manifest: RemoteImageManifest;
 }
 
 /**
@@ -930,13 +1086,14 @@ export async function readManifest(
  */
 export async function readImage(
   ref: ImageReference,
-  opts: RegistryOptions,
+  opts: RegistryOptions = {},
 ): Promise<{ manifest: RemoteImageManifest; config: Record<string, unknown> }> {
-  const s = openSession(ref, opts, DEFAULT_TIMEOUT_MS);
-  const m = await fetchManifest(s, ref.digest ?? ref.tag ?? 'latest');
-  if (m.index) throw new RegistryError('bad_response', `${m.what} is an index, not an image`);
-  const { image } = await fetchImageConfig(s, m.doc.config, m.what);
-  return { manifest: imageManifestOf(m), config: image };
+  return withRepository(ref, opts, async (s) => {
+    const m = await fetchManifest(s, ref, targetOf(ref));
+    if (m.index) throw new RegistryError('bad_response', `${m.what} is an index, not an image`);
+    const { image } = await fetchImageConfig(s, m.doc.config, m.what);
+    return { manifest: imageManifestOf(m), config: image };
+  });
 }
 
 /**
@@ -948,31 +1105,32 @@ export async function readImage(
 export async function platformManifest(
   ref: ImageReference,
   platform: PlatformParts,
-  opts: RegistryOptions,
-): Promise<{ index: string | null; manifest: RemoteImageManifest }> {
-  const s = openSession(ref, opts, DEFAULT_TIMEOUT_MS);
-  const top = await fetchManifest(s, ref.digest ?? ref.tag ?? 'latest');
-  if (!top.index) return { index: null, manifest: imageManifestOf(top) };
-  const matches = platformsOfIndex(top.doc, top.what).filter(
-    (p) =>
-      p.os === platform.os &&
-      p.architecture === platform.arch &&
-      (platform.variant === null || p.variant === platform.variant),
-  );
-  const wanted = formatPlatform(platform);
-  if (matches.length !== 1) {
-    throw new RegistryError(
-      'not_found',
-      matches.length === 0
-        ? `${top.what} has no image for ${wanted}`
-        : `${top.what} has ${matches.length} images for ${wanted}; name the variant`,
+  opts: RegistryOptions = {},
+): Promise<PlatformManifest> {
+  return withRepository(ref, opts, async (s) => {
+    const top = await fetchManifest(s, ref, targetOf(ref));
+    if (!top.index) return { index: null, manifest: imageManifestOf(top) };
+    const matches = platformsOfIndex(top.doc, top.what).filter(
+      (p) =>
+        p.os === platform.os &&
+        p.architecture === platform.arch &&
+        (platform.variant === null || p.variant === platform.variant),
     );
-  }
-  const entry = await fetchManifest(s, matches[0]!.digest);
-  if (entry.index) {
-    throw new RegistryError('bad_response', `${entry.what} is an index inside an index`);
-  }
-  return { index: top.digest, manifest: imageManifestOf(entry) };
+    const wanted = formatPlatform(platform);
+    if (matches.length !== 1) {
+      throw new RegistryError(
+        'not_found',
+        matches.length === 0
+          ? `${top.what} has no image for ${wanted}`
+          : `${top.what} has ${matches.length} images for ${wanted}; name the variant`,
+      );
+    }
+    const entry = await fetchManifest(s, ref, matches[0]!.digest);
+    if (entry.index) {
+      throw new RegistryError('bad_response', `${entry.what} is an index inside an index`);
+    }
+    return { index: top.digest, manifest: imageManifestOf(entry) };
+  });
 }
 
 // --- tags ------------------------------------------------------------------------------------
@@ -1029,72 +1187,65 @@ export function nextPageOf(link: string | null, base: URL): URL | null {
 /**
  * Every tag of a repository, through `/v2/<name>/tags/list` page by page: the `Link` header's
  * next page when the registry sends one, else `n` + `last` after a full page (as the
- * distribution spec allows). Same auth, insecure and size rules as manifests; one deadline
- * for all pages; a registry that sends a page twice or never ends stops at the caps.
+ * distribution spec allows). Same auth, TLS, insecure and size rules as manifests; one
+ * deadline for all pages; a registry that sends a page twice or never ends stops at the caps.
  */
-export async function listTags(ref: ImageReference, opts: RegistryOptions): Promise<RemoteTags> {
-  const s = openSession(ref, opts, DEFAULT_TAGS_TIMEOUT_MS);
+export async function listTags(
+  ref: ImageReference,
+  opts: RegistryOptions = {},
+): Promise<RemoteTags> {
   const repository = `${ref.registry}/${ref.repository}`;
   const what = `the tags of "${ref.repository}"`;
   const path = `/v2/${ref.repository}/tags/list`;
-  const tags: string[] = [];
-  const seen = new Set<string>();
-  const asked = new Set<string>();
-  let next: URL | null = new URL(`${path}?n=${TAGS_PAGE_SIZE}`, s.origin);
-  for (let pages = 0; next !== null; pages++) {
-    if (pages === MAX_TAG_PAGES || tags.length >= MAX_TAGS) {
-      return { repository, tags: tags.slice(0, MAX_TAGS), truncated: true };
-    }
-    const url: URL = next;
-    if (asked.has(url.href)) break;
-    asked.add(url.href);
-    let page;
-    try {
-      page = await get(s, `${url.pathname}${url.search}`, 'application/json', s.maxBytes, what);
-    } catch (err) {
-      if (err instanceof RegistryError && err.kind === 'not_found') {
-        const said = err.registryMessage ? `: ${err.registryMessage}` : '';
-        throw new RegistryError(
-          'not_found',
-          `the repository "${ref.repository}" was not found in ${ref.registry}${said}. Check the repository name`,
-          err.registryMessage,
-        );
+  const read = async (s: Session): Promise<RemoteTags> => {
+    const tags: string[] = [];
+    const seen = new Set<string>();
+    const asked = new Set<string>();
+    let next: string | null = `${path}?n=${TAGS_PAGE_SIZE}`;
+    for (let pages = 0; next !== null; pages++) {
+      if (pages === MAX_TAG_PAGES || tags.length >= MAX_TAGS) {
+        return { repository, tags: tags.slice(0, MAX_TAGS), truncated: true };
       }
-      throw err;
+      const asking: string = next;
+      if (asked.has(asking)) break;
+      asked.add(asking);
+      let page;
+      try {
+        page = await get(s, asking, 'application/json', s.maxBytes, what);
+      } catch (err) {
+        if (err instanceof RegistryError && err.kind === 'not_found') {
+          const said = err.registryMessage ? `: ${err.registryMessage}` : '';
+          throw new RegistryError(
+            'not_found',
+            `the repository "${ref.repository}" was not found in ${ref.registry}${said}. Check the repository name`,
+            err.registryMessage,
+          );
+        }
+        throw err;
+      }
+      const doc = parseJson(page.bytes, what);
+      // distribution answers `"tags": null` for a repository whose tags were all deleted.
+      const list = isRecord(doc) ? (doc.tags ?? []) : undefined;
+      if (!Array.isArray(list)) {
+        throw new RegistryError('bad_response', `${what} came without a "tags" list`);
+      }
+      let added = 0;
+      for (const tag of list) {
+        if (typeof tag !== 'string' || seen.has(tag)) continue;
+        seen.add(tag);
+        tags.push(tag);
+        added++;
+      }
+      const last = list.at(-1);
+      // Against the origin the page came from: an insecure session may have fallen back to HTTP.
+      const linked = nextPageOf(page.headers.get('link'), new URL(asking, s.origin));
+      next = linked
+        ? `${linked.pathname}${linked.search}`
+        : list.length === TAGS_PAGE_SIZE && added > 0 && typeof last === 'string'
+          ? `${path}?n=${TAGS_PAGE_SIZE}&last=${encodeURIComponent(last)}`
+          : null;
     }
-    const doc = parseJson(page.bytes, what);
-    // distribution answers `"tags": null` for a repository whose tags were all deleted.
-    const list = isRecord(doc) ? (doc.tags ?? []) : undefined;
-    if (!Array.isArray(list)) {
-      throw new RegistryError('bad_response', `${what} came without a "tags" list`);
-    }
-    let added = 0;
-    for (const tag of list) {
-      if (typeof tag !== 'string' || seen.has(tag)) continue;
-      seen.add(tag);
-      tags.push(tag);
-      added++;
-    }
-    const last = list.at(-1);
-    next =
-      nextPageOf(page.headers.get('link'), url) ??
-      (list.length === TAGS_PAGE_SIZE && added > 0 && typeof last === 'string'
-        ? new URL(`${path}?n=${TAGS_PAGE_SIZE}&last=${encodeURIComponent(last)}`, s.origin)
-        : null);
-  }
-  return { repository, tags, truncated: false };
-}
-
-// --- registries.conf, read where the daemon needs it -----------------------------------------
-
-/**
- * Options for the registry at hand from the registries.conf at `path`, read on every call: it
- * may change while the daemon runs, and it is small. A missing file marks nothing insecure.
- */
-export async function registryOptions(
-  path: string,
-  extra: Omit<RegistryOptions, 'insecureRegistries'> = {},
-): Promise<RegistryOptions> {
-  const conf = await readFile(path, 'utf8').catch(() => '');
-  return { insecureRegistries: readInsecureRegistries(conf), ...extra };
+    return { repository, tags, truncated: false };
+  };
+  return withRepository(ref, opts, read, DEFAULT_TAGS_TIMEOUT_MS);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareConfigs } from '../../src/images/config-diff.js';
-import type { RemoteImageConfig } from '../../src/images/registry-configs.js';
+import { compareConfigs } from '../../src/registries/config-diff.js';
+import type { RemoteImageConfig } from '../../src/registries/platform-configs.js';
 
 const image = (
   architecture: string,

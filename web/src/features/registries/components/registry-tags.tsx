@@ -5,7 +5,7 @@ import { Button } from '@/components/button';
 import { ErrorNotice } from '@/components/error-notice';
 import { SearchBox } from '@/components/search-box';
 import { Spinner } from '@/components/spinner';
-import { useRegistryTags } from '../api/get-registry-tags';
+import { useTags } from '../api/get-tags';
 
 /** From how many tags the list gets a filter field. */
 const FILTER_FROM = 12;
@@ -65,7 +65,7 @@ function TagList({ data }: { data: RegistryTags }) {
  */
 export function RegistryTagList({ repository }: { repository: string }) {
   const [open, setOpen] = useState(false);
-  const tags = useRegistryTags(repository, open);
+  const tags = useTags(repository, open);
   const regionId = useId();
   return (
     <div className="mt-2 space-y-2">
