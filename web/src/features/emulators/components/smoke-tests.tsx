@@ -1,5 +1,5 @@
 import type { Emulators, PlatformSummary, SmokeTestResult } from '@archdeck/shared';
-import { FlaskConical, ListChecks, Play } from 'lucide-react';
+import { ChevronRight, FlaskConical, ListChecks, Play } from 'lucide-react';
 import { Badge } from '@/components/badge';
 import { Button } from '@/components/button';
 import { Card } from '@/components/card';
@@ -104,6 +104,37 @@ function SmokeTestRow({
   );
 }
 
+function SmokeTestList({
+  rows,
+  probes,
+  results,
+  testingAll,
+  covered,
+}: {
+  rows: PlatformSummary[];
+  probes: Set<string>;
+  results: Record<string, SmokeTestResult>;
+  testingAll: boolean;
+  covered: Set<string>;
+}) {
+  return (
+    <ul className="divide-y divide-line">
+      {rows.map((p) => {
+        const arch = archOf(p.platform);
+        return (
+          <SmokeTestRow
+            key={p.platform}
+            summary={p}
+            hasProbe={probes.has(arch)}
+            result={results[arch]}
+            testingAll={testingAll && covered.has(arch)}
+          />
+        );
+      })}
+    </ul>
+  );
+}
+
 /**
  * Proof that a platform really runs: a tiny static probe in a FROM-scratch container, with
  * the last result per platform as the daemon keeps it.
@@ -124,6 +155,9 @@ export function SmokeTests({ emulators }: { emulators: Emulators }) {
       .filter((p) => expectedToRun(p) && probes.has(archOf(p.platform)))
       .map((p) => archOf(p.platform)),
   );
+
+  const unhandled = rows.filter((p) => p.state === 'none');
+  const listProps = { probes, results: smoke.results, testingAll: testAll.isPending, covered };
 
   return (
     <Card
@@ -162,20 +196,23 @@ export function SmokeTests({ emulators }: { emulators: Emulators }) {
             No platform to test: no probe in {PROBES_DIR}.
           </p>
         ) : (
-          <ul className="divide-y divide-line">
-            {rows.map((p) => {
-              const arch = archOf(p.platform);
-              return (
-                <SmokeTestRow
-                  key={p.platform}
-                  summary={p}
-                  hasProbe={probes.has(arch)}
-                  result={smoke.results[arch]}
-                  testingAll={testAll.isPending && covered.has(arch)}
-                />
-              );
-            })}
-          </ul>
+          <>
+            <SmokeTestList rows={rows.filter((p) => p.state !== 'none')} {...listProps} />
+            {unhandled.length > 0 && (
+              // What a test of these shows is known (exec format error), so they wait folded.
+              <details className="group" data-testid="smoke-tests-unhandled">
+                <summary className="inline-flex cursor-pointer items-center gap-1 rounded text-xs font-medium text-muted select-none hover:text-fg focus-visible:outline-2 focus-visible:outline-zinc-500 [&::-webkit-details-marker]:hidden">
+                  <ChevronRight
+                    aria-hidden
+                    className="size-3.5 transition-transform group-open:rotate-90"
+                  />
+                  With no emulator ({unhandled.length}):{' '}
+                  {unhandled.map((p) => archOf(p.platform)).join(', ')}
+                </summary>
+                <SmokeTestList rows={unhandled} {...listProps} />
+              </details>
+            )}
+          </>
         )}
       </div>
     </Card>
