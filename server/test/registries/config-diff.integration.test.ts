@@ -121,7 +121,7 @@ describe('GET /api/registries/configs', () => {
 
 /** The digest of one platform's manifest, as the index lists it. */
 async function digestOf(platform: string): Promise<string> {
-  const res = await t.api({ url: `/api/registry/platforms?ref=${encodeURIComponent(REMOTE)}` });
+  const res = await t.api({ url: `/api/registries/platforms?ref=${encodeURIComponent(REMOTE)}` });
   const found = (
     res.json() as { platforms: { platform: string; digest: string }[] }
   ).platforms.find((p) => p.platform === platform);
