@@ -198,7 +198,7 @@ export async function run({ results, env, shared }) {
     B5c: { op: '<=', value: 100 },
   };
   const none = (why) =>
-    Object.keys(titles).forEach((id) => results.notMeasured(id, titles[id], why, goals[id]));
+    Object.keys(titles).forEach((id) => results.failed(id, titles[id], why, goals[id]));
 
   await ensureBusyboxCopies(env);
   const ref = busyboxRef(env);

@@ -91,7 +91,7 @@ export async function run({ results }) {
   const title = 'UI initial JS gzip / floor app';
   const webDist = join(ROOT, 'web/dist');
   if (!existsSync(join(webDist, 'index.html'))) {
-    results.notMeasured('B8', title, 'web/dist/index.html is missing (the build failed?)', {
+    results.failed('B8', title, 'web/dist/index.html is missing (the build failed?)', {
       op: '<=',
       value: 2.5,
     });

@@ -4,8 +4,8 @@
  *   EMU-daemon-<arch> (daemon − podman) / daemon: the share of the wall time a run through the
  *                     daemon (POST /api/containers, logs SSE until `end`) adds to `podman run`.
  */
-import { fmt, interleave, log, median, now, ok, startDaemon } from './lib.mjs';
-import { busyboxRef, ensureBusyboxCopies, ensureLocal } from './images.mjs';
+import { fmt, interleave, log, median, now, ok, ratios, startDaemon } from './lib.mjs';
+import { busyboxRef, ensureBusyboxCopies, ensureLocal, startEnginePodman } from './images.mjs';
 import { daemonLogs, logsEndpoint } from './b1-logs.mjs';
 import { ARCHES, podmanRun } from './b2-run.mjs';
 
@@ -28,11 +28,14 @@ async function daemonRun(daemon, image, platform) {
 export async function run({ results, env }) {
   await ensureBusyboxCopies(env);
   const ref = busyboxRef(env);
-  const daemon = await startDaemon({
-    podmanSocket: env.socket,
-    registriesConf: env.registriesConf,
-  });
+  // The daemon's podman service runs on the server CPU set, like `podman run`.
+  const engine = await startEnginePodman(env);
+  let daemon = null;
   try {
+    daemon = await startDaemon({
+      podmanSocket: engine.socket,
+      registriesConf: env.registriesConf,
+    });
     const viaDaemon = await logsEndpoint(daemon);
     await ensureLocal(
       env,
@@ -48,21 +51,17 @@ export async function run({ results, env }) {
     const out = await interleave({ log: (m) => log(`EMU ${m}`), arms });
     const v = out.values;
     for (const arch of ARCHES.filter((a) => a !== 'amd64')) {
-      const rs = v[`podman-${arch}`].map((x, i) => x / v['podman-amd64'][i]);
       results.add({
         id: `EMU-${arch}`,
         title: `emulation factor: ${LOOP / 1000}k-iteration sh loop as ${arch} / native`,
-        median: median(rs),
-        min: Math.min(...rs),
-        max: Math.max(...rs),
-        rounds: rs,
+        ...ratios(v[`podman-${arch}`], v['podman-amd64']),
         note: `podman run wall time ${fmt(median(v[`podman-${arch}`]))} vs ${fmt(median(v['podman-amd64']))} ms (container start included)`,
         values: { a: v[`podman-${arch}`], b: v['podman-amd64'] },
       });
     }
     for (const arch of ARCHES) {
       if (!viaDaemon) {
-        results.notMeasured(
+        results.failed(
           `EMU-daemon-${arch}`,
           `daemon's share of the ${arch} run`,
           'the daemon has no GET /api/containers/:id/logs yet',
@@ -84,6 +83,7 @@ export async function run({ results, env }) {
       });
     }
   } finally {
-    await daemon.stop();
+    await daemon?.stop();
+    await engine.stop();
   }
 }

@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   RESULTS_DIR,
+  cpus,
   log,
   now,
   ok,
@@ -248,27 +249,98 @@ export async function startPrivatePodman(env, name) {
   writeFileSync(join(dir, 'containers.conf'), swap(readFileSync(env.containersConf, 'utf8')));
   writeFileSync(join(dir, 'storage.conf'), swap(readFileSync(env.storageConf, 'utf8')));
   const socket = join(dir, 'podman.sock');
-  const child = spawnPinned(
-    'podman',
-    [
-      '--root',
+  const child = await podmanService({
+    name,
+    socket,
+    root,
+    runroot: join(dir, 'runroot'),
+    log: join(dir, 'podman.log'),
+    env: {
+      CONTAINERS_CONF: join(dir, 'containers.conf'),
+      CONTAINERS_REGISTRIES_CONF: env.registriesConf,
+      CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf'),
+      TMPDIR: join(dir, 'tmp'),
+    },
+  });
+  return {
+    dir,
+    socket,
+    pid: child.pid,
+    /** Stops the service and starts a fresh one on the same storage: a cold podman. */
+    async restart() {
+      await stopChild(this.child);
+      this.child = await podmanService(this.spec);
+      this.pid = this.child.pid;
+    },
+    child,
+    spec: {
+      name,
+      socket,
       root,
-      '--runroot',
-      join(dir, 'runroot'),
-      'system',
-      'service',
-      '--time=0',
-      `unix://${socket}`,
-    ],
-    {
+      runroot: join(dir, 'runroot'),
+      log: join(dir, 'podman.log'),
       env: {
         CONTAINERS_CONF: join(dir, 'containers.conf'),
         CONTAINERS_REGISTRIES_CONF: env.registriesConf,
         CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf'),
         TMPDIR: join(dir, 'tmp'),
       },
+    },
+    async stop() {
+      await stopChild(this.child);
+      await unmountUnder(dir);
+      await unmountUnder(root);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A podman API service of the bench's own on the test environment's storage and
+ * configuration, pinned to the server CPU set: what the daemon talks to wherever its arm is
+ * compared with the podman CLI (B2, B3, EMU, B9), so that podman's work runs on the same CPUs
+ * in both arms. (The shared service of the test environment belongs to the engineers' tests
+ * and runs on every CPU.) Two podman processes on one storage is podman's ordinary case: the
+ * CLI and the service share it all the time.
+ */
+export async function startEnginePodman(env) {
+  const dir = `/tmp/archdeck-bench-engine-${process.pid}`;
+  mkdirSync(dir, { recursive: true });
+  const socket = join(dir, 'podman.sock');
+  const child = await podmanService({
+    name: 'engine',
+    socket,
+    root: env.root,
+    runroot: env.runroot,
+    log: join(dir, 'podman.log'),
+    env: {
+      CONTAINERS_CONF: env.containersConf,
+      CONTAINERS_REGISTRIES_CONF: env.registriesConf,
+      CONTAINERS_STORAGE_CONF: env.storageConf,
+      TMPDIR: join(env.dir, 'tmp'),
+    },
+  });
+  return {
+    socket,
+    pid: child.pid,
+    async stop() {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `podman system service` on the server CPU set; resolves once it answers /_ping. */
+async function podmanService({ name, socket, root, runroot, log: logFile, env }) {
+  rmSync(socket, { force: true });
+  const child = spawnPinned(
+    'podman',
+    ['--root', root, '--runroot', runroot, 'system', 'service', '--time=0', `unix://${socket}`],
+    {
+      cpu: cpus()?.server,
+      env,
       // podman logs every request; an unread pipe would fill and stall the service.
-      stdio: ['ignore', 'ignore', openSync(join(dir, 'podman.log'), 'a')],
+      stdio: ['ignore', 'ignore', openSync(logFile, 'a')],
     },
   );
   for (let i = 0; ; i++) {
@@ -280,17 +352,7 @@ export async function startPrivatePodman(env, name) {
       throw new Error(`private podman service ${name} did not start`);
     await sleep(100);
   }
-  return {
-    dir,
-    socket,
-    pid: child.pid,
-    async stop() {
-      await stopChild(child);
-      await unmountUnder(dir);
-      await unmountUnder(root);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return child;
 }
 
 /** podman bind-mounts its overlay directory onto itself; unmount what it left, deepest first. */

@@ -70,20 +70,34 @@ export function testenv() {
   };
 }
 
-/** CPU sets for the daemon side and the load-generator side; null when not pinning. */
+/**
+ * CPU sets for the side under test and the load-generator side; null when not pinning. Every
+ * process that serves an arm runs on `server`, whichever arm it serves: the daemon, the bare
+ * Fastify, every podman service either arm talks to and the podman CLI of a baseline (which
+ * is client and engine in one). The bench process, autocannon and Chromium run on `load`.
+ */
 export function cpus() {
   const n = Number(process.env.BENCH_NPROC || 0);
   if (process.env.BENCH_NO_PIN === '1' || n < 2 || !existsSync('/usr/bin/taskset')) return null;
   return { server: '0', load: '1' };
 }
 
+/** `cmd args` as run on the server CPU set (unchanged when not pinning). */
+export function onServerCpus(cmd, args) {
+  const cpu = cpus()?.server;
+  return cpu ? ['taskset', ['-c', cpu, cmd, ...args]] : [cmd, args];
+}
+
 export const ROUNDS = Math.max(5, Number(process.env.BENCH_ROUNDS || 5));
 
 // --- statistics ----------------------------------------------------------------
 
+/** A round that gave no finite number is a failed measure, never a round left out. */
 export function median(xs) {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return NaN;
+  const bad = xs.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) throw new Error(`round ${bad + 1} has no finite value (${xs[bad]})`);
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) throw new Error('no rounds to take a median of');
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
@@ -120,9 +134,19 @@ export async function interleave({ rounds = ROUNDS, warmup = 1, arms, between, l
   return { values, details };
 }
 
-/** Per-round ratios a[i]/b[i], their median and range. */
+/**
+ * Per-round ratios a[i]/b[i], their median and range. Both arms measure a time, a size or a
+ * rate: a round without both, or a ratio that is not a positive finite number, is an error.
+ */
 export function ratios(a, b) {
-  const rs = a.map((x, i) => x / b[i]);
+  if (a.length !== b.length || !a.length)
+    throw new Error(`the arms have ${a.length} and ${b.length} rounds`);
+  const rs = a.map((x, i) => {
+    const r = x / b[i];
+    if (!Number.isFinite(r) || r < 0)
+      throw new Error(`round ${i + 1}: ratio ${x} / ${b[i]} is not a positive finite number`);
+    return r;
+  });
   return { median: median(rs), min: Math.min(...rs), max: Math.max(...rs), rounds: rs };
 }
 
@@ -148,6 +172,8 @@ export class Results {
 
   add(row) {
     const r = { ...row };
+    if (typeof r.median === 'number' && !Number.isFinite(r.median))
+      throw new Error(`${r.id}: the figure is ${r.median}`);
     if (r.goal && Number.isFinite(r.median)) {
       const { op, value } = r.goal;
       const ok = op === '<=' ? r.median <= value : op === '==' ? r.median === value : false;
@@ -155,7 +181,7 @@ export class Results {
     } else if (!r.goal) {
       r.status = r.status ?? 'info';
     } else {
-      r.status = 'not measured';
+      r.status = 'FAILED';
       r.why = r.why ?? 'no value';
     }
     this.rows.push(r);
@@ -164,9 +190,13 @@ export class Results {
     return r;
   }
 
-  notMeasured(id, title, why, goal) {
-    this.rows.push({ id, title, goal, status: 'not measured', why });
-    log(`${id} ${title}: not measured: ${why}`);
+  /**
+   * A figure that could not be taken: a crash, or a part of the daemon the figure needs is
+   * missing. It fails the run (non-zero exit); it is never a quiet "not measured".
+   */
+  failed(id, title, why, goal) {
+    this.rows.push({ id, title, goal, status: 'FAILED', why });
+    log(`${id} ${title}: FAILED: ${why}`);
   }
 
   table() {
@@ -174,10 +204,10 @@ export class Results {
     const body = this.rows.map((r) => [
       r.id,
       r.title,
-      r.status === 'not measured' ? '–' : fmt(r.median),
+      r.status === 'FAILED' ? '–' : fmt(r.median),
       Number.isFinite(r.min) ? `${fmt(r.min)}–${fmt(r.max)}` : '–',
       r.goal ? `${r.goal.op === '==' ? '=' : '≤'} ${r.goal.value}` : 'report',
-      r.status === 'not measured' ? `not measured: ${r.why}` : r.status,
+      r.status === 'FAILED' ? `FAILED: ${r.why}` : r.status,
       r.note ?? '',
     ]);
     const widths = head.map((h, i) =>
@@ -525,9 +555,16 @@ export function sse({ port, path, headers, onEvent, onOpen, timeoutMs = 300_000 
 
 /** The podman CLI against the private storage and configuration of the test environment. */
 export function podmanArgs(env, args) {
+  const [cmd, pinned] = onServerCpus('podman', [
+    '--root',
+    env.root,
+    '--runroot',
+    env.runroot,
+    ...args,
+  ]);
   return {
-    cmd: 'podman',
-    args: ['--root', env.root, '--runroot', env.runroot, ...args],
+    cmd,
+    args: pinned,
     env: {
       CONTAINERS_CONF: env.containersConf,
       CONTAINERS_REGISTRIES_CONF: env.registriesConf,

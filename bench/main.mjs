@@ -18,6 +18,7 @@ const SUITES = [
   ['B5', () => import('./b5-browser.mjs')],
   ['EMU', () => import('./emulation.mjs')],
   ['EMU-CPU', () => import('./cpu-models.mjs')],
+  ['B9', () => import('./b9-cli.mjs')],
 ];
 
 const wanted = process.argv.slice(2).map((a) => a.toUpperCase());
@@ -74,11 +75,7 @@ for (const [id, load] of SUITES) {
     await mod.run(ctx);
   } catch (err) {
     log(`${id} failed: ${err.stack ?? err}`);
-    results.notMeasured(
-      id,
-      'whole benchmark',
-      `error: ${String(err.message ?? err).split('\n')[0]}`,
-    );
+    results.failed(id, 'whole benchmark', `error: ${String(err.message ?? err).split('\n')[0]}`);
   }
   log(`=== ${id} took ${((Date.now() - t) / 1000).toFixed(1)} s ===`);
 }
@@ -87,6 +84,7 @@ try {
   await cleanupBenchImages(ctx);
 } catch (err) {
   log(`cleanup failed: ${err.message}`);
+  results.failed('cleanup', 'removing the bench images and containers', err.message);
 }
 killChildren();
 
@@ -99,8 +97,11 @@ process.stdout.write(
     results.table() +
     `\n\n${results.rows.filter((r) => r.status === 'met').length} met, ` +
     `${results.rows.filter((r) => r.status === 'NOT met').length} not met, ` +
-    `${results.rows.filter((r) => r.status === 'not measured').length} not measured, ` +
+    `${results.rows.filter((r) => r.status === 'FAILED').length} FAILED, ` +
     `${results.rows.filter((r) => r.status === 'info').length} reported; ` +
     `${results.meta.durationSeconds} s; ${file.slice(ROOT.length + 1)}\n`,
 );
-process.exit(0);
+// A figure that could not be taken fails the run; a goal not met is a result, not a failure.
+const failed = results.rows.filter((r) => r.status === 'FAILED');
+if (failed.length) process.stderr.write(`FAILED: ${failed.map((r) => r.id).join(', ')}\n`);
+process.exit(failed.length ? 1 : 0);

@@ -279,10 +279,11 @@ setup_host() {
   # needs a network backend and its firewall tool, and --init needs catatonit.
   # binutils (readelf) and file are what the ELF inspector's differential test
   # (server/test/binfmt/elf-differential.test.ts) compares against; apache2-utils
-  # (htpasswd -B) and openssl make the htpasswd and TLS registries of the registries tests.
+  # (htpasswd -B) and openssl make the htpasswd and TLS registries of the registries tests;
+  # openssh-server: the remote hosts' tests run their own sshd on a loopback port (test/sshd.ts).
   ensure_packages podman runc skopeo buildah qemu-user-static docker-registry \
     chromium uidmap fuse-overlayfs ca-certificates file binutils curl \
-    netavark aardvark-dns iptables catatonit apache2-utils openssl
+    netavark aardvark-dns iptables catatonit apache2-utils openssl openssh-server
 
   step "check compilers"
   # Tests only; `npm start` installs none. The probes' compilers, so that a test rebuilds the

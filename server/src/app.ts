@@ -11,6 +11,8 @@ import requestSignal from './plugins/request-signal.js';
 import auth from './plugins/auth.js';
 import openapi from './plugins/openapi.js';
 import engine from './plugins/engine.js';
+import hostsPlugin from './plugins/hosts.js';
+import hostsRoutes from './routes/hosts/index.js';
 import emulatorsPlugin from './plugins/emulators.js';
 import web from './plugins/web.js';
 import host from './routes/host/index.js';
@@ -30,6 +32,10 @@ import containers from './routes/containers/index.js';
 import presets from './routes/presets/index.js';
 import containerLogs from './routes/containers/logs.js';
 import terminal from './routes/terminal/index.js';
+import buildsPlugin from './plugins/builds.js';
+import builds from './routes/builds/index.js';
+import manifestsPlugin from './plugins/manifests.js';
+import manifests from './routes/manifests/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -57,6 +63,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   // Before the routes: it records each as it is registered.
   await instance.register(openapi);
   await instance.register(engine);
+  await instance.register(hostsPlugin);
   await instance.register(emulatorsPlugin);
   await instance.register(registriesPlugin);
   await instance.register(imagesPlugin);
@@ -64,6 +71,8 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(presetsPlugin);
   await instance.register(smokeTests);
   await instance.register(terminalPlugin);
+  await instance.register(buildsPlugin);
+  await instance.register(manifestsPlugin);
   await instance.register(web);
   await instance.register(host);
   await instance.register(authRoutes);
@@ -76,6 +85,9 @@ export const app: FastifyPluginAsync<AppOptions> = async (instance, opts) => {
   await instance.register(presets);
   await instance.register(containerLogs);
   await instance.register(terminal);
+  await instance.register(builds);
+  await instance.register(manifests);
+  await instance.register(hostsRoutes);
 };
 
 export default fp(app, { name: 'archdeck' });

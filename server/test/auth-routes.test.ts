@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import type { HTTPMethods, RouteOptions } from 'fastify';
 import { buildTestApp, podmanCli as podman, testEnv, type TestApp } from './helper.js';
 import { entryText } from './emulators/fixtures.js';
+import { tarArchive } from '../src/lib/tar.js';
 
 const env = testEnv();
 const VICTIM = `archdeck-authtest-${process.pid}`;
@@ -52,6 +53,9 @@ async function snapshot(): Promise<string> {
     (await readdir(t.config.dataDir)).sort().join(','),
     containers,
     JSON.stringify(t.app.pulls.jobs.list()),
+    JSON.stringify(t.app.builds.jobs.list()),
+    JSON.stringify(t.app.pushes.jobs.list()),
+    JSON.stringify(await t.app.manifests.list()),
   ].join('\n---\n');
 }
 
@@ -62,6 +66,7 @@ beforeAll(async () => {
   await writeFile(join(binfmtRoot, ENTRY), entryText('debian-aarch64'));
   confDir = await mkdtemp(join(tmpdir(), 'archdeck-authtest-binfmt.d-'));
   await podman('create', '--name', VICTIM, '--arch', 'arm64', env.image, 'true');
+  imageId = (await podman('inspect', '--format', '{{.Image}}', VICTIM)).stdout.trim();
   t = await buildTestApp(
     { podmanSocket: env.socket, binfmtRoot, binfmtConfDirs: [confDir] },
     process.env,
@@ -125,6 +130,9 @@ const CREDENTIALS: Record<string, Record<string, string>> = {
   'wrong cookie': { cookie: 'archdeck_session_8420=wrong', 'sec-fetch-site': 'same-origin' },
 };
 
+/** An image that is there, for bodies that name one. */
+let imageId = '';
+
 /** Bodies that would do something if they got through. */
 const BODIES: Record<string, unknown> = {
   '/api/containers': { image: env.image, platform: 'linux/arm64', name: `${VICTIM}-new` },
@@ -134,6 +142,17 @@ const BODIES: Record<string, unknown> = {
     magic: '7f454c46',
     interpreter: '/usr/bin/true',
     flags: 'F',
+  },
+  '/api/manifests': () => ({ name: `${env.registry}/archdeck-authtest/list:1`, images: [imageId] }),
+  '/api/manifests/:id/entries': () => ({ image: imageId }),
+};
+
+/** Requests whose body is not JSON: a build's context and its options in the query. */
+const RAW: Record<string, { query: string; contentType: string; payload: Buffer }> = {
+  '/api/builds': {
+    query: `?tag=${VICTIM}-build:1&platforms=linux/amd64`,
+    contentType: 'application/x-tar',
+    payload: tarArchive([{ name: 'Containerfile', data: Buffer.from(`FROM ${env.image}\n`) }]),
   },
 };
 
@@ -154,9 +173,12 @@ describe('every API route, every credential but the right one, every spelling', 
       // and the UI's files are public; they get their own tests.
       const open = ['/api/health', '/api/session'].includes(path) || !path.startsWith('/api/');
       if (open) continue;
-      for (const url of spellings(path)) {
+      const raw = route.method === 'POST' ? RAW[route.url] : undefined;
+      for (const spelling of spellings(path)) {
+        const url = spelling + (raw?.query ?? '');
         for (const [label, headers] of Object.entries(CREDENTIALS)) {
-          const payload = BODIES[route.url] ?? {};
+          const body = BODIES[route.url];
+          const payload = raw?.payload ?? (typeof body === 'function' ? body() : (body ?? {}));
           const res = await t.app.inject({
             method: route.method as HTTPMethods,
             url,
@@ -166,7 +188,7 @@ describe('every API route, every credential but the right one, every spelling', 
               ...headers,
               ...(route.method === 'GET' || route.method === 'HEAD'
                 ? {}
-                : { 'content-type': 'application/json' }),
+                : { 'content-type': raw?.contentType ?? 'application/json' }),
             },
             ...(route.method === 'GET' || route.method === 'HEAD' ? {} : { payload }),
           });

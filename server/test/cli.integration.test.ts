@@ -5,13 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { BIN, startDaemon, type Daemon } from './daemon.js';
+import { BIN, startDaemon, testDaemonArgs, type Daemon } from './daemon.js';
 import { testEnv } from './helper.js';
+import { multiArchBase, ownName, removeTags, runImage } from './builds/helpers.js';
 
 const run = promisify(execFile);
 const env = testEnv();
@@ -56,14 +57,7 @@ async function validAgainstOpenApi(path: string, value: unknown): Promise<void> 
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'archdeck-cli-'));
-  daemon = await startDaemon([
-    '--data-dir',
-    dataDir,
-    '--podman-socket',
-    env.socket,
-    '--registries-conf',
-    env.registriesConf,
-  ]);
+  daemon = await startDaemon(testDaemonArgs(dataDir));
 });
 afterAll(async () => {
   await daemon.stop();
@@ -93,6 +87,47 @@ describe('archdeck run', () => {
     expect(r.code).toBe(125);
     expect(r.stderr).toMatch(/^archdeck: Unknown platform "linux\/vax"/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('archdeck build', () => {
+  it('builds a folder for two platforms, each line marked with its platform; fails with podman’s words', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'archdeck-cli-build-'));
+    const tag = `${ownName('cli')}:1`;
+    try {
+      await mkdir(join(dir, 'etc'));
+      await writeFile(join(dir, 'etc', 'greeting'), 'hello\n');
+      await writeFile(
+        join(dir, 'Containerfile'),
+        `FROM ${await multiArchBase()}\nCOPY etc/greeting /greeting\nRUN uname -m >> /greeting\nCMD ["cat", "/greeting"]\n`,
+      );
+      const ok = await cli('build', dir, '--tag', tag, '--platform', 'amd64,linux/arm64');
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stderr).toMatch(/^linux\/arm64 \| STEP 3\/4: RUN uname -m/m);
+      expect(ok.stderr).toMatch(/^linux\/amd64 \| STEP 3\/4: RUN uname -m/m);
+      expect(ok.stdout).toMatch(/^PLATFORM\s+STATE\s+IMAGE\s+TAGS\n/);
+      expect(ok.stdout).toMatch(
+        new RegExp(`linux/arm64\\s+succeeded\\s+[0-9a-f]{12}\\s+${tag}-arm64\\n`),
+      );
+      expect(await runImage(`${tag}-arm64`, 'linux/arm64')).toBe('hello\naarch64');
+      expect(await runImage(`${tag}-amd64`, 'linux/amd64')).toBe('hello\nx86_64');
+
+      await writeFile(join(dir, 'Containerfile'), `FROM ${await multiArchBase()}\nRUN exit 7\n`);
+      const bad = await cli(
+        'build',
+        dir,
+        '--tag',
+        `${ownName('cli-bad')}:1`,
+        '--platform',
+        's390x',
+      );
+      expect(bad.code).toBe(1);
+      expect(bad.stdout).toMatch(/linux\/s390x\s+failed\s+-/);
+      expect(bad.stderr).toMatch(/^archdeck: the build failed: linux\/s390x: .*exit status 7/m);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await removeTags([`${tag}-amd64`, `${tag}-arm64`]);
+    }
   });
 });
 
@@ -144,15 +179,18 @@ describe('human output', () => {
 });
 
 describe('bad command lines', () => {
-  it.each([[['ps', '--nope']], [['run', env.image]], [['frobnicate']], [['logs']]])(
-    '%j is a one-line error and exit 2',
-    async (args) => {
-      const r = await cli(args[0]!, ...args.slice(1));
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/^archdeck: /);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    },
-  );
+  it.each([
+    [['ps', '--nope']],
+    [['run', env.image]],
+    [['frobnicate']],
+    [['logs']],
+    [['build', '.', '--platform', 'arm64']],
+  ])('%j is a one-line error and exit 2', async (args) => {
+    const r = await cli(args[0]!, ...args.slice(1));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^archdeck: /);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
 
   it('without a token it says where it looked', async () => {
     const r = await run(process.execPath, [

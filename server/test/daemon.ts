@@ -5,8 +5,22 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { testEnv } from './helper.js';
 
 export const BIN = fileURLToPath(new URL('../bin/archdeck.js', import.meta.url));
+
+/** A daemon on the test environment's podman and registries.conf, keeping `dataDir`. */
+export function testDaemonArgs(dataDir: string): string[] {
+  const env = testEnv();
+  return [
+    '--data-dir',
+    dataDir,
+    '--podman-socket',
+    env.socket,
+    '--registries-conf',
+    env.registriesConf,
+  ];
+}
 
 export interface Daemon {
   proc: ChildProcess;

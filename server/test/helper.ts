@@ -14,29 +14,14 @@ import type { InjectOptions, LightMyRequestResponse as Response } from 'fastify'
 import type { PullJob, RunRequest } from '@archdeck/shared';
 import { loadConfig, type Config } from '../src/config.js';
 import { buildServer, type BuildOptions } from '../src/server.js';
+import { testEnv } from './test-env.js';
 
 export const PORT = 8420;
 export const HOST = `127.0.0.1:${PORT}`;
 export const ORIGIN = `http://${HOST}`;
 
 /** The hermetic services `scripts/testenv.sh up` started; integration tests need them. */
-export function testEnv() {
-  const socket = process.env.ARCHDECK_TEST_PODMAN_SOCKET;
-  if (!socket) {
-    throw new Error(
-      'The test environment is not up: run `bash scripts/testenv.sh up` and source its env file (npm test does both).',
-    );
-  }
-  return {
-    socket,
-    root: process.env.ARCHDECK_TEST_PODMAN_ROOT!,
-    runroot: process.env.ARCHDECK_TEST_PODMAN_RUNROOT!,
-    containersConf: process.env.ARCHDECK_TEST_CONTAINERS_CONF!,
-    registriesConf: process.env.ARCHDECK_TEST_REGISTRIES_CONF!,
-    registry: process.env.ARCHDECK_TEST_REGISTRY!,
-    image: process.env.ARCHDECK_TEST_IMAGE!,
-  };
-}
+export { testEnv };
 
 /** The Host the daemon answers to: its listening port once it listens, else the configured one. */
 function hostOf(app: FastifyInstance): string {
@@ -93,9 +78,10 @@ export async function buildTestApp(
   if (base === 'help') throw new Error('unreachable');
   const config: Config = { ...base, ...overrides };
   const app = await buildServer(config, options);
+  // A data dir given by the test is the test's to remove (a second daemon may share it).
   app.addHook('onClose', () => rm(dataDir, { recursive: true, force: true }));
   await app.ready();
-  const token = (await readFile(join(dataDir, 'token'), 'utf8')).trim();
+  const token = (await readFile(join(config.dataDir, 'token'), 'utf8')).trim();
   return {
     app,
     config,

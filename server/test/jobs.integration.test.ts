@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PullJob } from '@archdeck/shared';
-import { startDaemon } from './daemon.js';
+import { startDaemon, testDaemonArgs } from './daemon.js';
 import { testEnv } from './helper.js';
 
 const env = testEnv();
@@ -18,14 +18,7 @@ let dataDir: string;
 const registryPid = async () =>
   Number((await readFile(`${process.env.ARCHDECK_TESTENV_DIR}/registry.pid`, 'utf8')).trim());
 
-const daemonArgs = () => [
-  '--data-dir',
-  dataDir,
-  '--podman-socket',
-  env.socket,
-  '--registries-conf',
-  env.registriesConf,
-];
+const daemonArgs = () => testDaemonArgs(dataDir);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'archdeck-jobs-'));

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { testEnv } from './helper.js';
+import { testEnv } from './test-env.js';
 
 const run = promisify(execFile);
 

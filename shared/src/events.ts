@@ -6,14 +6,18 @@ import { Type, type Static } from 'typebox';
 import { Nullable } from './nullable.js';
 
 /**
- * `event: change`: an image, a container or a pull changed; `host`: a fact of /api/health (the
- * check that containers can start); `preset`: the presets, or what an image's index lists.
+ * `event: change`: an image, a container, a job (pull, build, push) or a manifest list draft
+ * changed; `host`: a fact of /api/health (the check that containers can start); `preset`: the
+ * presets, or what an image's index lists.
  */
 export const ChangeEvent = Type.Object({
   kind: Type.Union([
     Type.Literal('image'),
     Type.Literal('container'),
     Type.Literal('pull'),
+    Type.Literal('build'),
+    Type.Literal('push'),
+    Type.Literal('manifest'),
     Type.Literal('host'),
     Type.Literal('preset'),
   ]),

@@ -67,6 +67,8 @@ export const PodmanHealth = Type.Object({
   ]),
   version: Nullable(Type.String()),
   apiVersion: Nullable(Type.String()),
+  /** The OCI architecture podman runs on (its Go runtime's), e.g. arm64 for a remote host. */
+  arch: Nullable(Type.String()),
   ociRuntime: Nullable(Type.String()),
   cgroupVersion: Nullable(Type.String()),
   rootless: Nullable(Type.Boolean()),

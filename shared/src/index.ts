@@ -9,3 +9,6 @@ export * from './presets.js';
 export * from './terminal.js';
 export * from './events.js';
 export * from './jobs.js';
+export * from './builds.js';
+export * from './manifests.js';
+export * from './hosts.js';

@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import type { ApiError, TerminalEvent, TerminalTicket } from '@archdeck/shared';
 
 /** A failure to show as one line and exit with `code`. */
@@ -115,6 +114,9 @@ export class DaemonClient {
     );
     const url = new URL(ticket.path, this.o.url);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    // Loaded here, not at the top: parsing `ws` (CommonJS) doubles the CPU time every other
+    // command takes to start (bench B9, `archdeck ps` / `podman ps`).
+    const { default: WebSocket } = await import('ws');
     // The daemon wants its own origin on a terminal's handshake, as a browser would send.
     const ws = new WebSocket(url, {
       headers: { authorization: `Bearer ${await this.auth()}`, origin: this.o.url },

@@ -6,6 +6,8 @@
  */
 import { open } from 'node:fs/promises';
 import type {
+  BuildJob,
+  BuildOutput,
   ContainerSummary,
   ElfReport,
   Emulators,
@@ -18,6 +20,7 @@ import type {
   SmokeTestResult,
 } from '@archdeck/shared';
 import { CliError, type DaemonClient } from './client.js';
+import { packContext } from './context.js';
 import { badge, progressBar, table } from './output.js';
 
 export interface Invocation {
@@ -40,11 +43,14 @@ const arg = (i: Invocation, n: number, name: string) => {
 const printJson = (i: Invocation, value: unknown) => i.out(`${JSON.stringify(value, null, 2)}\n`);
 const path = (...parts: string[]) => parts.map(encodeURIComponent).join('/');
 
-/** `--platform linux/arm64`, or just `arm64`. */
+/** `--platform linux/arm64`, or just `arm64`; a comma list where several are allowed. */
 function platformFlag(i: Invocation): string {
   const value = i.flags.platform;
   if (typeof value !== 'string') throw usage('--platform is required, e.g. --platform linux/arm64');
-  return value.includes('/') ? value : `linux/${value}`;
+  return value
+    .split(',')
+    .map((p) => (p.includes('/') ? p : `linux/${p}`))
+    .join(',');
 }
 
 const status: Command = async (i) => {
@@ -239,6 +245,58 @@ const pull: Command = async (i) => {
 };
 
 /**
+ * Builds a context folder for one or more platforms: each platform's output on stderr as it
+ * comes, marked with its platform, then one row per platform. The build is a daemon job: it
+ * goes on if this command is stopped (DELETE /api/builds/ID cancels it).
+ */
+const build: Command = async (i) => {
+  const dir = arg(i, 0, 'context folder');
+  const tag = i.flags.tag;
+  if (typeof tag !== 'string') throw usage('--tag is required, e.g. --tag localhost/app:1');
+  const query = new URLSearchParams({ tag, platforms: platformFlag(i) });
+  if (typeof i.flags.file === 'string') query.set('file', i.flags.file);
+  const res = await i.client.request(`/api/builds?${query}`, {
+    method: 'POST',
+    body: new Uint8Array(await packContext(dir)),
+    headers: { 'content-type': 'application/x-tar' },
+  });
+  let job = (await res.json()) as BuildJob;
+  const width = Math.max(...job.platforms.map((p) => p.platform.length));
+  // Lines numbered from 0 per platform: one seen before (after a reconnect) is not shown again.
+  const shown = new Map<string, number>();
+  for await (const e of i.client.events(`/api/builds/${path(job.id)}/events`)) {
+    if (e.event === 'output') {
+      const o = e.data as BuildOutput;
+      const next = shown.get(o.platform) ?? 0;
+      for (const line of o.lines.slice(Math.max(0, next - o.from)))
+        process.stderr.write(`${o.platform.padEnd(width)} | ${line}\n`);
+      shown.set(o.platform, Math.max(next, o.from + o.lines.length));
+    } else {
+      job = e.data as BuildJob;
+      if (e.event === 'end') break;
+    }
+  }
+  if (job.state === 'running')
+    throw new CliError(`lost the build's events; it goes on in the daemon (build ${job.id})`);
+  if (i.json) printJson(i, job);
+  else
+    i.out(
+      table(
+        [['PLATFORM', 'STATE', 'IMAGE', 'TAGS']].concat(
+          job.platforms.map((p) => [
+            p.platform,
+            p.state,
+            p.imageId?.slice(0, 12) ?? '-',
+            p.tags.join(' '),
+          ]),
+        ),
+      ),
+    );
+  if (job.state !== 'succeeded') throw new CliError(`the build ${job.state}: ${job.error ?? ''}`);
+  return 0;
+};
+
+/**
  * Prints a container's log lines (stdout to stdout, stderr to stderr; all to stderr with
  * --json, which keeps stdout for the JSON) until the stream ends.
  */
@@ -345,6 +403,15 @@ export const COMMANDS: Record<
       name: { type: 'string' },
     },
     usage: 'run IMAGE --platform P [--tty] [--rm] [--name N] [-- CMD...]',
+  },
+  build: {
+    run: build,
+    flags: {
+      platform: { type: 'string' },
+      tag: { type: 'string', short: 't' },
+      file: { type: 'string', short: 'f' },
+    },
+    usage: 'build DIR --tag T --platform P[,P...] [--file F]',
   },
   ps: { run: ps, flags: {}, usage: 'ps' },
   logs: { run: logs, flags: { follow: { type: 'boolean', short: 'f' } }, usage: 'logs [-f] ID' },

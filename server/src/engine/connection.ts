@@ -27,6 +27,7 @@ interface ServiceInfo {
   graphRoot?: string | null;
   version: string | null;
   apiVersion: string | null;
+  arch: string | null;
   ociRuntime: string | null;
   cgroupVersion: string | null;
   rootless: boolean | null;
@@ -35,6 +36,7 @@ interface ServiceInfo {
 const NO_INFO: ServiceInfo = {
   version: null,
   apiVersion: null,
+  arch: null,
   ociRuntime: null,
   cgroupVersion: null,
   rootless: null,
@@ -96,6 +98,7 @@ export class PodmanConnection {
       mode: this.transport.mode,
       version: this.info.version,
       apiVersion: this.info.apiVersion,
+      arch: this.info.arch,
       ociRuntime: this.info.ociRuntime,
       cgroupVersion: this.info.cgroupVersion,
       rootless: this.info.rootless,
@@ -266,6 +269,8 @@ async function readInfo(docker: Docker, abortSignal: AbortSignal): Promise<Servi
   return {
     version: podman?.Version ?? version.Version ?? null,
     apiVersion: version.ApiVersion ?? null,
+    // podman's compat /version says runtime.GOARCH: OCI names (amd64, arm64, ppc64le, s390x).
+    arch: version.Arch ?? null,
     ociRuntime: typeof info.DefaultRuntime === 'string' ? info.DefaultRuntime : null,
     cgroupVersion: typeof info.CgroupVersion === 'string' ? info.CgroupVersion : null,
     rootless: security.some((s) => s.includes('name=rootless')),

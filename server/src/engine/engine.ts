@@ -11,6 +11,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { PodmanConnection } from './connection.js';
 import { LocalTransport, type LocalOptions } from './local-transport.js';
 import type { Transport } from './transport.js';
+import { readHostKey, SshTransport, sshUrl, type SshTransportOptions } from './ssh-transport.js';
 import {
   containerAction,
   createContainer,
@@ -20,22 +21,27 @@ import {
   startCreated,
 } from './containers.js';
 import { attachOutputLines } from './container-attach.js';
+import { buildImage, untagImage } from './builds.js';
 import { EngineEvents, type ExitWatch } from './events.js';
 import { checkTerminalTarget, openTerminal } from './exec.js';
 import {
   inspectImage,
   inspectImageDetail,
+  inspectImageManifest,
   listImageIds,
   pullStream,
   removeImage,
   tagImage,
 } from './images.js';
 import { inspectForLogs } from './logs/podman-logs.js';
+import { createManifestList, pushManifestList, removeManifestList } from './manifests.js';
 import { readHistory, TailRing } from './logs/sources.js';
 import { streamLogs, type StreamLogsOptions } from './logs/stream.js';
 import { ensureProbeImage, runProbe } from './probe-image.js';
 import type {
+  BuildEvent,
   CreateSpec,
+  EngineBuildOptions,
   EngineContainer,
   EngineImage,
   EngineImageExtras,
@@ -43,6 +49,8 @@ import type {
   LogsTarget,
   ProbeImageSpec,
   ProbeRun,
+  PushEvent,
+  SshTarget,
   TerminalMode,
   TerminalProcess,
   TerminalSpec,
@@ -63,6 +71,20 @@ export class Engine {
   /** The podman service on this machine (found, or started as a managed service). */
   static local(opts: LocalEngineOptions): Engine {
     return new Engine(new LocalTransport(opts), opts.log);
+  }
+
+  /** Another machine's podman, over SSH with a pinned host key. */
+  static ssh(opts: SshTransportOptions, log: FastifyBaseLogger): Engine {
+    return new Engine(new SshTransport(opts), log);
+  }
+
+  /** The key an SSH host presents (`SHA256:…`), read without logging in: to be confirmed. */
+  static readSshHostKey(target: SshTarget, privateKey: string): Promise<string> {
+    return readHostKey(target, privateKey);
+  }
+
+  static sshUrl(target: SshTarget): string {
+    return sshUrl(target);
   }
 
   // --- the connection --------------------------------------------------------------------
@@ -143,6 +165,59 @@ export class Engine {
   /** podman's pull progress, as its JSON lines; aborting the signal stops the pull. */
   pull(fromImage: string, tag: string, platform: string, signal: AbortSignal): Promise<Readable> {
     return pullStream(this.conn.client(), fromImage, tag, platform, signal);
+  }
+
+  // --- builds and manifest lists ---------------------------------------------------------
+
+  // The promise-returning ones are async: with podman gone they reject (a `.catch` hears it)
+  // rather than throw before there is a promise.
+
+  /** Takes one tag (`repo[:tag]`) off an image, leaving its other tags. */
+  async untagImage(id: string, tag: string): Promise<void> {
+    return untagImage(this.conn.libpod(), id, tag);
+  }
+
+  /** The inspect and the digest of the image's own manifest (what a list made of it names). */
+  async inspectImageManifest(id: string): Promise<EngineImage & { manifestDigest: string | null }> {
+    return inspectImageManifest(this.conn.client(), this.conn.graphRoot, id);
+  }
+
+  /**
+   * One build for one platform, its events in order (builds.ts); aborting the signal cancels
+   * it. A refusal before the build starts throws.
+   */
+  async *build(
+    context: Readable,
+    opts: EngineBuildOptions,
+    signal: AbortSignal,
+  ): AsyncGenerator<BuildEvent> {
+    let docker;
+    try {
+      docker = this.conn.client();
+    } catch (err) {
+      context.destroy();
+      throw err;
+    }
+    yield* buildImage(docker, context, opts, signal);
+  }
+
+  /** Creates a manifest list of local images; its id. */
+  async createManifestList(name: string, imageIds: string[]): Promise<string> {
+    return createManifestList(this.conn.libpod(), name, imageIds);
+  }
+
+  /** Pushes a list and all its images to `destination`; aborting the signal cancels it. */
+  pushManifestList(
+    name: string,
+    destination: string,
+    signal: AbortSignal,
+  ): AsyncGenerator<PushEvent> {
+    return pushManifestList(this.conn.libpod(), name, destination, signal);
+  }
+
+  /** Removes a list (not its images); false when there was none of that name. */
+  async removeManifestList(name: string): Promise<boolean> {
+    return removeManifestList(this.conn.libpod(), name);
   }
 
   // --- containers ------------------------------------------------------------------------

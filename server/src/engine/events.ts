@@ -10,10 +10,21 @@ import type { PodmanConnection } from './connection.js';
 
 export interface EngineEvent {
   /**
-   * image/container come from podman; pull, host and preset from the daemon itself; podman is the
-   * connection going down or up (action `down`/`up`), resync a new event subscription.
+   * image/container come from podman; pull, build, push (jobs), manifest (a draft list), preset
+   * and host from the daemon itself; podman is the connection going down or up (action
+   * `down`/`up`), resync a new event subscription.
    */
-  kind: 'image' | 'container' | 'pull' | 'host' | 'preset' | 'podman' | 'resync';
+  kind:
+    | 'image'
+    | 'container'
+    | 'pull'
+    | 'build'
+    | 'push'
+    | 'manifest'
+    | 'host'
+    | 'preset'
+    | 'podman'
+    | 'resync';
   action: string;
   id: string | null;
 }
@@ -85,7 +96,7 @@ export class EngineEvents {
     };
   }
 
-  /** Events the daemon itself causes (pull jobs starting and ending). */
+  /** Events the daemon itself causes (jobs starting and ending, drafts changing). */
   publish(event: EngineEvent): void {
     this.emit(event);
   }

@@ -126,6 +126,21 @@ export async function inspectImage(docker: Docker, id: string): Promise<EngineIm
   return toEngineImage(await compatInspect(docker, id));
 }
 
+/**
+ * inspectImage and the digest of the image's own manifest in podman's store (what a manifest
+ * list made from it names), null when the store cannot be read.
+ */
+export async function inspectImageManifest(
+  docker: Docker,
+  graphRoot: string | null,
+  id: string,
+): Promise<EngineImage & { manifestDigest: string | null }> {
+  const data = await compatInspect(docker, id);
+  const image = toEngineImage(data);
+  const stored = await storedManifest(graphRoot, data.GraphDriver?.Name, image.id, []);
+  return { ...image, manifestDigest: stored?.digest ?? null };
+}
+
 /** inspectImage and the manifest, layers and history the detail view shows as well. */
 export async function inspectImageDetail(
   docker: Docker,

@@ -15,17 +15,10 @@ import type Docker from 'dockerode';
 import { Client, type ClientChannel } from 'ssh2';
 import type { PodmanAdjustment, PodmanHealth } from '@archdeck/shared';
 import type { Transport } from './transport.js';
+import type { SshTarget } from './types.js';
 
 const READY_TIMEOUT_MS = 15_000;
 const KEEPALIVE_MS = 15_000;
-
-export interface SshTarget {
-  host: string;
-  port: number;
-  username: string;
-  /** podman's API socket on the remote host. */
-  socketPath: string;
-}
 
 export interface SshTransportOptions extends SshTarget {
   /** archdeck's private key (OpenSSH format). */

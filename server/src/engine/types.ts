@@ -141,3 +141,45 @@ export interface LogOutput {
   /** Sends what is batched now: a phase of the stream is over. */
   flush(): void;
 }
+
+export interface EngineBuildOptions {
+  /** The first is the image's name, the rest more tags. */
+  tags: string[];
+  /** `os/arch[/variant]`: one. A comma list is misread by podman before 5.2 (podman#23103). */
+  platform: string;
+  /** The Containerfile's path inside the context. */
+  dockerfile: string;
+  buildArgs: Record<string, string>;
+  target: string | null;
+  pullAlways: boolean;
+  noCache: boolean;
+}
+
+/**
+ * What a build stream says, in order. `output`: text podman printed (any number of lines, the
+ * last maybe unfinished); `failed`: podman's error line, after which it ends the stream;
+ * `built`: the image id (Docker's `aux.ID`); `cut`: the stream stopped without ending (the
+ * request was aborted, or podman went away).
+ */
+export type BuildEvent =
+  | { kind: 'output'; text: string }
+  | { kind: 'failed'; message: string }
+  | { kind: 'built'; imageId: string }
+  | { kind: 'cut'; message: string };
+
+/**
+ * What a push stream says. `output`: one of podman's lines ("Copying blob …"); `failed`: its
+ * error; `pushed`: the digest of the list as pushed; `cut`: the stream stopped without ending.
+ */
+export type PushEvent =
+  | { kind: 'output'; text: string }
+  | { kind: 'failed'; message: string }
+  | { kind: 'pushed'; digest: string }
+  | { kind: 'cut'; message: string };
+/** Where a remote podman is: an SSH server, a user, and podman's API socket there. */
+export interface SshTarget {
+  host: string;
+  port: number;
+  username: string;
+  socketPath: string;
+}

@@ -8,6 +8,7 @@ import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
 import type { EngineImage } from '../engine/types.js';
 import type { EmulatorsService } from '../emulators/emulators.js';
+import type { AppError } from '../lib/errors.js';
 import { archSuffix, archTagFor } from './arch-tag.js';
 import { formatPlatform } from './platform.js';
 import { formatReference, type ImageReference } from './reference.js';
@@ -28,6 +29,9 @@ export class ImagesService {
   private readonly inspected = new Map<string, EngineImage>();
   private list: EngineImage[] | null = null;
   private loading: Promise<EngineImage[]> | null = null;
+  /** The last list podman gave, and how many of archdeck's own manifest lists it holds now. */
+  private lastGood: EngineImage[] | null = null;
+  private heldLists = 0;
   private readonly requested: RequestedPlatforms = new Map();
   /** What the registry said about an image's digests, by id and recorded digests. */
   private readonly registryDigests = new Map<string, ImageDigests>();
@@ -132,6 +136,22 @@ export class ImagesService {
     return null;
   }
 
+  /**
+   * Runs `work`, which holds a manifest list in podman (a push). HACK: podman 4.3 fails every
+   * image listing while a local list lacks the host's platform (see engine/images.ts), so
+   * meanwhile the list read just before is served, and read again once `work` ends.
+   */
+  async holdingList<T>(work: () => Promise<T>): Promise<T> {
+    await this.images().catch(() => undefined);
+    this.heldLists++;
+    try {
+      return await work();
+    } finally {
+      this.heldLists--;
+      this.list = null;
+    }
+  }
+
   async remove(id: string): Promise<void> {
     await this.engine.removeImage(id);
     this.list = null;
@@ -147,7 +167,14 @@ export class ImagesService {
   }
 
   private async load(): Promise<EngineImage[]> {
-    const ids = await this.engine.listImages();
+    let ids;
+    try {
+      ids = await this.engine.listImages();
+    } catch (err) {
+      const ours = (err as AppError).code === 'podman_manifest_list' && this.heldLists > 0;
+      if (ours && this.lastGood) return this.lastGood;
+      throw err;
+    }
     const found = await Promise.all(
       ids.map(async ({ id, repoTags }) => {
         let image = this.inspected.get(id);
@@ -168,6 +195,7 @@ export class ImagesService {
     const live = new Set(ids.map((i) => i.id));
     for (const id of this.inspected.keys()) if (!live.has(id)) this.inspected.delete(id);
     this.list = images;
+    this.lastGood = images;
     return images;
   }
 

@@ -9,6 +9,7 @@
  * users, so the input length is capped before anything else looks at it.
  */
 import { isIPv6 } from 'node:net';
+import { badRequest } from '../lib/errors.js';
 
 export interface ImageReference {
   /** 'docker.io' when the reference names none; '127.0.0.1:5111', '[::1]:5000', 'quay.io'. */
@@ -282,4 +283,16 @@ export function formatReference(r: ImageReference): string {
     (r.tag === null ? '' : `:${r.tag}`) +
     (r.digest === null ? '' : `@${r.digest}`)
   );
+}
+
+/** A reference a user gave: `:latest` when it names neither tag nor digest; a bad one is a 400. */
+export function parseRef(input: string): ImageReference {
+  try {
+    const ref = parseReference(input.trim());
+    if (!ref.tag && !ref.digest) ref.tag = 'latest';
+    return ref;
+  } catch (err) {
+    if (err instanceof ReferenceError) throw badRequest(`Invalid image reference: ${err.message}`);
+    throw err;
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * Long work the daemon owns (pulls today; builds and pushes next): a closed tab neither cancels
+ * Long work the daemon owns (pulls, builds, manifest list pushes): a closed tab neither cancels
  * nor loses it. One module for what every kind shares: the states, coalesced progress for the
  * streams that follow a job, cancel, the change events that tell the UI to refetch, and a
  * record in the data dir, so that after a daemon restart a job that was running is listed as
@@ -9,13 +9,12 @@
  * `view` that renders the whole contract object from the common fields.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { JobState } from '@archdeck/shared';
-import { writeFileAtomic } from '../lib/data-file.js';
 import { notFound } from '../lib/errors.js';
 import type { EngineEvents } from '../engine/events.js';
+import { RecordFile } from '../lib/record-file.js';
 
 /** The fields every job has, in the contract and on disk. */
 export interface JobFields {
@@ -82,23 +81,38 @@ export class Job<S extends JobFields> {
   }
 }
 
-export interface JobsOptions {
+export type JobKind = 'pull' | 'build' | 'push';
+
+/** The record's file in `<data-dir>/jobs/`, per kind. */
+const RECORD_FILE: Record<JobKind, string> = {
+  pull: 'pulls.json',
+  build: 'builds.json',
+  push: 'pushes.json',
+};
+
+export interface JobsOptions<S extends JobFields = JobFields> {
   /** What the change events and the record on disk call this kind. */
-  kind: 'pull';
+  kind: JobKind;
   /** Where the record lives; null keeps the jobs in memory only. */
   dataDir: string | null;
   events: EngineEvents;
   log: FastifyBaseLogger;
+  /**
+   * What a kind changes in a record the last daemon left running, besides the common fields
+   * (a build's platforms that were running are interrupted too).
+   */
+  interrupted?: (job: S, reason: string) => S;
 }
 
 /** The jobs of one kind. */
 export class Jobs<S extends JobFields> {
   private readonly jobs = new Map<string, Job<S>>();
-  private readonly file: string | null;
-  private saving: Promise<void> = Promise.resolve();
+  private readonly file: RecordFile | null;
 
-  constructor(private readonly opts: JobsOptions) {
-    this.file = opts.dataDir ? join(opts.dataDir, 'jobs', `${opts.kind}s.json`) : null;
+  constructor(private readonly opts: JobsOptions<S>) {
+    this.file = opts.dataDir
+      ? new RecordFile(join(opts.dataDir, 'jobs', RECORD_FILE[opts.kind]), opts.log)
+      : null;
   }
 
   /**
@@ -109,25 +123,22 @@ export class Jobs<S extends JobFields> {
     if (!this.file) return;
     let saved: S[];
     try {
-      saved = JSON.parse(await readFile(this.file, 'utf8')) as S[];
+      const text = await this.file.read();
+      if (text === null) return;
+      saved = JSON.parse(text) as S[];
       if (!Array.isArray(saved)) throw new Error('not a list');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        this.opts.log.warn({ err, file: this.file }, 'ignoring an unreadable job record');
-      }
+      this.opts.log.warn({ err, file: this.file.path }, 'ignoring an unreadable job record');
       return;
     }
     const now = new Date().toISOString();
+    const reason = `archdeck stopped while this ${this.opts.kind} ran (the daemon was restarted): retry it.`;
+    const interrupted = this.opts.interrupted ?? ((job: S) => job);
     for (const snap of saved) {
       if (typeof snap?.id !== 'string') continue;
       const stored: S =
         snap.state === 'running'
-          ? {
-              ...snap,
-              state: 'interrupted',
-              finishedAt: now,
-              error: `archdeck stopped while this ${this.opts.kind} ran (the daemon was restarted): retry it.`,
-            }
+          ? interrupted({ ...snap, state: 'interrupted', finishedAt: now, error: reason }, reason)
           : snap;
       const job = new Job<S>(
         { ...stored },
@@ -214,7 +225,7 @@ export class Jobs<S extends JobFields> {
         job.finish('interrupted', `archdeck stopped while this ${this.opts.kind} ran: retry it.`);
       }
     }
-    await this.saving;
+    await this.file?.saved();
   }
 
   private prune(): void {
@@ -225,16 +236,6 @@ export class Jobs<S extends JobFields> {
 
   /** Writes the record whole, in order, after the previous write. */
   private save(): void {
-    const file = this.file;
-    if (!file) return;
-    const snapshot = JSON.stringify([...this.jobs.values()].map((j) => j.snapshot()));
-    this.saving = this.saving.then(async () => {
-      try {
-        await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
-        await writeFileAtomic(file, snapshot);
-      } catch (err) {
-        this.opts.log.warn({ err, file }, 'could not record the jobs');
-      }
-    });
+    this.file?.save(JSON.stringify([...this.jobs.values()].map((j) => j.snapshot())));
   }
 }

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { utils } from 'ssh2';
 import { Engine } from '../../src/engine/engine.js';
-import { readHostKey, SshTransport } from '../../src/engine/ssh-transport.js';
 import { startSshd, type Sshd } from '../sshd.js';
 
 const keys = utils.generateKeyPairSync('ed25519');
@@ -21,10 +20,7 @@ const target = () => ({
 });
 const engines: Engine[] = [];
 function engine(fingerprint: string | null): Engine {
-  const e = new Engine(
-    new SshTransport({ ...target(), privateKey: keys.private, fingerprint }),
-    log,
-  );
+  const e = Engine.ssh({ ...target(), privateKey: keys.private, fingerprint }, log);
   engines.push(e);
   return e;
 }
@@ -40,7 +36,7 @@ afterAll(async () => {
 
 describe('SSH hosts', () => {
   it('reads the host key as ssh-keygen -lf shows it, without logging in', async () => {
-    expect(await readHostKey(target(), keys.private)).toBe(sshd.fingerprint);
+    expect(await Engine.readSshHostKey(target(), keys.private)).toBe(sshd.fingerprint);
   });
 
   it('refuses a host whose key is not confirmed yet', async () => {

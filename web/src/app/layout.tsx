@@ -1,6 +1,16 @@
 import { useRef, type ComponentType } from 'react';
 import clsx from 'clsx';
-import { Boxes, Container, Cpu, Layers, Server, Warehouse } from 'lucide-react';
+import {
+  Boxes,
+  Container,
+  Cpu,
+  Hammer,
+  Layers,
+  ListTree,
+  Network,
+  Server,
+  Warehouse,
+} from 'lucide-react';
 import { NavLink, Outlet } from 'react-router';
 import { PodmanBanner } from '@/features/host/components/podman-banner';
 import { LiveEvents } from './live-events';
@@ -18,6 +28,9 @@ const nav: NavEntry[] = [
   { label: 'Images', icon: Layers, to: '/images' },
   { label: 'Registries', icon: Warehouse, to: '/registries' },
   { label: 'Containers', icon: Container, to: '/containers' },
+  { label: 'Build', icon: Hammer, to: '/build' },
+  { label: 'Manifests', icon: ListTree, to: '/manifests' },
+  { label: 'Hosts', icon: Network, to: '/hosts' },
 ];
 
 const itemClass =

@@ -2,9 +2,12 @@ import { useEffect, useState } from 'react';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { ChangeEvent } from '@archdeck/shared';
 import { authKeys } from '@/features/auth/api/query-keys';
+import { buildKeys } from '@/features/builds/api/query-keys';
 import { containerKeys } from '@/features/containers/api/query-keys';
 import { hostKeys } from '@/features/host/api/query-keys';
+import { hostsKeys } from '@/features/hosts/api/query-keys';
 import { imageKeys } from '@/features/images/api/query-keys';
+import { manifestKeys } from '@/features/manifests/api/query-keys';
 import { useEventSource } from '@/lib/use-event-source';
 
 function parseChange(data: string): ChangeEvent | null {
@@ -35,10 +38,19 @@ function coalesced(queryClient: QueryClient) {
       if (kind === 'image') {
         void queryClient.invalidateQueries({ queryKey: imageKeys.list() });
         void queryClient.invalidateQueries({ queryKey: imageKeys.details() });
+        // A list's entries say whether their images are still there, and their tags.
+        void queryClient.invalidateQueries({ queryKey: manifestKeys.list() });
+      } else if (kind === 'build') {
+        void queryClient.invalidateQueries({ queryKey: buildKeys.list() });
+      } else if (kind === 'push') {
+        void queryClient.invalidateQueries({ queryKey: manifestKeys.pushes() });
+      } else if (kind === 'manifest') {
+        void queryClient.invalidateQueries({ queryKey: manifestKeys.list() });
       } else if (kind === 'container') {
         void queryClient.invalidateQueries({ queryKey: containerKeys.all });
       } else if (kind === 'host') {
         void queryClient.invalidateQueries({ queryKey: hostKeys.health() });
+        void queryClient.invalidateQueries({ queryKey: hostsKeys.list() });
       } else if (kind === 'preset') {
         void queryClient.invalidateQueries({ queryKey: containerKeys.presets() });
       } else {

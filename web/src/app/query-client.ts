@@ -1,6 +1,7 @@
 import { MutationCache, QueryCache, QueryClient, matchMutation } from '@tanstack/react-query';
 import { signedOut, type SessionState } from '@/features/auth/api/get-session';
 import { authKeys } from '@/features/auth/api/query-keys';
+import { buildKeys } from '@/features/builds/api/query-keys';
 import { containerKeys } from '@/features/containers/api/query-keys';
 import { emulatorKeys } from '@/features/emulators/api/query-keys';
 import { hostKeys } from '@/features/host/api/query-keys';
@@ -25,13 +26,15 @@ export function createQueryClient(): QueryClient {
       // Features do not know each other: a change to binfmt_misc made on the Emulators page
       // also changes what the Host page reports (entry count, problems) and which images and
       // containers can run (their native/emulated/unavailable badges, the registry's platforms,
-      // the presets' platforms; the qemu whose CPU models are offered), so they are told here.
+      // the presets' platforms, which platforms can build; the qemu whose CPU models are
+      // offered), so they are told here.
       onSuccess: (_data, _variables, _context, mutation) => {
         if (matchMutation({ mutationKey: emulatorKeys.changes() }, mutation)) {
           void client.invalidateQueries({ queryKey: hostKeys.all });
           void client.invalidateQueries({ queryKey: imageKeys.all });
           void client.invalidateQueries({ queryKey: remotePlatformKeys.all });
           void client.invalidateQueries({ queryKey: containerKeys.all });
+          void client.invalidateQueries({ queryKey: buildKeys.platforms() });
           void client.invalidateQueries({ queryKey: cpuModelKeys.all });
         }
       },

@@ -48,14 +48,15 @@ async function errorBody(response: Response): Promise<ApiError> {
 }
 
 interface RequestOptions {
-  /** Sent as JSON, except a Blob, which is sent as its raw bytes (application/octet-stream). */
+  /** Sent as JSON, except a Blob, which is sent as its raw bytes (with its own type, if any). */
   body?: unknown;
   signal?: AbortSignal;
 }
 
 function encodeBody(body: unknown): { contentType: string; payload: BodyInit } | null {
   if (body === undefined) return null;
-  if (body instanceof Blob) return { contentType: 'application/octet-stream', payload: body };
+  if (body instanceof Blob)
+    return { contentType: body.type || 'application/octet-stream', payload: body };
   return { contentType: 'application/json', payload: JSON.stringify(body) };
 }
 

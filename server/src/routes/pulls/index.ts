@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import {
   PullJob,
   PullParams,
@@ -7,10 +6,10 @@ import {
   errorResponses,
   registryErrorResponses,
 } from '@archdeck/shared';
-import { openSse } from '../../lib/sse.js';
+import { jobRoutes } from '../../lib/job-routes.js';
 
 const pulls: FastifyPluginAsyncTypebox = async (app) => {
-  const { 400: e400, 404: e404, 500: e500, 503: e503 } = errorResponses;
+  const { 400: e400, 500: e500, 503: e503 } = errorResponses;
 
   app.post(
     '/api/pulls',
@@ -36,41 +35,7 @@ const pulls: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.get('/api/pulls', { schema: { response: { 200: Type.Array(PullJob), 500: e500 } } }, () =>
-    app.pulls.jobs.list(),
-  );
-
-  app.get(
-    '/api/pulls/:id',
-    { schema: { params: PullParams, response: { 200: PullJob, 404: e404, 500: e500 } } },
-    (request) => app.pulls.jobs.get(request.params.id).snapshot(),
-  );
-
-  app.delete(
-    '/api/pulls/:id',
-    { schema: { params: PullParams, response: { 204: Type.Null(), 404: e404, 500: e500 } } },
-    async (request, reply) => {
-      app.pulls.jobs.cancel(request.params.id);
-      return reply.code(204).send(null);
-    },
-  );
-
-  /** `job` events while it runs, then one `end` with the final state; the job outlives the stream. */
-  app.get(
-    '/api/pulls/:id/events',
-    { schema: { params: PullParams, response: { 404: e404, 500: e500 } } },
-    async (request, reply) => {
-      const job = app.pulls.jobs.get(request.params.id);
-      const sse = openSse(request, reply);
-      const unsubscribe = app.pulls.jobs.subscribe(request.params.id, (snap, final) => {
-        sse.send(final ? 'end' : 'job', snap);
-        if (final) sse.close();
-      });
-      if (!sse.closed) sse.send('job', job.snapshot());
-      await sse.done;
-      unsubscribe();
-    },
-  );
+  jobRoutes(app, { path: '/api/pulls', jobs: app.pulls.jobs, job: PullJob, params: PullParams });
 };
 
 export default pulls;

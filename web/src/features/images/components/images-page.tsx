@@ -7,8 +7,8 @@ import { ErrorNotice } from '@/components/error-notice';
 import { PageHeader } from '@/components/page-header';
 import { Skeleton } from '@/components/spinner';
 import { useFocusAfterRemoval } from '@/lib/focus';
+import { useLocalImages } from '@/lib/local-images';
 import type { LocalImage } from '@/lib/run-target';
-import { useImages } from '../api/get-images';
 import { ImageDetailDrawer, type RegistryTagsSlot } from './image-detail-drawer';
 import { ImageFilters } from './image-filters';
 import { ImageTable } from './image-table';
@@ -55,7 +55,7 @@ export function ImagesPage({
   onRun?: (image: LocalImage) => void;
   registryTags?: RegistryTagsSlot;
 }) {
-  const images = useImages();
+  const images = useLocalImages();
   const [pulling, setPulling] = useState(false);
   const [openId, setOpenId] = useState<string | null>(null);
   const [query, setQuery] = useState('');

@@ -1,14 +1,5 @@
-import type { ImageSummary, JobState } from '@archdeck/shared';
-import type { Tone } from '@/components/badge';
+import type { ImageSummary } from '@archdeck/shared';
 import type { LocalImage } from '@/lib/run-target';
-
-export const pullStateTone: Record<JobState, Tone> = {
-  running: 'neutral',
-  succeeded: 'ok',
-  failed: 'error',
-  interrupted: 'error',
-  cancelled: 'warning',
-};
 
 /** What a person calls the image: its first tag, else `<untagged> 1a2b3c4d5e6f`. */
 export function imageName(image: ImageSummary): string {

@@ -3,10 +3,9 @@ import { RotateCcw } from 'lucide-react';
 import { Button } from '@/components/button';
 import { ErrorNotice } from '@/components/error-notice';
 import { useCreatePull } from '../api/create-pull';
-import { Badge } from '@/components/badge';
+import { JobStateBadge } from '@/components/job-state-badge';
 import { ProgressBar } from '@/components/progress-bar';
 import { formatBytes } from '@/lib/format';
-import { pullStateTone } from './labels';
 
 /** 0..1 over the layers whose size is known; null while none is (the bar pulses). */
 function pullFraction(job: PullJob): number | null {
@@ -68,11 +67,7 @@ export function PullStateBadge({
   job: PullJob;
   'data-testid'?: string;
 }) {
-  return (
-    <Badge tone={pullStateTone[job.state]} data-testid={testId}>
-      {job.state}
-    </Badge>
-  );
+  return <JobStateBadge state={job.state} data-testid={testId} />;
 }
 
 /** The overall bar with bytes done, for the whole pull. */
