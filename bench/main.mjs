@@ -17,6 +17,7 @@ const SUITES = [
   ['B6', () => import('./b6-memory.mjs')],
   ['B5', () => import('./b5-browser.mjs')],
   ['EMU', () => import('./emulation.mjs')],
+  ['EMU-CPU', () => import('./cpu-models.mjs')],
   ['B9', () => import('./b9-cli.mjs')],
 ];
 

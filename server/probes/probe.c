@@ -1,10 +1,18 @@
 /*
  * archdeck's smoke-test probe: the smallest program that proves a platform runs. The daemon
- * runs it FROM scratch (server/src/binfmt/smoke-test.ts), so a failure points at the emulator,
+ * runs it FROM scratch (server/src/emulators/smoke-test.ts), so a failure points at the emulator,
  * not at the image. It reports what the CPU it runs on says about itself, so the daemon can
- * tell "ran under the right emulator" from "ran natively by mistake" or "under the wrong one":
+ * tell "ran under the right emulator" from "ran natively by mistake" or "under the wrong one",
+ * and which CPU model an emulator presents (server/src/emulators/cpu-models.ts):
  *
  *   archdeck-probe ok machine=<uname -m> bits=<pointer size> endian=<little|big>
+ *     [hwcap=0x<AT_HWCAP>] [hwcap2=0x<AT_HWCAP2>] [platform=<AT_PLATFORM>]
+ *     [cpuid1c=0x<..> cpuid7b=0x<..> cpuid7c=0x<..> cpuidx1c=0x<..>]   (x86 only)
+ *
+ * all on one line. The hardware capability words are the kernel's (or qemu's) auxiliary
+ * vector, read from the initial stack after envp. On x86 they hold only CPUID leaf 1's EDX, so
+ * the probe also asks CPUID for the words that decide the x86-64 levels (SSE4.2, AVX2,
+ * AVX-512...): leaf 1 ECX, leaf 7 EBX and ECX, leaf 0x80000001 ECX.
  *
  * Freestanding: no C library, three raw system calls (uname, write, exit_group). That keeps
  * each binary a few hundred bytes of code and lets scripts/build-probes.sh rebuild it with a
@@ -182,22 +190,213 @@ static __attribute__((noreturn)) void fail(const char *message, int code) {
   exit_group(code);
 }
 
+/* Appends v as 0x<hex digits>, without leading zeros: shifts only, no division. */
+static void put_hex(char *out, word size, word *at, word v) {
+  char digits[2 + 2 * sizeof(word) + 1];
+  word n = 0;
+  digits[n++] = '0';
+  digits[n++] = 'x';
+  int shift = 8 * (int)sizeof(word) - 4;
+  while (shift > 0 && ((v >> shift) & 0xf) == 0) shift -= 4;
+  for (; shift >= 0; shift -= 4) digits[n++] = "0123456789abcdef"[(v >> shift) & 0xf];
+  digits[n] = '\0';
+  put(out, size, at, digits);
+}
+
+static void put_field(char *out, word size, word *at, const char *name, word v) {
+  put(out, size, at, " ");
+  put(out, size, at, name);
+  put(out, size, at, "=");
+  put_hex(out, size, at, v);
+}
+
+#define AT_NULL 0
+#define AT_PLATFORM 15
+#define AT_HWCAP 16
+#define AT_HWCAP2 26
+
+/* What the auxiliary vector says, each field with whether it was there at all. */
+struct auxv_info {
+  word hwcap, hwcap2;
+  const char *platform;
+  int has_hwcap, has_hwcap2;
+};
+
 /*
- * The entry point, written in C on every architecture: the stack and registers the kernel
- * hands over are enough for code that takes no arguments and never returns. On big-endian
- * ppc64 (ELFv1) that is what makes the entry right: the compiler gives _start a function
- * descriptor in .opd, e_entry points at it, and the kernel (and qemu) load the code address
- * and the TOC pointer from it. An assembler _start would need that descriptor by hand.
- *
- * x86 is the exception to "enough": its ABI wants the stack 16-byte aligned minus the return
- * address at a function's entry, and the kernel enters with it aligned, so the compiler is
- * told to realign it.
+ * The initial stack, as the kernel (or qemu) lays it out: argc, argv[0..argc-1], NULL, envp...,
+ * NULL, then the auxiliary vector's (type, value) pairs up to AT_NULL. The bounds only keep a
+ * broken layout from sending the walk through all of memory.
  */
+static struct auxv_info read_auxv(const word *sp) {
+  struct auxv_info info = {0, 0, 0, 0, 0};
+  word argc = sp[0];
+  if (argc > 4096) return info;
+  const word *p = sp + 1 + argc;
+  if (*p++ != 0) return info;
+  for (word n = 0; *p != 0; p++)
+    if (++n > 65536) return info;
+  for (p++; p[0] != AT_NULL; p += 2) {
+    if (p[0] == AT_HWCAP) info.hwcap = p[1], info.has_hwcap = 1;
+    else if (p[0] == AT_HWCAP2) info.hwcap2 = p[1], info.has_hwcap2 = 1;
+    else if (p[0] == AT_PLATFORM) info.platform = (const char *)p[1];
+  }
+  return info;
+}
+
+/* AT_PLATFORM as one word of the line: only its first 32 safe characters. */
+static void put_platform(char *out, word size, word *at, const char *platform) {
+  char safe[33];
+  word n = 0;
+  for (; platform[n] != '\0' && n < 32; n++) {
+    char c = platform[n];
+    int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '_' || c == '-' || c == '.';
+    safe[n] = ok ? c : '?';
+  }
+  safe[n] = '\0';
+  put(out, size, at, " platform=");
+  put(out, size, at, safe);
+}
+
 #if defined(__x86_64__) || defined(__i386__)
-__attribute__((force_align_arg_pointer))
+static void cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4]) {
+  __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+
+/* The CPUID words glibc's x86-64-v2/v3/v4 checks read, each 0 where its leaf is missing. */
+static void put_cpuid(char *out, word size, word *at) {
+  unsigned int r[4];
+  cpuid(0, 0, r);
+  unsigned int max = r[0];
+  cpuid(0x80000000u, 0, r);
+  unsigned int max_ext = r[0];
+  cpuid(1, 0, r);
+  put_field(out, size, at, "cpuid1c", r[2]);
+  r[1] = r[2] = 0;
+  if (max >= 7) cpuid(7, 0, r);
+  put_field(out, size, at, "cpuid7b", r[1]);
+  put_field(out, size, at, "cpuid7c", r[2]);
+  r[2] = 0;
+  if (max_ext >= 0x80000001u) cpuid(0x80000001u, 0, r);
+  put_field(out, size, at, "cpuidx1c", r[2]);
+}
 #endif
-__attribute__((noreturn, used)) void
-_start(void) {
+
+/*
+ * The entry point: a few instructions per architecture that hand the initial stack pointer to
+ * start_c and give it a frame of its own. A C _start would not do: its prologue may store into
+ * its caller's frame, which at entry is the initial stack itself (ppc64 saves the link register
+ * at 16(r1), s390x its registers from 48(r15) on), overwriting the argv, envp and auxv it is to
+ * read. Each stub leaves the stack aligned as the architecture's ABI wants at a call.
+ */
+__attribute__((noreturn, used)) void start_c(const word *sp);
+
+#if defined(__x86_64__)
+__asm__(".text\n"
+        ".globl _start\n"
+        ".type _start, @function\n"
+        "_start:\n"
+        "  xor %ebp, %ebp\n"
+        "  mov %rsp, %rdi\n"
+        "  and $-16, %rsp\n"
+        "  call start_c\n");
+#elif defined(__i386__)
+__asm__(".text\n"
+        ".globl _start\n"
+        ".type _start, @function\n"
+        "_start:\n"
+        "  xor %ebp, %ebp\n"
+        "  mov %esp, %eax\n"
+        "  and $-16, %esp\n"
+        "  sub $12, %esp\n"
+        "  push %eax\n"
+        "  call start_c\n");
+#elif defined(__aarch64__)
+__asm__(".text\n"
+        ".globl _start\n"
+        ".type _start, %function\n"
+        "_start:\n"
+        "  mov x0, sp\n"
+        "  bl start_c\n");
+#elif defined(__arm__)
+/* Thumb, as the rest of the file (Debian's armhf compiler defaults to it). */
+__asm__(".text\n"
+        ".syntax unified\n"
+        ".thumb\n"
+        ".globl _start\n"
+        ".thumb_func\n"
+        ".type _start, %function\n"
+        "_start:\n"
+        "  mov r0, sp\n"
+        "  bl start_c\n");
+#elif defined(__powerpc64__) && _CALL_ELF == 2
+/* ELFv2: the kernel passes the entry address in r12, from which the TOC pointer (r2) follows. */
+__asm__(".text\n"
+        ".globl _start\n"
+        ".type _start, @function\n"
+        "_start:\n"
+        "  addis 2, 12, .TOC.-_start@ha\n"
+        "  addi 2, 2, .TOC.-_start@l\n"
+        "  mr 3, 1\n"
+        "  clrrdi 1, 1, 4\n"
+        "  li 0, 0\n"
+        "  stdu 0, -32(1)\n"
+        "  bl start_c\n"
+        "  nop\n");
+#elif defined(__powerpc64__)
+/* ELFv1: e_entry is a function descriptor (code address, TOC pointer, environment) in .opd,
+ * from which the kernel loads the code address and r2. */
+__asm__(".section \".opd\", \"aw\"\n"
+        ".align 3\n"
+        ".globl _start\n"
+        "_start:\n"
+        "  .quad .L._start, .TOC.@tocbase, 0\n"
+        ".previous\n"
+        ".type _start, @function\n"
+        ".L._start:\n"
+        "  mr 3, 1\n"
+        "  clrrdi 1, 1, 4\n"
+        "  li 0, 0\n"
+        "  stdu 0, -112(1)\n"
+        "  bl start_c\n"
+        "  nop\n");
+#elif defined(__s390x__)
+/* A 160-byte frame with a zero back chain: start_c saves its registers in it. */
+__asm__(".text\n"
+        ".globl _start\n"
+        ".type _start, @function\n"
+        "_start:\n"
+        "  lgr %r2, %r15\n"
+        "  aghi %r15, -160\n"
+        "  xc 0(8, %r15), 0(%r15)\n"
+        "  brasl %r14, start_c\n");
+#elif defined(__riscv)
+__asm__(".text\n"
+        ".globl _start\n"
+        ".type _start, @function\n"
+        "_start:\n"
+        "  mv a0, sp\n"
+        "  andi sp, sp, -16\n"
+        "  call start_c\n");
+#elif defined(__mips__)
+/* o32 wants 16 bytes of argument save area at a call, n64 none; both a 16-byte aligned stack,
+ * which the kernel gives. Without abicalls, jal reaches start_c with no $gp set up. */
+__asm__(".text\n"
+        ".globl _start\n"
+        ".type _start, @function\n"
+        ".set push\n"
+        ".set noreorder\n"
+        "_start:\n"
+        "  move $4, $sp\n"
+#if _MIPS_SIM == _ABIO32
+        "  addiu $sp, $sp, -16\n"
+#endif
+        "  jal start_c\n"
+        "  nop\n"
+        ".set pop\n");
+#endif
+
+void start_c(const word *sp) {
   struct utsname u;
   if (sys3(NR_UNAME, (word)&u, 0, 0) != 0) fail("archdeck-probe: uname failed\n", 2);
   u.machine[sizeof u.machine - 1] = '\0';
@@ -206,13 +405,20 @@ _start(void) {
    * into what it assumed for the target. */
   volatile unsigned int one = 1;
   const char *endian = *(volatile unsigned char *)&one == 1 ? "little" : "big";
+  struct auxv_info aux = read_auxv(sp);
 
-  char line[160];
+  char line[320];
   word at = 0;
   put(line, sizeof line, &at, "archdeck-probe ok machine=");
   put(line, sizeof line, &at, u.machine);
   put(line, sizeof line, &at, " bits=" BITS " endian=");
   put(line, sizeof line, &at, endian);
+  if (aux.has_hwcap) put_field(line, sizeof line, &at, "hwcap", aux.hwcap);
+  if (aux.has_hwcap2) put_field(line, sizeof line, &at, "hwcap2", aux.hwcap2);
+  if (aux.platform) put_platform(line, sizeof line, &at, aux.platform);
+#if defined(__x86_64__) || defined(__i386__)
+  put_cpuid(line, sizeof line, &at);
+#endif
   put(line, sizeof line, &at, "\n");
   if (write_all(1, line, at) != 0) exit_group(3);
   exit_group(0);

@@ -6,33 +6,19 @@
  * binfmt_misc entries, not the persisted handlers, not the data dir, not podman's containers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import type { HTTPMethods, RouteOptions } from 'fastify';
-import { buildTestApp, testEnv, type TestApp } from './helper.js';
+import { buildTestApp, podmanCli as podman, testEnv, type TestApp } from './helper.js';
 import { entryText } from './emulators/fixtures.js';
 import { tarArchive } from '../src/lib/tar.js';
 
-const run = promisify(execFile);
 const env = testEnv();
 const VICTIM = `archdeck-authtest-${process.pid}`;
 const ENTRY = 'qemu-archdeck-authtest';
-
-function podman(...args: string[]) {
-  return run('podman', ['--root', env.root, '--runroot', env.runroot, ...args], {
-    env: {
-      ...process.env,
-      CONTAINERS_CONF: env.containersConf,
-      CONTAINERS_REGISTRIES_CONF: env.registriesConf,
-      CONTAINERS_STORAGE_CONF: process.env.ARCHDECK_TEST_STORAGE_CONF,
-    },
-  });
-}
 
 const routes: Array<{ method: string; url: string }> = [];
 let t: TestApp;

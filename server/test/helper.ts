@@ -2,9 +2,11 @@
  * Builds the real app for tests. `inject()` requests go through every hook, so Host, Origin
  * and credentials are exercised as a browser would send them.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import Docker from 'dockerode';
 import type { FastifyInstance } from 'fastify';
@@ -90,6 +92,21 @@ export async function buildTestApp(
         headers: { host: hostOf(app), authorization: `Bearer ${token}`, ...opts.headers },
       }),
   };
+}
+
+/** The podman CLI on the test environment's private storage, as a user would run it. */
+export function podmanCli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const env = testEnv();
+  return promisify(execFile)('podman', ['--root', env.root, '--runroot', env.runroot, ...args], {
+    env: {
+      ...process.env,
+      CONTAINERS_CONF: env.containersConf,
+      CONTAINERS_REGISTRIES_CONF: env.registriesConf,
+      CONTAINERS_STORAGE_CONF: process.env.ARCHDECK_TEST_STORAGE_CONF,
+      // The test environment's own temporary directory: builds stage their layers there.
+      TMPDIR: join(process.env.ARCHDECK_TESTENV_DIR!, 'tmp'),
+    },
+  });
 }
 
 /**

@@ -7,23 +7,11 @@ import { execFile } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import type { ImageDetail, ImageSummary, PullJob, RemotePlatforms } from '@archdeck/shared';
-import { buildTestApp, pullToEnd, testEnv, type TestApp } from './helper.js';
+import { buildTestApp, podmanCli as podman, pullToEnd, testEnv, type TestApp } from './helper.js';
 
 const run = promisify(execFile);
 const env = testEnv();
 let t: TestApp;
-
-/** The podman CLI on the private storage, as a user would run it. */
-function podman(...args: string[]) {
-  return run('podman', ['--root', env.root, '--runroot', env.runroot, ...args], {
-    env: {
-      ...process.env,
-      CONTAINERS_CONF: env.containersConf,
-      CONTAINERS_REGISTRIES_CONF: env.registriesConf,
-      CONTAINERS_STORAGE_CONF: process.env.ARCHDECK_TEST_STORAGE_CONF,
-    },
-  });
-}
 
 const pull = (ref: string, platform: string) => pullToEnd(t, ref, platform);
 

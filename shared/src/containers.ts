@@ -57,6 +57,8 @@ export const ContainerSummary = Type.Object({
   /** os/arch[/variant] of the container's image. */
   platform: Type.String(),
   badge: RunBadge,
+  /** The emulated CPU model it was run with (its QEMU_CPU); null: qemu's default, or native. */
+  cpu: Nullable(Type.Object({ value: Type.String(), title: Type.String() })),
   state: ContainerState,
   /** podman's human status, e.g. "Exited (0) 3 seconds ago". */
   status: Type.String(),
@@ -122,6 +124,13 @@ export const RunRequest = Type.Object(
     ),
     tty: Type.Optional(Type.Boolean()),
     autoRemove: Type.Optional(Type.Boolean()),
+    /**
+     * The emulated CPU model (qemu's QEMU_CPU), one of GET /api/emulators/:arch/cpus; left out,
+     * qemu's default. Only for a platform this host emulates: a native run refuses one.
+     */
+    cpu: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9_.,=+-]*$' }),
+    ),
   },
   { additionalProperties: false },
 );

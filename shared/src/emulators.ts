@@ -155,10 +155,12 @@ export const SmokeTests = Type.Object({
 });
 export type SmokeTests = Static<typeof SmokeTests>;
 
-export const SmokeTestParams = Type.Object({
+/** `:arch` of the per-architecture routes (smoke tests, CPU models). */
+export const ArchParams = Type.Object({
   /** An OCI architecture (`arm64`, `ppc64le`, ...), not a whole platform string. */
   arch: Type.String({ minLength: 1, maxLength: 16, pattern: '^[a-z0-9_]+$' }),
 });
+export const SmokeTestParams = ArchParams;
 export type SmokeTestParams = Static<typeof SmokeTestParams>;
 
 export const Emulators = Type.Object({
@@ -271,3 +273,55 @@ export const ElfReport = Type.Object({
   explanation: Type.String(),
 });
 export type ElfReport = Static<typeof ElfReport>;
+
+/** One emulated CPU model offered for an architecture (GET /api/emulators/:arch/cpus). */
+export const CpuModel = Type.Object({
+  /** What to send as RunRequest.cpu (the container's QEMU_CPU); null is qemu's default: send none. */
+  value: Nullable(Type.String()),
+  title: Type.String(),
+  /** What it is and what to choose it for, in plain words. */
+  description: Type.String(),
+  /** The instruction-set level it presents, e.g. x86-64-v3 or Power ISA 3.0 (POWER9). */
+  isa: Nullable(Type.String()),
+  /** Notable features the probe saw, by their /proc/cpuinfo names (atomics, sve, paca, avx2…). */
+  features: Type.Array(Type.String()),
+  /** AT_HWCAP and AT_HWCAP2 as the probe read them (hex), when it could run. */
+  hwcap: Nullable(Type.String()),
+  hwcap2: Nullable(Type.String()),
+  speed: Nullable(Type.String()),
+  /** The one to preselect: qemu's default is a poor choice here. */
+  suggested: Type.Boolean(),
+});
+export type CpuModel = Static<typeof CpuModel>;
+
+/** A model archdeck knows of but does not offer here, with why. */
+export const CpuModelRejected = Type.Object({
+  value: Type.String(),
+  title: Type.String(),
+  reason: Type.String(),
+});
+export type CpuModelRejected = Static<typeof CpuModelRejected>;
+
+/**
+ * The CPU models for one architecture, each checked against the installed qemu with a probe
+ * run (at start, and again when that qemu changes).
+ */
+export const CpuModels = Type.Object({
+  /** The OCI architecture, e.g. `arm64`. */
+  arch: Type.String(),
+  platform: Type.String(),
+  /** How this host runs the platform: a CPU model applies only to emulated runs. */
+  run: Type.Union([Type.Literal('native'), Type.Literal('emulated'), Type.Literal('unavailable')]),
+  /** The qemu the models were checked with; null when none is installed. */
+  qemu: Nullable(Type.Object({ path: Type.String(), version: Nullable(Type.String()) })),
+  /** What to know before choosing (runs natively here, qemu missing); null when nothing. */
+  note: Nullable(Type.String()),
+  /** The value the run dialog preselects; null: qemu's default. */
+  suggested: Nullable(Type.String()),
+  /** Qemu's default first; every model here passed the check. */
+  models: Type.Array(CpuModel),
+  rejected: Type.Array(CpuModelRejected),
+  /** ISO 8601; null when nothing could be checked. */
+  checkedAt: Nullable(Type.String()),
+});
+export type CpuModels = Static<typeof CpuModels>;

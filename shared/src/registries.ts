@@ -157,3 +157,37 @@ export const RegistryTagsQuery = Type.Object({
   /** A repository, or a reference whose tag or digest is ignored. */
   ref: Type.String({ minLength: 1, maxLength: 512 }),
 });
+
+/**
+ * One line of a per-platform config comparison: a field of the image config (an Env variable
+ * or a label on a line of its own), its value on each platform, and whether they differ.
+ */
+export const ConfigRow = Type.Object({
+  /** Entrypoint, Cmd, User, WorkingDir, Env, Labels, ExposedPorts, Volumes, StopSignal, os.version, variant, Created, Layers, Size. */
+  field: Type.String(),
+  /** The variable or label name, for Env and Labels; null for the others. */
+  key: Nullable(Type.String()),
+  /**
+   * One per platform, in the order of `platforms`; null where that platform has none. Layers
+   * is a count, Size the bytes of its compressed layers; Entrypoint and Cmd are JSON arrays.
+   */
+  values: Type.Array(Type.Union([Type.String(), Type.Number(), Type.Null()])),
+  differs: Type.Boolean(),
+});
+export type ConfigRow = Static<typeof ConfigRow>;
+
+/** GET /api/registries/configs: the image configs of a reference's platforms, side by side. */
+export const PlatformConfigs = Type.Object({
+  reference: Type.String(),
+  digest: Type.String(),
+  multiArch: Type.Boolean(),
+  platforms: Type.Array(
+    Type.Object({ platform: Type.String(), digest: Type.String(), ...RunBadge.properties }),
+  ),
+  rows: Type.Array(ConfigRow),
+  /** How many rows differ. */
+  differences: Type.Integer({ minimum: 0 }),
+  /** Platforms the index lists beyond those read. */
+  skipped: Type.Integer({ minimum: 0 }),
+});
+export type PlatformConfigs = Static<typeof PlatformConfigs>;

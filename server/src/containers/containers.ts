@@ -13,9 +13,12 @@ import {
 } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
-import { PLATFORM_LABEL } from '../engine/labels.js';
+import { CPU_LABEL, PLATFORM_LABEL } from '../engine/labels.js';
 import type { EngineContainer } from '../engine/types.js';
 import type { EmulatorsService } from '../emulators/emulators.js';
+import type { CpuModelsService } from '../emulators/cpu-check.js';
+import { cpuModelTitle } from '../emulators/cpu-models.js';
+import { archForPlatform } from '../emulators/platforms.js';
 import type { ImagesService } from '../images/images.js';
 import { normalizePlatform, type PullManager } from '../images/pulls.js';
 import { archSuffix } from '../images/arch-tag.js';
@@ -49,6 +52,7 @@ export class ContainersService {
     private readonly emulators: EmulatorsService,
     readonly launches: LaunchOutputs,
     events: EngineEvents,
+    private readonly cpuModels: CpuModelsService,
   ) {
     // The list is inspected once per container, then again when podman reports a change to
     // it (or our own actions make one, before podman's event arrives), and at least every
@@ -144,6 +148,7 @@ export class ContainersService {
       badge: s.badge,
       handlersWithoutF,
       binfmt,
+      cpu: c.labels[CPU_LABEL] ?? null,
     });
   }
 
@@ -155,6 +160,14 @@ export class ContainersService {
   /** Pulls the image for the platform when it is not local, checks its architecture, runs it. */
   async run(req: RunRequest): Promise<ContainerSummary> {
     const platform = normalizePlatform(req.platform);
+    // One way to choose the emulated CPU: a QEMU_CPU of the user's would skip the check.
+    if (req.env?.some((v) => v.startsWith('QEMU_CPU='))) {
+      throw badRequest(
+        'Choose the emulated CPU model with cpu (CPU model in the Run dialog), not QEMU_CPU in the environment: cpu is checked against the installed qemu, set only for an emulated platform and shown on the container’s page.',
+      );
+    }
+    // Checked before anything is pulled: a wrong model is the request's fault.
+    const cpu = req.cpu === undefined ? null : await this.cpuModels.choose(platform, req.cpu);
     let imageId = (await this.pulls.local(req.image, platform))?.imageId ?? null;
     if (!imageId) {
       const job = await this.pulls.jobs.wait((await this.pulls.start(req.image, platform)).id);
@@ -184,6 +197,7 @@ export class ContainersService {
       platform,
       cmd: req.cmd,
       env: req.env,
+      cpu: cpu?.value,
       name: req.name,
       tty,
       autoRemove: req.autoRemove ?? false,
@@ -276,6 +290,7 @@ export class ContainersService {
       imageId: c.imageId,
       platform,
       badge: badge(platform),
+      cpu: cpuOf(c.labels[CPU_LABEL], platform),
       state,
       status: c.status,
       exitCode: c.exitCode,
@@ -301,6 +316,7 @@ export class ContainersService {
       imageId,
       platform,
       badge: { run: 'unavailable', emulatedBy: null },
+      cpu: cpuOf(req.cpu, platform),
       state: 'exited',
       status: 'Removed after it exited',
       exitCode: null,
@@ -311,4 +327,10 @@ export class ContainersService {
       diagnosis: null,
     };
   }
+}
+
+/** The CPU model a container was run with, named as the table names it. */
+function cpuOf(value: string | undefined, platform: string): ContainerSummary['cpu'] {
+  if (!value) return null;
+  return { value, title: cpuModelTitle(archForPlatform(platform)?.qemuArch ?? null, value) };
 }

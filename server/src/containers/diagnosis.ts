@@ -20,6 +20,8 @@ export interface DiagnosisInput {
   handlersWithoutF: string[];
   /** binfmt_misc itself: not mounted, or switched off as a whole, no handler is used. */
   binfmt: { root: string; mounted: boolean; enabled: boolean | null };
+  /** The emulated CPU model it was run with (our label); null for qemu's default. */
+  cpu: string | null;
 }
 
 const LOADER = /Could not open '([^']+)': No such file or directory/;
@@ -50,14 +52,7 @@ export function diagnose(d: DiagnosisInput): Diagnosis | null {
     };
   }
   const isa = ISA_LEVEL.exec(text);
-  if (isa) {
-    return {
-      kind: 'cpu-level',
-      title: 'The emulated CPU is too old for this binary',
-      cause: `The binary needs ${isa[1] ?? 'a newer x86-64 micro-architecture level'}, which qemu's default CPU model does not offer.`,
-      fix: 'Run it with a fuller CPU model: add the environment variable QEMU_CPU=max (or a named model such as Haswell).',
-    };
-  }
+  if (isa) return cpuLevel(isa[1] ?? null, d);
   const signal = QEMU_SIGNAL.exec(text);
   if (signal) {
     return {
@@ -100,6 +95,50 @@ export function diagnose(d: DiagnosisInput): Diagnosis | null {
     };
   }
   return null;
+}
+
+/**
+ * An x86-64 binary that needs a higher micro-architecture level than its CPU has. Measured
+ * with qemu-user-static 7.2 (server/src/emulators/cpu-models.ts): its default model already
+ * gives x86-64-v3, qemu64 v1 and Nehalem v2; no model gives v4, as qemu implements no AVX-512;
+ * named models such as Haswell warn at every program start and give no more than the default.
+ */
+function cpuLevel(level: string | null, d: DiagnosisInput): Diagnosis {
+  const needs = level ?? 'a higher x86-64 micro-architecture level';
+  const native = d.badge.run === 'native';
+  if (level === 'x86-64-v4') {
+    return {
+      kind: 'cpu-level',
+      title: 'The binary needs x86-64-v4 (AVX-512)',
+      cause: native
+        ? 'The binary needs x86-64-v4, that is AVX-512, and this host’s own CPU, which runs it natively, has none.'
+        : 'The binary needs x86-64-v4, that is AVX-512, and qemu cannot emulate AVX-512: no CPU model gives it.',
+      fix: 'No CPU model helps. Run it on a machine whose CPU has AVX-512, or use an image built for x86-64-v3 or lower.',
+    };
+  }
+  if (native) {
+    return {
+      kind: 'cpu-level',
+      title: 'The CPU is too old for this binary',
+      cause: `The binary needs ${needs}. ${d.imagePlatform} runs natively here, so the program sees this host’s own CPU, or that of an emulator the image starts itself, and it lacks that level.`,
+      fix: 'No CPU model setting applies to a native run. Run it on a newer CPU or use an image built for a lower level; if the image starts qemu itself, leave qemu at its default model or give it -cpu max.',
+    };
+  }
+  // max is what the last case suggests; one that lacks the level is an older qemu's.
+  if (d.cpu && !/^max(,|$)/.test(d.cpu)) {
+    return {
+      kind: 'cpu-level',
+      title: 'The emulated CPU model is too old for this binary',
+      cause: `The binary needs ${needs}, and the container was run with the CPU model ${d.cpu}, which lacks it.`,
+      fix: `Run it again with the default CPU model, which gives x86-64-v3${level === 'x86-64-v2' ? ' (or Nehalem, which gives exactly x86-64-v2)' : ''}.`,
+    };
+  }
+  return {
+    kind: 'cpu-level',
+    title: 'The emulated CPU is too old for this binary',
+    cause: `The binary needs ${needs}. qemu-user-static 7.2’s default CPU model gives x86-64-v3, so something lowered it: a QEMU_CPU in the image’s environment, an older qemu-user-static whose default is qemu64 (x86-64-v1), or another emulator.`,
+    fix: 'Run it with the CPU model max (CPU model in the Run dialog), or upgrade qemu-user-static. A named model such as Haswell gives no more, and makes qemu warn at every program start.',
+  };
 }
 
 /**

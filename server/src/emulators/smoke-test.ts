@@ -15,6 +15,7 @@ import type { ProbeRun } from '../engine/types.js';
 import { AppError, badRequest } from '../lib/errors.js';
 import type { EmulatorsService } from './emulators.js';
 import { ElfError, parseElf } from './elf.js';
+import { parseProbeOutput } from './hwcaps.js';
 import { ARCHES, archForIdent, archForPlatform, type ArchInfo } from './platforms.js';
 
 /** Rebuilds archdeck's probes; `--out <dir>` puts them elsewhere than server/probes/bin. */
@@ -43,8 +44,6 @@ const MACHINES: Record<string, RegExp> = {
   mips: /^mips$/,
   loong64: /^loongarch64$/,
 };
-
-const PROBE_LINE = /archdeck-probe ok machine=(\S+) bits=(\d+) endian=(little|big)/;
 
 export interface SmokeTestOptions {
   engine: Engine;
@@ -187,7 +186,7 @@ export class SmokeTestService {
       }
       return `the container did not start: ${quote(run.startError)}`;
     }
-    const line = PROBE_LINE.exec(run.output);
+    const report = parseProbeOutput(run.output);
     if (run.exitCode !== 0) {
       if (/no such file or directory/i.test(run.output)) {
         const hint = await this.handlerHint(t);
@@ -196,15 +195,15 @@ export class SmokeTestService {
       const code = run.exitCode === null ? 'an unknown code' : `code ${run.exitCode}`;
       return `the probe exited with ${code}${run.output ? `: ${quote(run.output)}` : ' and printed nothing'}`;
     }
-    if (!line) {
+    if (!report) {
       return `the probe exited without its result line; it printed ${run.output ? quote(run.output) : 'nothing'}`;
     }
-    const [, machine, bits, endian] = line;
+    const { machine, bits, endian } = report;
     const expected = MACHINES[t.arch];
-    if (expected && !expected.test(machine!)) {
+    if (expected && !expected.test(machine)) {
       return `unexpected machine: the probe for ${t.platform} reported machine=${machine}, which is not ${t.arch}. Another emulator (or none) ran it; check the handlers for ${t.platform} on the Emulators page.`;
     }
-    if (Number(bits) !== t.info.class || endian !== t.info.byteOrder) {
+    if (bits !== t.info.class || endian !== t.info.byteOrder) {
       return `unexpected CPU: the probe for ${t.platform} ran as ${bits}-bit ${endian}-endian ${machine}, not ${t.info.class}-bit ${t.info.byteOrder}-endian.`;
     }
     return null;

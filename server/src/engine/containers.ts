@@ -7,7 +7,7 @@ import { DEFAULT_STOP_TIMEOUT, type ContainerAction } from '@archdeck/shared';
 import { AppError } from '../lib/errors.js';
 import { logFileOf } from './logs/podman-logs.js';
 import { engineError } from './errors.js';
-import { IMAGE_LABEL, PLATFORM_LABEL, PROBE_LABEL } from './labels.js';
+import { CPU_LABEL, IMAGE_LABEL, PLATFORM_LABEL, PROBE_LABEL } from './labels.js';
 import type { CreateSpec, EngineContainer } from './types.js';
 
 interface CompatContainerInspect {
@@ -84,13 +84,17 @@ export async function createContainer(docker: Docker, spec: CreateSpec): Promise
       name: spec.name,
       Image: spec.imageId,
       Cmd: spec.cmd,
-      Env: spec.env,
+      Env: spec.cpu ? [...(spec.env ?? []), `QEMU_CPU=${spec.cpu}`] : spec.env,
       Tty: spec.tty,
       // A TTY container gets stdin so a terminal can attach to it later.
       OpenStdin: spec.tty,
       AttachStdout: true,
       AttachStderr: true,
-      Labels: { [PLATFORM_LABEL]: spec.platform, [IMAGE_LABEL]: spec.imageRef },
+      Labels: {
+        [PLATFORM_LABEL]: spec.platform,
+        [IMAGE_LABEL]: spec.imageRef,
+        ...(spec.cpu ? { [CPU_LABEL]: spec.cpu } : {}),
+      },
       // No Ulimits here: setting any replaces containers.conf's default_ulimits, which hosts
       // without CAP_SYS_RESOURCE need ("error setting rlimit type 7").
       // An init as PID 1: when an emulated program crashes, qemu kills itself with the

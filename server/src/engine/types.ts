@@ -68,6 +68,11 @@ export interface CreateSpec {
   platform: string;
   cmd?: string[];
   env?: string[];
+  /**
+   * The emulated CPU model: set as QEMU_CPU, which binfmt_misc hands to qemu for every
+   * emulated program in the container, and kept as a label. Only for an emulated platform.
+   */
+  cpu?: string;
   name?: string;
   tty: boolean;
   autoRemove: boolean;

@@ -17,6 +17,7 @@ export default fp(
       app.emulators,
       new LaunchOutputs(app.engine, app.log.child({ module: 'launch' })),
       app.engineEvents,
+      app.cpuModels,
     );
     app.decorate('containers', containers);
     app.addHook('onClose', async () => containers.close());

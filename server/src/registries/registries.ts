@@ -45,6 +45,7 @@ import {
   type Credentials,
 } from './auth-file.js';
 import { CertsError, loadHostCerts } from './certs.js';
+import { readPlatformConfigs, type RemoteImageConfigs } from './platform-configs.js';
 import {
   checkLogin,
   inspectRemote,
@@ -193,6 +194,16 @@ export class Registries {
   ): Promise<PlatformManifest> {
     const read: Read<PlatformManifest> = (at, o) => platformManifest(at, platform, o);
     return (await this.read(formatReference(ref), read, opts)).value;
+  }
+
+  /**
+   * Each platform's image config, read from where podman would pull the reference, under the
+   * name the image will have (as inspect names it).
+   */
+  async configs(input: string, opts: ReadOptions = {}): Promise<RemoteImageConfigs> {
+    const found = await this.read(input, readPlatformConfigs, opts);
+    const image = { ...found.value.image, reference: formatReference(found.logical) };
+    return { ...found.value, image };
   }
 
   /** The manifest a reference names, as it is (an index is not followed). */

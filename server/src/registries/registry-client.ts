@@ -729,13 +729,15 @@ function platformsOfIndex(doc: Record<string, unknown>, what: string): RemotePla
   return platforms;
 }
 
-async function platformOfManifest(
+/**
+ * A manifest's config blob, read by its digest and checked against it: a container image's
+ * config (os, architecture, config, rootfs, history), parsed; an artifact's is refused.
+ */
+async function fetchImageConfig(
   s: Session,
-  doc: Record<string, unknown>,
-  manifest: { digest: string; size: number; mediaType: string },
+  config: unknown,
   what: string,
-): Promise<RemotePlatformEntry> {
-  const config = doc.config;
+): Promise<{ image: Record<string, unknown>; configWhat: string }> {
   if (!isRecord(config) || typeof config.digest !== 'string' || !DIGEST.test(config.digest)) {
     throw new RegistryError('bad_response', `${what} has no valid config descriptor`);
   }
@@ -766,7 +768,19 @@ async function platformOfManifest(
     throw new RegistryError('bad_response', `${configWhat} does not match its digest`);
   }
   const image = parseJson(bytes, configWhat);
-  if (!isRecord(image) || typeof image.os !== 'string' || typeof image.architecture !== 'string') {
+  if (!isRecord(image))
+    throw new RegistryError('bad_response', `${configWhat} is not a JSON object`);
+  return { image, configWhat };
+}
+
+async function platformOfManifest(
+  s: Session,
+  doc: Record<string, unknown>,
+  manifest: { digest: string; size: number; mediaType: string },
+  what: string,
+): Promise<RemotePlatformEntry> {
+  const { image, configWhat } = await fetchImageConfig(s, doc.config, what);
+  if (typeof image.os !== 'string' || typeof image.architecture !== 'string') {
     throw new RegistryError('bad_response', `${configWhat} names no os and architecture`);
   }
   return {
@@ -1064,6 +1078,22 @@ export interface PlatformManifest {
   /** The index's digest; null when the reference names a single image. */
   index: string | null;
   manifest: RemoteImageManifest;
+}
+
+/**
+ * An image manifest and its config blob (Env, Entrypoint, Labels…), by a reference that names
+ * one image, such as an index entry's digest; both are checked against their digests.
+ */
+export async function readImage(
+  ref: ImageReference,
+  opts: RegistryOptions = {},
+): Promise<{ manifest: RemoteImageManifest; config: Record<string, unknown> }> {
+  return withRepository(ref, opts, async (s) => {
+    const m = await fetchManifest(s, ref, targetOf(ref));
+    if (m.index) throw new RegistryError('bad_response', `${m.what} is an index, not an image`);
+    const { image } = await fetchImageConfig(s, m.doc.config, m.what);
+    return { manifest: imageManifestOf(m), config: image };
+  });
 }
 
 /**

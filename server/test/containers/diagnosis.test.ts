@@ -11,6 +11,7 @@ const REAL = {
   // glibc 2.36's loader on a CPU without the level a binary's GNU property note asks for.
   isaLevel: './app: CPU ISA level is lower than required',
   isaLevelStatic: 'Fatal glibc error: CPU does not support x86-64-v2',
+  isaLevelV4: 'Fatal glibc error: CPU does not support x86-64-v4',
 };
 
 const base: DiagnosisInput = {
@@ -21,6 +22,7 @@ const base: DiagnosisInput = {
   badge: { run: 'emulated', emulatedBy: 'qemu-aarch64' },
   handlersWithoutF: [],
   binfmt: { root: '/proc/sys/fs/binfmt_misc', mounted: true, enabled: true },
+  cpu: null,
 };
 
 describe('diagnose', () => {
@@ -70,17 +72,43 @@ describe('diagnose', () => {
     expect(d!.fix).toMatch(/F/);
   });
 
-  it('suggests QEMU_CPU for an x86-64 level the emulated CPU lacks', () => {
-    const d = diagnose({
+  describe('an x86-64 level the CPU lacks', () => {
+    const amd64: DiagnosisInput = {
       ...base,
       imagePlatform: 'linux/amd64',
       requestedPlatform: 'linux/amd64',
+      badge: { run: 'emulated', emulatedBy: 'qemu-x86_64' },
       lastLines: [REAL.isaLevel],
+    };
+
+    it('with qemu’s default model: something lowered it; max, never Haswell', () => {
+      const d = diagnose(amd64);
+      expect(d).toMatchObject({ kind: 'cpu-level' });
+      expect(d!.cause).toContain('default CPU model gives x86-64-v3');
+      expect(d!.fix).toContain('CPU model max');
+      expect(d!.fix).not.toMatch(/QEMU_CPU=|such as Haswell\)/);
+      const named = diagnose({ ...amd64, lastLines: [REAL.isaLevelStatic] });
+      expect(named!.cause).toContain('x86-64-v2');
     });
-    expect(d).toMatchObject({ kind: 'cpu-level' });
-    expect(d!.fix).toContain('QEMU_CPU=max');
-    const named = diagnose({ ...base, lastLines: [REAL.isaLevelStatic] });
-    expect(named!.cause).toContain('x86-64-v2');
+
+    it('with a lower model chosen: run it again with the default', () => {
+      const d = diagnose({ ...amd64, lastLines: [REAL.isaLevelStatic], cpu: 'qemu64' });
+      expect(d!.cause).toContain('CPU model qemu64');
+      expect(d!.fix).toMatch(/default CPU model, which gives x86-64-v3 \(or Nehalem/);
+    });
+
+    it('v4: no model helps, as qemu has no AVX-512', () => {
+      const d = diagnose({ ...amd64, lastLines: [REAL.isaLevelV4] });
+      expect(d).toMatchObject({ kind: 'cpu-level', title: 'The binary needs x86-64-v4 (AVX-512)' });
+      expect(d!.cause).toContain('qemu cannot emulate AVX-512');
+      expect(d!.fix).toContain('No CPU model helps');
+    });
+
+    it('natively: the host’s own CPU, which no model changes', () => {
+      const d = diagnose({ ...amd64, badge: { run: 'native', emulatedBy: null } });
+      expect(d!.cause).toContain('this host’s own CPU');
+      expect(d!.fix).toContain('No CPU model setting applies to a native run');
+    });
   });
 
   it('calls an uncaught target signal an emulator problem', () => {

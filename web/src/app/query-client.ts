@@ -7,6 +7,7 @@ import { emulatorKeys } from '@/features/emulators/api/query-keys';
 import { hostKeys } from '@/features/host/api/query-keys';
 import { imageKeys } from '@/features/images/api/query-keys';
 import { ApiRequestError, isUnauthorized } from '@/lib/api-client';
+import { cpuModelKeys } from '@/lib/cpu-models';
 import { remotePlatformKeys } from '@/lib/remote-platforms';
 
 export function createQueryClient(): QueryClient {
@@ -25,7 +26,8 @@ export function createQueryClient(): QueryClient {
       // Features do not know each other: a change to binfmt_misc made on the Emulators page
       // also changes what the Host page reports (entry count, problems) and which images and
       // containers can run (their native/emulated/unavailable badges, the registry's platforms,
-      // the presets' platforms, which platforms can build), so they are told here.
+      // the presets' platforms, which platforms can build; the qemu whose CPU models are
+      // offered), so they are told here.
       onSuccess: (_data, _variables, _context, mutation) => {
         if (matchMutation({ mutationKey: emulatorKeys.changes() }, mutation)) {
           void client.invalidateQueries({ queryKey: hostKeys.all });
@@ -33,6 +35,7 @@ export function createQueryClient(): QueryClient {
           void client.invalidateQueries({ queryKey: remotePlatformKeys.all });
           void client.invalidateQueries({ queryKey: containerKeys.all });
           void client.invalidateQueries({ queryKey: buildKeys.platforms() });
+          void client.invalidateQueries({ queryKey: cpuModelKeys.all });
         }
       },
     }),

@@ -6,13 +6,15 @@ import { X } from 'lucide-react';
  * A modal dialog on the native `<dialog>`: `showModal()` makes the rest of the page inert (so
  * focus stays inside) and Esc asks to close. Render it only while open; on unmount focus goes
  * back to whatever opened it. Mark the field to start in with `data-autofocus`.
- * `placement="side"` makes it a full-height panel on the right, for details of a list row.
+ * `placement="side"` makes it a full-height panel on the right, for details of a list row;
+ * `wide` gives a centred one room for a table.
  */
 export function Dialog({
   title,
   description,
   onClose,
   placement = 'center',
+  wide = false,
   children,
   'data-testid': testId,
 }: {
@@ -20,6 +22,7 @@ export function Dialog({
   description?: ReactNode;
   onClose: () => void;
   placement?: 'center' | 'side';
+  wide?: boolean;
   children: ReactNode;
   'data-testid'?: string;
 }) {
@@ -48,12 +51,18 @@ export function Dialog({
       // Esc: the parent decides (and unmounts us), so the native close is not needed.
       onCancel={(event) => {
         event.preventDefault();
+        // React passes it on to the dialogs this one opened over (through portals too): Esc
+        // closes only the top one.
+        event.stopPropagation();
         onClose();
       }}
       className={clsx(
         'flex-col border-line bg-surface p-0 text-fg shadow-xl backdrop:bg-zinc-950/50 open:flex',
         placement === 'center'
-          ? 'm-auto max-h-[calc(100dvh-2rem)] w-[calc(100%-2rem)] max-w-2xl rounded-2xl border'
+          ? clsx(
+              'm-auto max-h-[calc(100dvh-2rem)] w-[calc(100%-2rem)] rounded-2xl border',
+              wide ? 'max-w-6xl' : 'max-w-2xl',
+            )
           : 'my-0 mr-0 ml-auto h-dvh max-h-dvh w-full max-w-2xl border-l',
       )}
     >

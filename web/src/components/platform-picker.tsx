@@ -5,6 +5,7 @@ import { Layers3, TriangleAlert } from 'lucide-react';
 import { shortDigest } from '@/lib/format';
 import { submitOnEnter } from './form';
 import { Badge } from './badge';
+import { ComparePlatformsButton } from './platform-compare';
 import { RunBadge } from './run-badge';
 
 /** What to preselect: this host's own platform, else one an emulator runs, else the first. */
@@ -114,6 +115,11 @@ export function PlatformPicker({
           </>
         ) : (
           <span>the local image</span>
+        )}
+        {registryAnswered && remote.platforms.length > 1 && !stale && (
+          <span className="ml-auto">
+            <ComparePlatformsButton reference={remote.reference} />
+          </span>
         )}
       </p>
       <WhereFrom remote={remote} idPrefix={idPrefix} />

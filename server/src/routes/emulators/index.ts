@@ -11,6 +11,7 @@ import {
 } from '@archdeck/shared';
 import { AppError } from '../../lib/errors.js';
 import { ElfError } from '../../emulators/elf.js';
+import cpus from './cpus.js';
 import smokeTest from './smoke-test.js';
 
 /** The inspector needs the headers only; the UI sends the first MiB of a file. */
@@ -29,6 +30,7 @@ const emulators: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   await app.register(smokeTest);
+  await app.register(cpus);
 
   app.post(
     '/api/emulators',

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
+  PlatformConfigs,
   RegistriesView,
   RegistryLogin,
   RegistryLoginParams,
@@ -14,6 +15,7 @@ import {
 } from '@archdeck/shared';
 import { formatReference } from '../../images/reference.js';
 import { entryPlatform } from '../../registries/registry-client.js';
+import { compareConfigs } from '../../registries/config-diff.js';
 
 const registries: FastifyPluginAsyncTypebox = async (app) => {
   const { 400: e400, 404: e404, 500: e500 } = errorResponses;
@@ -59,6 +61,36 @@ const registries: FastifyPluginAsyncTypebox = async (app) => {
             ...badge(platform),
           };
         }),
+      };
+    },
+  );
+
+  /** The platforms of a reference side by side: each one's image config, field by field. */
+  app.get(
+    '/api/registries/configs',
+    {
+      schema: {
+        querystring: RemotePlatformsQuery,
+        response: { 200: PlatformConfigs, 400: e400, 500: e500, ...registryErrorResponses },
+      },
+    },
+    async (request) => {
+      const { image, configs, skipped } = await app.registries.configs(request.query.ref, {
+        signal: request.closed,
+      });
+      const badge = await app.emulators.runBadges();
+      const rows = compareConfigs(configs);
+      return {
+        reference: image.reference,
+        digest: image.digest,
+        multiArch: image.multiArch,
+        platforms: configs.map(({ entry }) => {
+          const platform = entryPlatform(entry);
+          return { platform, digest: entry.digest, ...badge(platform) };
+        }),
+        rows,
+        differences: rows.filter((r) => r.differs).length,
+        skipped,
       };
     },
   );

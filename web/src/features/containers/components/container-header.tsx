@@ -1,4 +1,5 @@
 import { useRef } from 'react';
+import { Cpu } from 'lucide-react';
 import type { ContainerSummary } from '@archdeck/shared';
 import { CopyButton } from '@/components/copy-button';
 import { PlatformChip } from '@/components/platform-chip';
@@ -62,6 +63,20 @@ export function ContainerHeader({
               platform={container.platform}
               data-testid="container-header-badge"
             />
+            {container.cpu && (
+              <span
+                data-testid="container-header-cpu"
+                title={`Run with QEMU_CPU=${container.cpu.value}: qemu emulates this CPU model for every program in the container.`}
+                className="inline-flex items-center gap-1 text-xs text-muted"
+              >
+                <Cpu aria-hidden className="size-3.5" />
+                <span className="sr-only">CPU model </span>
+                <span className="text-fg">{container.cpu.title}</span>
+                {container.cpu.title !== container.cpu.value && (
+                  <span className="font-mono">({container.cpu.value})</span>
+                )}
+              </span>
+            )}
           </p>
           <dl className="flex flex-wrap gap-x-5 gap-y-1 text-xs text-muted">
             <div className="flex items-center gap-1">

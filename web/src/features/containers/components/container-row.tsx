@@ -33,12 +33,18 @@ export const containerColumns = [
 /** Name, image, platform, state, created, actions: the confirm step spans them all. */
 const CONTAINER_COLUMNS = 6;
 
-/** The platform and how this host runs it; the test id only where it is a column. */
+/** The platform, how this host runs it, and the CPU model chosen; the test id only where it is a column. */
 function Platform({ container, testId }: { container: ContainerSummary; testId?: string }) {
   return (
     <>
       <PlatformChip platform={container.platform} />
       <RunBadge badge={container.badge} platform={container.platform} data-testid={testId} />
+      {container.cpu && (
+        <span className="text-xs text-muted" title={`CPU model ${container.cpu.value}`}>
+          <span className="sr-only">CPU model </span>
+          {container.cpu.title}
+        </span>
+      )}
     </>
   );
 }

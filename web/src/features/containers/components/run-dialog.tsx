@@ -12,6 +12,7 @@ import type { LocalImage } from '@/lib/run-target';
 import { useReferenceLookup } from '@/lib/use-reference-lookup';
 import { splitCommand } from '../split-command';
 import { CommandField } from './command-field';
+import { CpuModelField, useCpuChoice } from './cpu-model-field';
 import { archLabel } from './labels';
 import { LaunchStatus } from './launch-status';
 import { useLaunch } from './use-launch';
@@ -33,8 +34,9 @@ function parseEnv(text: string): { env: string[]; bad: number[] } {
 
 /**
  * Run an image as a container: a reference, one of the platforms the registry offers (this
- * host's own or one an emulator runs), and optionally a command, environment and name. The
- * image is pulled for that platform first, with progress; then the container's page opens.
+ * host's own or one an emulator runs), the CPU model qemu emulates for it, and optionally a
+ * command, environment and name. The image is pulled for that platform first, with progress;
+ * then the container's page opens.
  * With `image`, a local image (Run on the Images page): its reference and platform are filled
  * in, and it runs as it is without a pull.
  */
@@ -46,6 +48,7 @@ export function RunDialog({ image, onClose }: { image?: LocalImage; onClose: () 
   const [tty, setTty] = useState(false);
   const [autoRemove, setAutoRemove] = useState(false);
   const launch = useLaunch();
+  const cpu = useCpuChoice(field.selected && !field.stale ? field.selected : null);
   const ids = {
     env: useId(),
     envHint: useId(),
@@ -55,8 +58,9 @@ export function RunDialog({ image, onClose }: { image?: LocalImage; onClose: () 
 
   const split = splitCommand(command);
   const env = parseEnv(envText);
+  const qemuCpuInEnv = env.env.some((line) => line.startsWith('QEMU_CPU='));
 
-  const blocked = field.blockedReason(split.ok ? null : split.error);
+  const blocked = field.blockedReason(split.ok ? cpu.blockedReason : split.error);
 
   const submit = () => {
     const target = field.resolve();
@@ -65,6 +69,7 @@ export function RunDialog({ image, onClose }: { image?: LocalImage; onClose: () 
     if (split.argv.length > 0) request.cmd = split.argv;
     if (env.env.length > 0) request.env = env.env;
     if (name.trim()) request.name = name.trim();
+    if (cpu.value !== null && cpu.platform === target.platform) request.cpu = cpu.value;
     launch.launch(request);
   };
   const enterSubmits = submitOnEnter(submit);
@@ -87,6 +92,8 @@ export function RunDialog({ image, onClose }: { image?: LocalImage; onClose: () 
           testIdPrefix="run"
           testIds={{ input: 'image', error: 'error' }}
         />
+
+        <CpuModelField cpu={cpu} />
 
         <CommandField
           value={command}
@@ -114,14 +121,16 @@ export function RunDialog({ image, onClose }: { image?: LocalImage; onClose: () 
           <p
             id={ids.envHint}
             className={
-              env.bad.length > 0
+              env.bad.length > 0 || qemuCpuInEnv
                 ? 'mt-1.5 text-xs text-amber-800 dark:text-amber-300'
                 : 'mt-1.5 text-xs text-muted'
             }
           >
             {env.bad.length > 0
               ? `Line${env.bad.length === 1 ? '' : 's'} ${env.bad.join(', ')} ${env.bad.length === 1 ? 'is' : 'are'} not KEY=VALUE (a letter or _ first, then letters, digits or _).`
-              : `${env.env.length} variable${env.env.length === 1 ? '' : 's'}, added to the image’s own.`}
+              : qemuCpuInEnv
+                ? 'QEMU_CPU comes from the CPU model above, which is checked against this host’s qemu: choose it there.'
+                : `${env.env.length} variable${env.env.length === 1 ? '' : 's'}, added to the image’s own.`}
           </p>
         </div>
 
