@@ -3,6 +3,7 @@
  * (natively or through which emulator).
  */
 import {
+  archSuffix,
   DEFAULT_STOP_TIMEOUT,
   type ContainerAction,
   type ContainerState,
@@ -18,7 +19,6 @@ import type { EngineContainer } from '../engine/types.js';
 import type { EmulatorsService } from '../emulators/emulators.js';
 import type { ImagesService } from '../images/images.js';
 import { normalizePlatform, type PullManager } from '../images/pulls.js';
-import { archSuffix } from '../images/arch-tag.js';
 import { AppError, badRequest } from '../lib/errors.js';
 import { diagnose, stopDiagnosis } from './diagnosis.js';
 import type { LaunchOutputs } from './launch-output.js';
