@@ -12,3 +12,4 @@ export * from './jobs.js';
 export * from './builds.js';
 export * from './manifests.js';
 export * from './hosts.js';
+export * from './platform.js';

@@ -16,20 +16,22 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
-import type {
-  BuildJob,
-  BuildOutput,
-  BuildPlatform,
-  BuildPlatformPlan,
-  BuildQuery,
-  JobState,
+import {
+  archSuffix,
+  formatPlatform,
+  type BuildJob,
+  type BuildOutput,
+  type BuildPlatform,
+  type BuildPlatformPlan,
+  type BuildQuery,
+  type JobState,
 } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 import type { EmulatorsService } from '../emulators/emulators.js';
 import { AppError, badRequest } from '../lib/errors.js';
 import { normaliseTarName } from '../lib/tar-scan.js';
 import type { Job, JobFields, Jobs } from '../jobs/jobs.js';
-import { archSuffix, archTagFor } from '../images/arch-tag.js';
+import { archTagFor } from '../images/arch-tag.js';
 import type { ImagesService } from '../images/images.js';
 import { normalizePlatform } from '../images/pulls.js';
 import { parseRef } from '../images/reference.js';
@@ -427,7 +429,11 @@ export class BuildManager {
   /** The image is the platform's: its config says so. Else our tags come off it again. */
   private async verify(build: Build, p: PlatformBuild, imageId: string): Promise<void> {
     const image = await this.engine.inspectImage(imageId);
-    const actual = [image.os, image.architecture, image.variant].filter(Boolean).join('/');
+    const actual = formatPlatform({
+      os: image.os,
+      arch: image.architecture,
+      variant: image.variant,
+    });
     if (archSuffix(actual) !== archSuffix(p.plan.platform)) {
       for (const tag of p.tags) {
         await this.engine.untagImage(imageId, tag).catch(() => undefined);

@@ -3,6 +3,7 @@
  * (natively or through which emulator).
  */
 import {
+  archSuffix,
   DEFAULT_STOP_TIMEOUT,
   type ContainerAction,
   type ContainerState,
@@ -21,7 +22,6 @@ import { cpuModelTitle } from '../emulators/cpu-models.js';
 import { archForPlatform } from '../emulators/platforms.js';
 import type { ImagesService } from '../images/images.js';
 import { normalizePlatform, type PullManager } from '../images/pulls.js';
-import { archSuffix } from '../images/arch-tag.js';
 import { AppError, badRequest } from '../lib/errors.js';
 import { diagnose, stopDiagnosis } from './diagnosis.js';
 import type { LaunchOutputs } from './launch-output.js';

@@ -3,8 +3,7 @@
  * code, its last log lines, its image's architecture and the emulator state. Each class
  * matches the words the kernel, runc, qemu or glibc really print (see the tests).
  */
-import type { Diagnosis, RunBadge, StopOutcome } from '@archdeck/shared';
-import { archSuffix } from '../images/arch-tag.js';
+import { archSuffix, type Diagnosis, type RunBadge, type StopOutcome } from '@archdeck/shared';
 
 export interface DiagnosisInput {
   exitCode: number | null;

@@ -8,7 +8,12 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Emulators, SmokeTestResult, SmokeTests } from '@archdeck/shared';
+import {
+  parsePlatform,
+  type Emulators,
+  type SmokeTestResult,
+  type SmokeTests,
+} from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 import { PROBE_REPO } from '../engine/labels.js';
 import type { ProbeRun } from '../engine/types.js';
@@ -82,7 +87,7 @@ export class SmokeTestService {
   async test(archKey: string): Promise<SmokeTestResult> {
     const target = targetOf(archKey);
     if (!target) {
-      const known = ARCHES.flatMap((a) => (a.platform ? [a.platform.split('/')[1]!] : []));
+      const known = ARCHES.flatMap((a) => (a.platform ? [parsePlatform(a.platform).arch] : []));
       throw badRequest(
         `Unknown architecture "${archKey}": use an OCI architecture such as ${known.join(', ')}.`,
       );
@@ -101,7 +106,7 @@ export class SmokeTestService {
     const out: SmokeTestResult[] = [];
     for (const p of state.platforms) {
       if (p.state !== 'native' && p.state !== 'container-ready') continue;
-      const arch = p.platform.split('/')[1]!;
+      const arch = parsePlatform(p.platform).arch;
       if (probes.includes(arch)) out.push(await this.test(arch));
     }
     return out;
@@ -248,7 +253,7 @@ export class SmokeTestService {
 function targetOf(archKey: string): Target | null {
   const info = archForPlatform(`linux/${archKey}`);
   if (!info?.platform) return null;
-  return { arch: info.platform.split('/')[1]!, platform: info.platform, info };
+  return { arch: parsePlatform(info.platform).arch, platform: info.platform, info };
 }
 
 function entriesFor(state: Emulators, platform: string) {

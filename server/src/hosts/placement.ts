@@ -4,8 +4,12 @@
  * with no native host connected, qemu on this machine runs it. Pure: the hosts are described
  * by what their engines report (arch, state), so it is tested with hosts of any arch.
  */
-import type { HostState, Placement, PlacementOption } from '@archdeck/shared';
-import { parsePlatform } from '../images/platform.js';
+import {
+  parsePlatform,
+  type HostState,
+  type Placement,
+  type PlacementOption,
+} from '@archdeck/shared';
 
 export interface Candidate {
   id: string;

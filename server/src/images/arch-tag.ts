@@ -5,17 +5,8 @@
  * architecture of a reference stays listed and runnable side by side, and "run <ref> as
  * <arch>" can find the right one.
  */
-import { parsePlatform } from './platform.js';
+import { archSuffix } from '@archdeck/shared';
 import { formatReference, type ImageReference } from './reference.js';
-
-/**
- * `arch[-variant]` of a platform, arm64/v8 written as arm64. Also how archdeck compares two
- * platforms: equal suffixes are the same image architecture (the os is not compared).
- */
-export function archSuffix(platform: string): string {
-  const { arch, variant } = parsePlatform(platform);
-  return variant ? `${arch}-${variant}` : arch;
-}
 
 /** The arch-qualified reference, or null for digest references (a digest is already exact). */
 export function archTagFor(

@@ -3,14 +3,20 @@
  * inspected once (an image id's config never changes) and the assembled list is cached until
  * podman's event stream says an image changed.
  */
-import type { ImageDetail, ImageDigests, ImageSummary, RunBadge } from '@archdeck/shared';
+import {
+  archSuffix,
+  formatPlatform,
+  type ImageDetail,
+  type ImageDigests,
+  type ImageSummary,
+  type RunBadge,
+} from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
 import type { EngineImage } from '../engine/types.js';
 import type { EmulatorsService } from '../emulators/emulators.js';
 import type { AppError } from '../lib/errors.js';
-import { archSuffix, archTagFor } from './arch-tag.js';
-import { formatPlatform } from './platform.js';
+import { archTagFor } from './arch-tag.js';
 import { formatReference, type ImageReference } from './reference.js';
 import { DIGEST_LOOKUP_TIMEOUT_MS, resolveDigests, type RecordedDigests } from './image-digests.js';
 import type { Registries } from '../registries/registries.js';

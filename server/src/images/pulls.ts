@@ -6,7 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { PullJob, PullLayer } from '@archdeck/shared';
+import {
+  archSuffix,
+  canonicalVariant,
+  formatPlatform,
+  parsePlatform,
+  type PullJob,
+  type PullLayer,
+} from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 
 import { JsonLines } from '../lib/json-lines.js';
@@ -15,8 +22,7 @@ import type { Job, Jobs } from '../jobs/jobs.js';
 import { type JobFields } from '../jobs/jobs.js';
 import { archForPlatform } from '../emulators/platforms.js';
 import { formatReference, parseReference, type ImageReference } from './reference.js';
-import { archTagFor, archSuffix } from './arch-tag.js';
-import { canonicalVariant, formatPlatform, parsePlatform } from './platform.js';
+import { archTagFor } from './arch-tag.js';
 import type { ImagesService } from './images.js';
 import type { Registries } from '../registries/registries.js';
 
@@ -43,7 +49,7 @@ export function normalizePlatform(platform: string): string {
   if (!known)
     throw badRequest(`Unknown platform "${platform}": use os/arch[/variant], e.g. linux/arm64.`);
   const { os, arch } = parsePlatform(known);
-  const variant = platform.split('/')[2]?.toLowerCase();
+  const variant = parsePlatform(platform).variant?.toLowerCase();
   return formatPlatform({ os, arch, variant: canonicalVariant(arch, variant) });
 }
 
@@ -307,7 +313,11 @@ export class PullManager {
     pull.imageId = image.id;
     // The image keeps this record even when its tag moves to another architecture.
     this.images.recordRequested(image.id, platform);
-    const actual = [image.os, image.architecture, image.variant].filter(Boolean).join('/');
+    const actual = formatPlatform({
+      os: image.os,
+      arch: image.architecture,
+      variant: image.variant,
+    });
     const archTag = archTagFor(ref, platform);
     if (archTag) {
       await this.engine.tagImage(image.id, archTag.repo, archTag.tag);

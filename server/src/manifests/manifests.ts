@@ -7,14 +7,18 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ManifestEntry, ManifestList, PushedIndex } from '@archdeck/shared';
+import {
+  archSuffix,
+  formatPlatform,
+  type ManifestEntry,
+  type ManifestList,
+  type PushedIndex,
+} from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
 import { AppError, badRequest, notFound } from '../lib/errors.js';
 import { RecordFile } from '../lib/record-file.js';
-import { archSuffix } from '../images/arch-tag.js';
 import { parseRef } from '../images/reference.js';
-import { formatPlatform } from '../images/platform.js';
 import { formatReference } from '../images/reference.js';
 
 /** What the record keeps of a list; the rest is read from podman when it is shown. */

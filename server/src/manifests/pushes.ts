@@ -7,13 +7,12 @@
  * that each of its images is one of the list's (a manifest's config digest is the image id).
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { PushedIndex, PushJob } from '@archdeck/shared';
+import { formatPlatform, type PushedIndex, type PushJob } from '@archdeck/shared';
 import type { Engine } from '../engine/engine.js';
 import { AppError } from '../lib/errors.js';
 import type { Job, JobFields, Jobs } from '../jobs/jobs.js';
 import type { ImagesService } from '../images/images.js';
 import { formatReference, parseRef } from '../images/reference.js';
-import { formatPlatform } from '../images/platform.js';
 import type { Registries } from '../registries/registries.js';
 import type { ManifestsService, StoredList } from './manifests.js';
 

@@ -3,10 +3,16 @@
  * host runs that its image's index lists (or, while the index is not known, every one this host
  * runs, marked so). Running one is an ordinary POST /api/containers with its fields.
  */
-import type { Preset, PresetChange, PresetIndex, PresetInput, RunBadge } from '@archdeck/shared';
+import {
+  parsePlatform,
+  type Preset,
+  type PresetChange,
+  type PresetIndex,
+  type PresetInput,
+  type RunBadge,
+} from '@archdeck/shared';
 import type { EmulatorsService } from '../emulators/emulators.js';
 import type { EngineEvents } from '../engine/events.js';
-import { parsePlatform } from '../images/platform.js';
 import { badRequest, notFound } from '../lib/errors.js';
 import { definitionOf, PresetError, type PresetDef } from './definitions.js';
 import type { IndexChecks } from './index-checks.js';

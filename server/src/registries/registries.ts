@@ -8,6 +8,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type {
+  PlatformParts,
   RegistriesView,
   RegistryLogin,
   RegistryLoginResult,
@@ -15,7 +16,6 @@ import type {
 } from '@archdeck/shared';
 import type { AuthFileRef } from '../config.js';
 import { AppError, badRequest } from '../lib/errors.js';
-import type { PlatformParts } from '../images/platform.js';
 import {
   checkRegistryHost,
   formatReference,

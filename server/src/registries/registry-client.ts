@@ -19,8 +19,8 @@
 import { createHash } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { Agent, fetch, type Response } from 'undici';
+import { canonicalVariant, formatPlatform, type PlatformParts } from '@archdeck/shared';
 import { formatReference, type ImageReference } from '../images/reference.js';
-import { canonicalVariant, formatPlatform, type PlatformParts } from '../images/platform.js';
 import type { HostCerts } from './certs.js';
 
 export interface RemotePlatformEntry {

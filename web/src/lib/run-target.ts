@@ -9,10 +9,3 @@ export interface LocalImage {
   reference: string;
   platform: RemotePlatform;
 }
-
-/** Whether two entries are one platform: arm64's `v8` is arm64 with no variant. */
-export function samePlatform(a: RemotePlatform, b: RemotePlatform): boolean {
-  const variant = (p: RemotePlatform) =>
-    p.architecture === 'arm64' && p.variant === 'v8' ? null : p.variant;
-  return a.os === b.os && a.architecture === b.architecture && variant(a) === variant(b);
-}

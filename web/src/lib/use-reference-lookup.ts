@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { RemotePlatforms } from '@archdeck/shared';
+import { samePlatform, type RemotePlatforms } from '@archdeck/shared';
 import { defaultPlatform } from '@/components/platform-picker';
 import { useRemotePlatforms } from './remote-platforms';
-import { samePlatform, type LocalImage } from './run-target';
+import type { LocalImage } from './run-target';
 
 /** Long enough not to ask the registry about every prefix typed; short enough to feel live. */
 const LOOKUP_DELAY_MS = 400;
@@ -25,7 +25,8 @@ function withLocal(local: LocalImage, remote: RemotePlatforms | undefined): Remo
       platforms: [local.platform],
     };
   }
-  if (remote.platforms.some((p) => samePlatform(p, local.platform))) return remote;
+  if (remote.platforms.some((p) => samePlatform(p.platform, local.platform.platform)))
+    return remote;
   return { ...remote, platforms: [...remote.platforms, local.platform] };
 }
 
@@ -55,7 +56,8 @@ export function useReferenceLookup(local?: LocalImage) {
   const remote = isLocal ? withLocal(local, platforms.data) : platforms.data;
   // The local image's entry, however the registry spells its platform (arm64 or arm64/v8).
   const localPlatform = isLocal
-    ? (remote?.platforms.find((p) => samePlatform(p, local.platform))?.platform ?? null)
+    ? (remote?.platforms.find((p) => samePlatform(p.platform, local.platform.platform))?.platform ??
+      null)
     : null;
   const chosen = isLocal && choice === local.platform.platform ? localPlatform : choice;
   const selected =

@@ -50,4 +50,18 @@ describe('compareImages', () => {
       compareImages(image('tool:v1-arm64', 'linux/amd64'), image('tool:v1', 'linux/amd64')),
     ).toBeGreaterThan(0);
   });
+
+  it('takes off arm64 for arm64/v8, and the bare architecture of a variant', () => {
+    // archdeck tags by the platform asked for: linux/arm gives `-arm`, whatever variant came.
+    const sorted = [
+      image('busybox:1.37', 'linux/amd64'),
+      image('busybox:1.36-arm64', 'linux/arm64/v8'),
+      image('busybox:1.36-arm', 'linux/arm/v7'),
+    ].sort(compareImages);
+    expect(sorted.map((i) => i.repoTags[0])).toEqual([
+      'busybox:1.36-arm',
+      'busybox:1.36-arm64',
+      'busybox:1.37',
+    ]);
+  });
 });

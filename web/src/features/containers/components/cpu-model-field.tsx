@@ -1,12 +1,11 @@
 import { useId, useState } from 'react';
-import type { CpuModel } from '@archdeck/shared';
+import { archLabel, type CpuModel } from '@archdeck/shared';
 import { Gauge, TriangleAlert } from 'lucide-react';
 import { ErrorNotice } from '@/components/error-notice';
 import { FieldLabel } from '@/components/field-label';
 import { monoInputClass } from '@/components/form';
 import { Spinner } from '@/components/spinner';
 import { useCpuModels } from '@/lib/cpu-models';
-import { archLabel } from './labels';
 
 /**
  * Which CPU model qemu emulates for a run: the suggested one until the user picks another

@@ -1,4 +1,9 @@
-import type { ContainerState, ContainerSummary, StopOutcome } from '@archdeck/shared';
+import {
+  archLabel,
+  type ContainerState,
+  type ContainerSummary,
+  type StopOutcome,
+} from '@archdeck/shared';
 import type { Tone } from '@/components/badge';
 
 /**
@@ -21,14 +26,6 @@ export function stateTone(container: Pick<ContainerSummary, 'state' | 'exitCode'
     unknown: 'neutral',
   };
   return tones[container.state];
-}
-
-/**
- * The architecture part of a platform, as people say it: `linux/arm64` → `arm64`,
- * `linux/arm/v7` → `arm/v7`; other operating systems keep their name.
- */
-export function archLabel(platform: string): string {
-  return platform.startsWith('linux/') ? platform.slice('linux/'.length) : platform;
 }
 
 /** `arm/v7` → `arm-v7`, for test ids. */

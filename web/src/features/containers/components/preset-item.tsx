@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { Link } from 'react-router';
-import type { Preset } from '@archdeck/shared';
+import { archLabel, parsePlatform, type Preset } from '@archdeck/shared';
 import { Pencil, Play, RotateCw, Trash2, TriangleAlert } from 'lucide-react';
 import { Button } from '@/components/button';
 import { ConfirmPanel, useConfirmStep } from '@/components/confirm-step';
@@ -11,7 +11,7 @@ import { Spinner } from '@/components/spinner';
 import { formatDateTime, formatRelativeTime } from '@/lib/format';
 import { presetChanges, usePresetChange } from '../api/change-presets';
 import { LaunchStatus } from './launch-status';
-import { archId, archLabel } from './labels';
+import { archId } from './labels';
 import type { useLaunch } from './use-launch';
 
 const emulatorsLink = (
@@ -55,7 +55,9 @@ function IndexNote({ preset, noteId }: { preset: Preset; noteId: string }) {
     );
   }
   const offered = new Set(preset.platforms.map((p) => p.platform));
-  const elsewhere = index.platforms.filter((p) => p.startsWith('linux/') && !offered.has(p));
+  const elsewhere = index.platforms.filter(
+    (p) => parsePlatform(p).os === 'linux' && !offered.has(p),
+  );
   if (index.platforms.length === 0) {
     return (
       <p data-testid={`preset-index-${preset.id}`} className="text-sm text-muted italic">

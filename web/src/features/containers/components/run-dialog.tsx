@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { RunRequest } from '@archdeck/shared';
+import { archLabel, type RunRequest } from '@archdeck/shared';
 import { Play } from 'lucide-react';
 import { Checkbox } from '@/components/checkbox';
 import { DialogFooter } from '@/components/dialog-footer';
@@ -13,7 +13,6 @@ import { useReferenceLookup } from '@/lib/use-reference-lookup';
 import { splitCommand } from '../split-command';
 import { CommandField } from './command-field';
 import { CpuModelField, useCpuChoice } from './cpu-model-field';
-import { archLabel } from './labels';
 import { LaunchStatus } from './launch-status';
 import { useLaunch } from './use-launch';
 

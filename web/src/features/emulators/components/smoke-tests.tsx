@@ -1,4 +1,9 @@
-import type { Emulators, PlatformSummary, SmokeTestResult } from '@archdeck/shared';
+import {
+  parsePlatform,
+  type Emulators,
+  type PlatformSummary,
+  type SmokeTestResult,
+} from '@archdeck/shared';
 import { ChevronRight, FlaskConical, ListChecks, Play } from 'lucide-react';
 import { Badge } from '@/components/badge';
 import { Button } from '@/components/button';
@@ -14,7 +19,7 @@ import { platformStateBadge } from './labels';
 const PROBES_DIR = "the daemon's probes directory (--probes-dir)";
 
 /** `linux/arm64` → `arm64`: the key the smoke-test API and its results use. */
-const archOf = (platform: string) => platform.split('/')[1] ?? platform;
+const archOf = (platform: string) => parsePlatform(platform).arch;
 
 const formatDuration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 

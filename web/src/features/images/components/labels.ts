@@ -1,4 +1,4 @@
-import type { ImageSummary } from '@archdeck/shared';
+import { archSuffix, type ImageSummary } from '@archdeck/shared';
 import type { LocalImage } from '@/lib/run-target';
 
 /** What a person calls the image: its first tag, else `<untagged> 1a2b3c4d5e6f`. */
@@ -6,11 +6,13 @@ export function imageName(image: ImageSummary): string {
   return image.repoTags[0] ?? `<untagged> ${image.shortId}`;
 }
 
-/** A tag without archdeck's per-architecture suffix: `busybox:1.36-arm64` → `busybox:1.36`. */
+/**
+ * A tag without archdeck's per-architecture suffix: `busybox:1.36-arm64` → `busybox:1.36`. The
+ * bare architecture too: an image pulled as linux/arm whose config says arm/v7 is tagged `-arm`.
+ */
 function withoutArchSuffix(image: ImageSummary, tag: string): string {
-  const suffix = image.variant ? `-${image.architecture}-${image.variant}` : '';
-  for (const end of [suffix, `-${image.architecture}`]) {
-    if (end && tag.endsWith(end)) return tag.slice(0, -end.length);
+  for (const end of new Set([`-${archSuffix(image.platform)}`, `-${image.architecture}`])) {
+    if (tag.endsWith(end)) return tag.slice(0, -end.length);
   }
   return tag;
 }

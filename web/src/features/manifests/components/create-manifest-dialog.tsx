@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import clsx from 'clsx';
-import type { ImageSummary, ManifestList } from '@archdeck/shared';
+import { samePlatform, type ImageSummary, type ManifestList } from '@archdeck/shared';
 import { ListTree, TriangleAlert } from 'lucide-react';
 import { Button } from '@/components/button';
 import { Dialog } from '@/components/dialog';
@@ -13,7 +13,7 @@ import { SearchBox } from '@/components/search-box';
 import { Skeleton } from '@/components/spinner';
 import { useLocalImages } from '@/lib/local-images';
 import { useCreateManifest } from '../api/change-manifest';
-import { imageLabel, samePlatform } from './labels';
+import { imageLabel } from './labels';
 
 /** Local images a list can hold: tagged ones first, the newest first within a name. */
 const byName = (a: ImageSummary, b: ImageSummary) =>

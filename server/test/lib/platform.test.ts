@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalVariant, formatPlatform, parsePlatform } from '../../src/images/platform.js';
-import { archSuffix } from '../../src/images/arch-tag.js';
-import { normalizePlatform } from '../../src/images/pulls.js';
+import {
+  archLabel,
+  archSuffix,
+  canonicalVariant,
+  formatPlatform,
+  parsePlatform,
+  samePlatform,
+} from '@archdeck/shared';
 
 // Platforms as OCI indexes list them (docker.io/library/busybox, alpine, ubuntu, golang).
 const TABLE: [string, { os: string; arch: string; variant: string | null }, string][] = [
@@ -60,30 +65,31 @@ describe('formatPlatform', () => {
   });
 });
 
-describe('normalizePlatform', () => {
+describe('samePlatform', () => {
   it.each([
-    ['linux/arm64/v8', 'linux/arm64'],
-    ['linux/arm64', 'linux/arm64'],
-    ['linux/aarch64', 'linux/arm64'],
-    ['LINUX/AARCH64/v8', 'linux/arm64'],
-    ['linux/arm/v7', 'linux/arm/v7'],
-    ['linux/armhf', 'linux/arm'],
-    ['linux/amd64', 'linux/amd64'],
-    ['linux/x86_64/v2', 'linux/amd64/v2'],
-    ['linux/i686', 'linux/386'],
-    ['linux/ppc64le', 'linux/ppc64le'],
-    ['linux/s390x', 'linux/s390x'],
-    ['linux/riscv64', 'linux/riscv64'],
-    // Variants are lower case in every index: a request in capitals means the same one.
-    ['linux/arm/V7', 'linux/arm/v7'],
-  ])('%s → %s', (input, expected) => {
-    expect(normalizePlatform(input)).toBe(expected);
+    ['linux/arm64', 'linux/arm64/v8', true],
+    ['linux/arm64/v8', 'linux/arm64/v8', true],
+    ['linux/arm/v7', 'linux/arm/v7', true],
+    ['linux/amd64', 'linux/amd64', true],
+    ['linux/arm/v7', 'linux/arm/v6', false],
+    ['linux/arm/v7', 'linux/arm', false],
+    ['linux/amd64', 'linux/amd64/v3', false],
+    // The os counts, unlike archSuffix: an index may list both.
+    ['linux/amd64', 'windows/amd64', false],
+    ['linux/arm64', 'linux/aarch64', false],
+  ] as const)('%s and %s: %s', (a, b, expected) => {
+    expect(samePlatform(a, b)).toBe(expected);
+    expect(samePlatform(b, a)).toBe(expected);
   });
+});
 
-  it.each(['arm64', 'linux', 'windows/amd64', 'linux/arm64/v7', 'linux/arm/', 'linux/sparc64'])(
-    'refuses %s',
-    (input) => {
-      expect(() => normalizePlatform(input)).toThrow(/Unknown platform/);
-    },
-  );
+describe('archLabel', () => {
+  it.each([
+    ['linux/arm64', 'arm64'],
+    ['linux/arm/v7', 'arm/v7'],
+    ['linux/arm64/v8', 'arm64/v8'],
+    ['windows/amd64', 'windows/amd64'],
+  ])('%s → %s', (platform, label) => {
+    expect(archLabel(platform)).toBe(label);
+  });
 });
