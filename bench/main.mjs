@@ -19,6 +19,7 @@ const SUITES = [
   ['EMU', () => import('./emulation.mjs')],
   ['EMU-CPU', () => import('./cpu-models.mjs')],
   ['B9', () => import('./b9-cli.mjs')],
+  ['B10', () => import('./b10-build.mjs')],
 ];
 
 const wanted = process.argv.slice(2).map((a) => a.toUpperCase());
