@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { AppError } from '../lib/errors.js';
 import { engineError } from './errors.js';
 import { PROBE_LABEL } from './labels.js';
+import { PROBE_HASH_LABEL } from './probe-image.js';
 import type { EngineImage, EngineImageExtras } from './types.js';
 
 interface CompatInspect {
@@ -202,9 +203,12 @@ export async function listImageIds(
     }
     throw engineError(err, 'image list');
   }
-  return list
-    .filter((i) => !i.Labels?.[PROBE_LABEL])
-    .map((i) => ({ id: i.Id.replace(/^sha256:/, ''), repoTags: i.RepoTags ?? [] }));
+  return (
+    list
+      // An older archdeck labelled its probe images with the hash only: hidden as well.
+      .filter((i) => !i.Labels?.[PROBE_LABEL] && !i.Labels?.[PROBE_HASH_LABEL])
+      .map((i) => ({ id: i.Id.replace(/^sha256:/, ''), repoTags: i.RepoTags ?? [] }))
+  );
 }
 
 /**

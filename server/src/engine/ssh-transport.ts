@@ -42,7 +42,8 @@ export function readHostKey(target: SshTarget, privateKey: string): Promise<stri
     client.on('error', (err) => {
       client.end();
       if (seen) resolve(seen);
-      else reject(new Error(`cannot reach ${target.host}:${target.port} over SSH: ${err.message}`));
+      else
+        reject(new Error(`cannot reach ${target.host}:${target.port} over SSH: ${sshReason(err)}`));
     });
     client.connect({
       host: target.host,
@@ -195,4 +196,16 @@ export class SshTransport implements Transport {
       });
     });
   }
+}
+
+/** A connection error in words, with what to check: Node's codes mean nothing to a user. */
+function sshReason(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return 'the name does not resolve to an address; check its spelling, or use its IP address';
+  if (code === 'ECONNREFUSED')
+    return 'nothing listens on that port; is sshd running there, and is the port right?';
+  if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+    return `${err.message}; a firewall may be in the way`;
+  return err.message;
 }

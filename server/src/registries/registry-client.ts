@@ -338,6 +338,20 @@ function transportError(s: Session, url: URL, err: unknown): RegistryError {
       options,
     );
   }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    // Most often a machine without internet access (a lab, a CI runner): say how podman
+    // reaches such a registry, rather than blaming the name.
+    return new RegistryError(
+      'unreachable',
+      `cannot reach ${host}: the name ${CONNECTION_ERRORS[code]}. If this machine has no internet ` +
+        `access, pull through a mirror it reaches: a registries.conf drop-in (e.g. ` +
+        `/etc/containers/registries.conf.d/50-mirror.conf) with [[registry]] location = ` +
+        `"${s.registry}" and [[registry.mirror]] location = "<your mirror>", as podman reads it too; ` +
+        `or check the spelling of "${s.registry}"`,
+      undefined,
+      options,
+    );
+  }
   if (code !== undefined && code in CONNECTION_ERRORS) {
     return new RegistryError(
       'unreachable',

@@ -109,7 +109,18 @@ describe('/api/hosts', () => {
       payload: { name: 'x', url: 'ssh://root@127.0.0.1:1/run/podman/podman.sock' },
     });
     expect(unreachable.statusCode).toBe(502);
-    expect(unreachable.json().message).toMatch(/cannot reach 127\.0\.0\.1:1 over SSH/);
+    expect(unreachable.json().message).toMatch(
+      /cannot reach 127\.0\.0\.1:1 over SSH: nothing listens on that port; is sshd running there/,
+    );
+    const unknown = await t.api({
+      method: 'POST',
+      url: '/api/hosts',
+      payload: { name: 'x', url: 'ssh://root@nohost.invalid/run/podman/podman.sock' },
+    });
+    expect(unknown.statusCode).toBe(502);
+    expect(unknown.json().message).toMatch(
+      /nohost\.invalid:22 over SSH: the name does not resolve/,
+    );
   });
 
   it('keeps its hosts across a restart, and refuses the host once its key changed', async () => {

@@ -997,6 +997,16 @@ describe('inspectRemote against the loopback registry', () => {
     );
   });
 
+  it('says how to reach a registry whose name does not resolve (no internet access): a mirror', async () => {
+    // .invalid never resolves (RFC 6761).
+    const err = await failure(
+      inspectRemote(parseReference('registry.invalid/library/busybox:1.36'), {}),
+      'unreachable',
+    );
+    expect(err.message).toMatch(/^cannot reach registry\.invalid: the name does not resolve/);
+    expect(err.message).toContain('[[registry.mirror]] location = "<your mirror>"');
+  });
+
   it('explains HTTPS to a plain-HTTP registry that is not marked insecure', async () => {
     const err = await failure(inspectRemote(parseReference(env.image), {}), 'tls');
     expect(err.message).toContain(
