@@ -49,7 +49,11 @@ function IndexNote({ preset, noteId }: { preset: Preset; noteId: string }) {
           <span id={noteId} className="font-medium">
             Platforms not checked, so all this host runs are offered
           </span>
-          : <MessageText text={index.problem?.message ?? 'the registry did not answer'} />
+          :{' '}
+          <MessageText
+            // What went wrong only: the fix, said above, follows its first sentence.
+            text={index.problem?.message.split(/(?<=\.)\s/)[0] ?? 'the registry did not answer'}
+          />
         </span>
       </p>
     );
