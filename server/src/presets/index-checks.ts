@@ -106,6 +106,18 @@ export class IndexChecks {
     return this.entries.get(key)?.pending ?? this.start(key, image);
   }
 
+  /** Resolves once the lookups under way for `images` have settled, or after `ms`. */
+  async settled(images: readonly string[], ms: number): Promise<void> {
+    const pending = images.flatMap((image) => this.entries.get(keyOf(image))?.pending ?? []);
+    if (pending.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(pending),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
+    clearTimeout(timer);
+  }
+
   /** Forgets images no preset uses any more. */
   keepOnly(images: readonly string[]): void {
     const used = new Set(images.map((image) => keyOf(image)));

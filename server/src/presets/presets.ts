@@ -33,6 +33,9 @@ function checked(input: PresetInput): PresetDef {
   }
 }
 
+/** How long a list waits for the index lookups it started before answering `checking`. */
+const FIRST_ANSWER_WAIT_MS = 3_000;
+
 export class PresetsService {
   constructor(
     private readonly store: PresetStore,
@@ -44,7 +47,13 @@ export class PresetsService {
   async list(): Promise<Preset[]> {
     const host = await this.host();
     const all = this.store.list();
-    this.checks.keepOnly(all.map((p) => p.image));
+    const images = all.map((p) => p.image);
+    this.checks.keepOnly(images);
+    // Starts the lookups that are due, and gives them a moment: a registry on the LAN answers
+    // well within it, so the list usually comes complete rather than `checking` and then an
+    // event later.
+    for (const image of images) this.checks.current(image);
+    await this.checks.settled(images, FIRST_ANSWER_WAIT_MS);
     return all.map((def) => this.view(def, this.checks.current(def.image), host));
   }
 
