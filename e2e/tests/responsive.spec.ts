@@ -79,3 +79,13 @@ for (const viewport of viewports) {
     await page.keyboard.press('Escape');
   });
 }
+
+test('on a phone every page of the navigation is on screen, whichever is open', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/manifests?token=${daemonToken()}`);
+  const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+  await expect(links).toHaveCount(8);
+  for (const link of await links.all()) await expectReachable(link);
+});

@@ -81,8 +81,11 @@ export function Layout() {
                     {({ isActive }) => (
                       <>
                         <Icon aria-hidden className="size-4" />
-                        {/* On a phone the row of five fits only as icons, the current one named. */}
-                        <span className={clsx(!isActive && 'max-sm:sr-only')}>{label}</span>
+                        {/* On a phone the row fits only as icons: the current one is named where
+                            there is room for its name too (the page's heading names it anyway). */}
+                        <span className={clsx(isActive ? 'max-[28rem]:sr-only' : 'max-sm:sr-only')}>
+                          {label}
+                        </span>
                       </>
                     )}
                   </NavLink>
