@@ -22,6 +22,9 @@ import type { ContainerSummary, Health, LogLine, PullJob } from '@archdeck/share
 import { lockBinfmt, PROC } from './binfmt-state.js';
 import { buildTestApp, testEnv, type TestApp } from './helper.js';
 import { startThrottledProxy } from './throttle-proxy.js';
+import { readSse } from '../src/lib/sse-read.js';
+
+const sseEvents = (res: Response) => readSse(res.body as unknown as AsyncIterable<Uint8Array>);
 
 const run = promisify(execFile);
 const env = testEnv();
@@ -80,23 +83,6 @@ async function killPodman(t: TestApp): Promise<void> {
       },
     )
     .toBe(true);
-}
-
-/** Parses an SSE body as it arrives: every event, with its JSON data. */
-async function* sseEvents(res: Response): AsyncGenerator<{ event: string; data: unknown }> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event && data !== undefined) yield { event, data: JSON.parse(data) as unknown };
-    }
-  }
 }
 
 async function runCounter(t: TestApp, name: string): Promise<ContainerSummary> {

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiError, TerminalEvent, TerminalTicket } from '@archdeck/shared';
+import { readSse } from '../lib/sse-read.js';
 
 /** A failure to show as one line and exit with `code`. */
 export class CliError extends Error {
@@ -83,19 +84,7 @@ export class DaemonClient {
   /** The events of a Server-Sent Events stream, each with its parsed data, until it ends. */
   async *events(path: string): AsyncGenerator<{ event: string; data: unknown }> {
     const res = await this.request(path, { headers: { accept: 'text/event-stream' } });
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data !== undefined) yield { event, data: JSON.parse(data) as unknown };
-      }
-    }
+    yield* readSse(res.body as unknown as AsyncIterable<Uint8Array>);
   }
 
   /**

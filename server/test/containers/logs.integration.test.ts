@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import type { LogEnd, LogLine } from '@archdeck/shared';
 import { buildTestApp, testEnv, type TestApp, podmanClient } from '../helper.js';
+import { readSse } from '../../src/lib/sse-read.js';
 
 const run = promisify(execFile);
 const env = testEnv();
@@ -66,31 +67,6 @@ async function runToExit(cmd: string[], opts: RunOptions = {}) {
   return id;
 }
 
-interface SseEvent {
-  event: string;
-  data: unknown;
-}
-
-/** Server-Sent Events from a fetch body, decoded across chunk boundaries. */
-async function* sseEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
-  const decoder = new TextDecoder();
-  let buf = '';
-  for await (const chunk of body) {
-    buf += decoder.decode(chunk, { stream: true });
-    for (let sep = buf.indexOf('\n\n'); sep !== -1; sep = buf.indexOf('\n\n')) {
-      const block = buf.slice(0, sep);
-      buf = buf.slice(sep + 2);
-      let event = 'message';
-      const data: string[] = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event: ')) event = line.slice(7);
-        else if (line.startsWith('data: ')) data.push(line.slice(6));
-      }
-      if (data.length > 0) yield { event, data: JSON.parse(data.join('\n')) as unknown };
-    }
-  }
-}
-
 function openLogs(id: string, query: string, signal?: AbortSignal): Promise<Response> {
   // fetch sends Host: 127.0.0.1:<port>, which the allowlist accepts for the listening port.
   return fetch(`${base}/api/containers/${id}/logs?${query}`, {
@@ -118,7 +94,7 @@ async function collect(
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const c: Collected = { lines: [], batches: [], end: null, events: [] };
   try {
-    for await (const e of sseEvents(res.body!)) {
+    for await (const e of readSse(res.body!)) {
       c.events.push(e.event);
       if (e.event === 'lines') {
         const { lines } = e.data as { lines: LogLine[] };
@@ -428,7 +404,7 @@ describe('a slow client', () => {
     const rest = res as AsyncIterable<Uint8Array>;
     let n = 0;
     let wrong: string | null = null;
-    for await (const e of sseEvents(rest)) {
+    for await (const e of readSse(rest)) {
       if (e.event !== 'lines') continue;
       for (const line of (e.data as { lines: LogLine[] }).lines) {
         n++;
@@ -483,7 +459,7 @@ describe('connections', () => {
     const during = new Set((await podmanConnections()).map((c) => c.server));
     const abort = new AbortController();
     const res = await openLogs(id, 'follow=true&tail=5&since=1', abort.signal);
-    const events = sseEvents(res.body!);
+    const events = readSse(res.body!);
     expect((await events.next()).value).toMatchObject({ event: 'lines' });
     await expect.poll(inUse).toBe(before + 1);
     for (const c of await podmanConnections()) during.add(c.server);
@@ -506,7 +482,7 @@ describe('connections', () => {
       const abort = new AbortController();
       const res = await openLogs(id, 'follow=true&tail=5&since=1', abort.signal);
       expect(res.status).toBe(200);
-      await sseEvents(res.body!).next();
+      await readSse(res.body!).next();
       abort.abort();
     }
     await expect.poll(inUse, { timeout: 1000, interval: 20 }).toBe(before);
@@ -527,7 +503,7 @@ describe('connections', () => {
     const before = await held();
     const abort = new AbortController();
     const res = await openLogs(id, 'follow=true&tail=5', abort.signal);
-    expect((await sseEvents(res.body!).next()).value).toMatchObject({ event: 'lines' });
+    expect((await readSse(res.body!).next()).value).toMatchObject({ event: 'lines' });
     // The file, and a watch on it, while the follow is open; podman is not asked.
     expect(await held()).toBeGreaterThan(before);
     abort.abort();
@@ -535,7 +511,7 @@ describe('connections', () => {
       const abort = new AbortController();
       const res = await openLogs(id, 'follow=true&tail=5', abort.signal);
       expect(res.status).toBe(200);
-      await sseEvents(res.body!).next();
+      await readSse(res.body!).next();
       abort.abort();
     }
     await expect.poll(held, { timeout: 1000, interval: 20 }).toBe(before);
