@@ -36,14 +36,16 @@ export function Tabs({
   const panelId = (id: string) => `${baseId}-panel-${id}`;
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const index = tabs.findIndex((tab) => tab.id === selected);
+    // From the tab the key was pressed on, not from `selected`: the choice reaches the address
+    // and comes back as `selected` a render later, and a second key can come first (seen in CI).
+    const index = tabs.findIndex((tab) => tabRefs.current.get(tab.id) === event.target);
     const next = {
       ArrowRight: (index + 1) % tabs.length,
       ArrowLeft: (index - 1 + tabs.length) % tabs.length,
       Home: 0,
       End: tabs.length - 1,
     }[event.key];
-    if (next === undefined) return;
+    if (next === undefined || index === -1) return;
     event.preventDefault();
     const id = tabs[next]!.id;
     onSelect(id);
