@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import type { ContainerSummary, PullJob } from '@archdeck/shared';
-import { auth, createContainer } from '../fixtures/api';
+import type { ContainerSummary, PullJob, RunRequest } from '@archdeck/shared';
+import { auth, createContainer, runThroughApi } from '../fixtures/api';
 import { daemonToken } from '../fixtures/daemon';
 import { podmanGet, removeImages } from '../fixtures/podman';
 
@@ -27,11 +27,21 @@ test('one click runs BusyBox as s390x: progress, live logs with the foreign arch
   removeImages(process.env.ARCHDECK_TEST_IMAGE!, ['', '-s390x']);
   await recordPullProgress(page);
   await page.goto(`/containers?token=${daemonToken()}`);
+  // The daemon pulls, then runs: the page asks once and follows the launch it answers with.
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() !== 'GET' || /\/api\/launches\//.test(r.url()))
+      asked.push(`${r.method()} ${new URL(r.url()).pathname}`);
+  });
   await page.getByTestId('preset-busybox-s390x').click();
 
   // Pull progress, then the container page with its live log.
   await expect(page).toHaveURL(/\/containers\/[0-9a-f]{12,}/, { timeout: 60_000 });
   expect((await pullProgress(page)).join('\n')).toMatch(/Pulling .*busybox.* for linux\/s390x/);
+  expect(asked).toEqual([
+    'POST /api/containers',
+    expect.stringMatching(/^GET \/api\/launches\/[0-9a-f]+\/events$/),
+  ]);
   await expect(page.getByTestId('log-view')).toContainText('running on s390x');
   await expect(page.getByTestId('container-header-badge')).toContainText('qemu-s390x');
   await expect(page.getByTestId('container-header-state')).toContainText(/running/i);
@@ -114,13 +124,13 @@ test('stopping a shell from its row: the timeout chosen, the kill explained, the
   const stamp = Date.now();
   const older = `archdeck-e2e-stop-sleep-${stamp}`;
   const shell = `archdeck-e2e-stop-shell-${stamp}`;
-  const run = async (name: string, data: Record<string, unknown>) => {
-    const res = await request.post('/api/containers', {
-      headers: auth(),
-      data: { image: process.env.ARCHDECK_TEST_IMAGE, platform: 'linux/arm64', name, ...data },
+  const run = (name: string, data: Partial<RunRequest>) =>
+    runThroughApi(request, {
+      image: process.env.ARCHDECK_TEST_IMAGE!,
+      platform: 'linux/arm64',
+      name,
+      ...data,
     });
-    expect(res.status()).toBe(201);
-  };
   // Both running, the shell the newer: a list sorted by state would move it below the other.
   await run(older, { cmd: ['sleep', '600'] });
   await run(shell, { cmd: ['sh'], tty: true });

@@ -13,6 +13,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { BIN, startDaemon, testDaemonArgs, type Daemon } from './daemon.js';
 import { testEnv } from './helper.js';
 import { multiArchBase, ownName, removeTags, runImage } from './builds/helpers.js';
+import { copyTag } from './registry-push.js';
 
 const run = promisify(execFile);
 const env = testEnv();
@@ -80,6 +81,27 @@ describe('archdeck run', () => {
     expect(r.stdout).toBe('aarch64\n');
     expect(r.stderr).toBe('to-stderr\n');
     expect(r.code).toBe(3);
+  });
+
+  it('runs an image the daemon has to pull first: the launch is followed, then the output', async () => {
+    const image = await copyTag(env.image, `cli-run-${process.pid}`);
+    try {
+      const r = await cli('run', image, '--platform', 'linux/ppc64le', '--rm', '--', 'uname', '-m');
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('ppc64le\n');
+      expect(r.code).toBe(0);
+    } finally {
+      // And the arch tag the daemon kept for it: the image must not stay behind for the others.
+      await removeTags([image, `${image}-ppc64le`]);
+    }
+  });
+
+  it('exits 125 with the daemon’s words when the pull fails', async () => {
+    const image = `${env.registry}/${ownName('cli')}-absent:nope`;
+    const r = await cli('run', image, '--platform', 'linux/arm64', '--', 'true');
+    expect(r.code).toBe(125);
+    expect(r.stderr).toMatch(/^archdeck: the run failed: Pulling \S+ for linux\/arm64 failed: /);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('exits 125 with the daemon’s words when the container cannot be made', async () => {

@@ -11,7 +11,7 @@ import { expect } from 'vitest';
 import Docker from 'dockerode';
 import type { FastifyInstance } from 'fastify';
 import type { InjectOptions, LightMyRequestResponse as Response } from 'fastify';
-import type { PullJob, RunRequest } from '@archdeck/shared';
+import type { ContainerSummary, LaunchJob, PullJob, RunRequest } from '@archdeck/shared';
 import { loadConfig, type Config } from '../src/config.js';
 import { buildServer, type BuildOptions } from '../src/server.js';
 import { testEnv } from './test-env.js';
@@ -54,11 +54,44 @@ export async function pullToEnd(t: TestApp, ref: string, platform: string): Prom
   return job;
 }
 
+/**
+ * Runs an image through the daemon as the UI and the CLI do: a 201 is the started container; a
+ * 202 is a launch (the image is pulled first), followed to its end, which must be a success.
+ * Answers with the container as GET /api/containers/:id shows it then.
+ */
+export async function startContainer(
+  t: TestApp,
+  payload: RunRequest,
+  headers: Record<string, string> = {},
+): Promise<ContainerSummary> {
+  const res = await t.api({ method: 'POST', url: '/api/containers', payload, headers });
+  if (res.statusCode === 201) return res.json() as ContainerSummary;
+  expect(res.statusCode, res.body).toBe(202);
+  const launch = await launchToEnd(t, res.json() as LaunchJob);
+  expect(launch.state, launch.error ?? '').toBe('succeeded');
+  const c = await t.api({ url: `/api/containers/${launch.containerId}`, headers });
+  expect(c.statusCode, c.body).toBe(200);
+  return c.json() as ContainerSummary;
+}
+
+/** Waits for a launch (POST /api/containers answered 202) to end, however it ends. */
+export async function launchToEnd(t: TestApp, launch: LaunchJob): Promise<LaunchJob> {
+  let job = launch;
+  await expect
+    .poll(
+      async () => {
+        job = (await t.api({ url: `/api/launches/${job.id}` })).json() as LaunchJob;
+        return job.state;
+      },
+      { timeout: 60_000, interval: 200 },
+    )
+    .not.toBe('running');
+  return job;
+}
+
 /** Runs a container through the daemon, expects it to exit 0, and removes it. */
 export async function runToExit(t: TestApp, payload: RunRequest): Promise<void> {
-  const started = await t.api({ method: 'POST', url: '/api/containers', payload });
-  expect(started.statusCode, started.body).toBe(201);
-  const { id } = started.json() as { id: string };
+  const { id } = await startContainer(t, payload);
   await expect
     .poll(async () => (await t.api({ url: `/api/containers/${id}` })).json(), { timeout: 60_000 })
     .toMatchObject({ state: 'exited', exitCode: 0 });

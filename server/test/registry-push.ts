@@ -97,3 +97,22 @@ export function registryRepo(registry: string, repository: string) {
 
   return { blob, manifest, image, index };
 }
+
+/**
+ * Puts the manifest (or index) `ref` names under a new tag in the same repository, and answers
+ * with the new reference: the same image, but not local under that name, so a run of it pulls.
+ */
+export async function copyTag(ref: string, tag: string): Promise<string> {
+  const [, registry, repository, from] = /^([^/]+)\/(.+):([^:/]+)$/.exec(ref)!;
+  const res = await fetch(`http://${registry}/v2/${repository}/manifests/${from}`, {
+    headers: { accept: [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList].join(', ') },
+  });
+  if (!res.ok) throw new Error(`${ref}: HTTP ${res.status}`);
+  const type = res.headers.get('content-type')!;
+  await registryRepo(registry!, repository!).manifest(
+    tag,
+    Buffer.from(await res.arrayBuffer()),
+    type,
+  );
+  return `${registry}/${repository}:${tag}`;
+}

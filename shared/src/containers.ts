@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Nullable } from './nullable.js';
-import { RunBadge } from './images.js';
+import { PullJob, PullParams, RunBadge } from './images.js';
+import { JobState } from './jobs.js';
 
 export const ContainerState = Type.Union([
   Type.Literal('created'),
@@ -135,6 +136,30 @@ export const RunRequest = Type.Object(
   { additionalProperties: false },
 );
 export type RunRequest = Static<typeof RunRequest>;
+
+/**
+ * A run whose image had to be pulled first (POST /api/containers answered 202): a daemon job
+ * that follows the pull, then creates and starts the container. A closed tab does not stop it;
+ * DELETE /api/launches/:id does (and the pull, when this launch started it).
+ */
+export const LaunchJob = Type.Object({
+  id: Type.String(),
+  state: JobState,
+  startedAt: Type.String(),
+  finishedAt: Nullable(Type.String()),
+  /** Why it did not start the container: the pull's error, or the run's. */
+  error: Nullable(Type.String()),
+  /** What was asked, as it was asked: enough to retry it. */
+  request: RunRequest,
+  /** The platform it runs as, normalized (linux/aarch64 → linux/arm64). */
+  platform: Type.String(),
+  /** The pull it waits for, with its progress, as GET /api/pulls/:id would show it. */
+  pull: Nullable(PullJob),
+  /** The container, once created: `succeeded` means it started too; `failed` with an id, that it was created but did not start (its page says why). */
+  containerId: Nullable(Type.String()),
+});
+export type LaunchJob = Static<typeof LaunchJob>;
+export const LaunchParams = PullParams;
 
 export const LogsQuery = Type.Object({
   follow: Type.Optional(Type.Boolean()),

@@ -6,7 +6,7 @@ import { Type, type Static } from 'typebox';
 import { Nullable } from './nullable.js';
 
 /**
- * `event: change`: an image, a container, a job (pull, build, push) or a manifest list draft
+ * `event: change`: an image, a container, a job (pull, launch, build, push) or a manifest list draft
  * changed; `host`: a fact of /api/health (the check that containers can start); `preset`: the
  * presets, or what an image's index lists.
  */
@@ -15,6 +15,7 @@ export const ChangeEvent = Type.Object({
     Type.Literal('image'),
     Type.Literal('container'),
     Type.Literal('pull'),
+    Type.Literal('launch'),
     Type.Literal('build'),
     Type.Literal('push'),
     Type.Literal('manifest'),

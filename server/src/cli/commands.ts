@@ -13,6 +13,7 @@ import type {
   Emulators,
   Health,
   ImageSummary,
+  LaunchJob,
   LogEnd,
   LogLine,
   PullJob,
@@ -214,21 +215,34 @@ const platforms: Command = async (i) => {
   return 0;
 };
 
-/** Follows a pull to its end, with a bar on a terminal; the final job. */
-async function followPull(i: Invocation, job: PullJob): Promise<PullJob> {
+/**
+ * Follows a job's events to its end, with its pull's bar on a terminal (a pull job is its own
+ * pull; a launch has one while it waits for its image); the final job.
+ */
+async function followJob<J>(
+  i: Invocation,
+  events: string,
+  job: J,
+  pullOf: (job: J) => PullJob | null,
+): Promise<J> {
   let last = job;
   const tty = process.stderr.isTTY === true && !i.json;
-  for await (const e of i.client.events(`/api/pulls/${path(job.id)}/events`)) {
-    last = e.data as PullJob;
-    if (tty)
-      process.stderr.write(
-        `\r${progressBar(last.current, last.total)} ${last.ref} ${last.platform}`,
-      );
+  let drawn = false;
+  for await (const e of i.client.events(events)) {
+    last = e.data as J;
+    const p = pullOf(last);
+    if (tty && p) {
+      process.stderr.write(`\r${progressBar(p.current, p.total)} ${p.ref} ${p.platform}`);
+      drawn = true;
+    }
     if (e.event === 'end') break;
   }
-  if (tty) process.stderr.write('\n');
+  if (drawn) process.stderr.write('\n');
   return last;
 }
+
+const followPull = (i: Invocation, job: PullJob) =>
+  followJob(i, `/api/pulls/${path(job.id)}/events`, job, (j) => j);
 
 const pull: Command = async (i) => {
   const ref = arg(i, 0, 'image reference');
@@ -315,19 +329,31 @@ async function printLogs(i: Invocation, id: string, follow: boolean): Promise<Lo
   return null;
 }
 
+/** Follows a launch to its started container (the pull's bar on a terminal meanwhile). */
+async function launched(i: Invocation, launch: LaunchJob): Promise<ContainerSummary> {
+  const end = await followJob(i, `/api/launches/${path(launch.id)}/events`, launch, (l) => l.pull);
+  if (end.state === 'running')
+    throw new CliError(`lost the launch's events; it goes on in the daemon (launch ${end.id})`);
+  if (end.state !== 'succeeded' || !end.containerId)
+    throw new CliError(`the run ${end.state}: ${end.error ?? ''}`);
+  return i.client.get<ContainerSummary>(`/api/containers/${path(end.containerId)}`);
+}
+
 const runContainer: Command = async (i) => {
   const image = arg(i, 0, 'image');
   const cmd = i.args.slice(1);
   const tty = i.flags.tty === true;
   let c: ContainerSummary;
   try {
-    c = await i.client.send<ContainerSummary>('POST', '/api/containers', {
+    const answer = await i.client.send<ContainerSummary | LaunchJob>('POST', '/api/containers', {
       image,
       platform: platformFlag(i),
       ...(cmd.length ? { cmd } : {}),
       ...(typeof i.flags.name === 'string' ? { name: i.flags.name } : {}),
       tty,
     });
+    // A 202: the daemon pulls the image first, then starts the container; the launch says when.
+    c = 'containerId' in answer ? await launched(i, answer) : answer;
   } catch (err) {
     // It never ran: podman's convention for that.
     if (err instanceof CliError && err.code === 1) throw new CliError(err.message, 125);

@@ -8,6 +8,7 @@ import {
   type ContainerAction,
   type ContainerState,
   type ContainerSummary,
+  type LaunchJob,
   type RunBadge,
   type RunRequest,
   type StopOutcome,
@@ -25,6 +26,7 @@ import { normalizePlatform, type PullManager } from '../images/pulls.js';
 import { AppError, badRequest } from '../lib/errors.js';
 import { diagnose, stopDiagnosis } from './diagnosis.js';
 import type { LaunchOutputs } from './launch-output.js';
+import type { Launches, StartImage } from './launches.js';
 import { openLogStream, type LogStream, type LogStreamOptions } from './logs.js';
 
 /** The longest a container's inspect is reused for the list, events or not. */
@@ -33,6 +35,9 @@ const INSPECT_TTL_MS = 30_000;
 const DIAGNOSIS_LINES = 50;
 /** Exit code of a process ended by SIGKILL (128 + 9). */
 const SIGKILL_EXIT = 137;
+
+/** A run's answer: the started container (201), or the launch that pulls its image first (202). */
+export type RunOutcome = { container: ContainerSummary } | { launch: LaunchJob };
 
 const STATES = new Set<ContainerState>([
   'created',
@@ -50,7 +55,8 @@ export class ContainersService {
     private readonly images: ImagesService,
     private readonly pulls: PullManager,
     private readonly emulators: EmulatorsService,
-    readonly launches: LaunchOutputs,
+    readonly outputs: LaunchOutputs,
+    readonly launches: Launches,
     events: EngineEvents,
     private readonly cpuModels: CpuModelsService,
   ) {
@@ -103,7 +109,7 @@ export class ContainersService {
 
   close(): void {
     this.unsubscribe();
-    this.launches.close();
+    this.outputs.close();
   }
 
   /** Forgets what may have changed: one container (by full id), or all of them. */
@@ -157,8 +163,12 @@ export class ContainersService {
     return this.engine.lastLines(c, DIAGNOSIS_LINES, AbortSignal.timeout(10_000));
   }
 
-  /** Pulls the image for the platform when it is not local, checks its architecture, runs it. */
-  async run(req: RunRequest): Promise<ContainerSummary> {
+  /**
+   * Runs an image as a platform: at once when the image is local (the container), else as a
+   * launch job that pulls it first (see launches.ts). What the request gets wrong is a 400
+   * before anything is pulled.
+   */
+  async run(req: RunRequest): Promise<RunOutcome> {
     const platform = normalizePlatform(req.platform);
     // One way to choose the emulated CPU: a QEMU_CPU of the user's would skip the check.
     if (req.env?.some((v) => v.startsWith('QEMU_CPU='))) {
@@ -166,22 +176,22 @@ export class ContainersService {
         'Choose the emulated CPU model with cpu (CPU model in the Run dialog), not QEMU_CPU in the environment: cpu is checked against the installed qemu, set only for an emulated platform and shown on the container’s page.',
       );
     }
-    // Checked before anything is pulled: a wrong model is the request's fault.
     const cpu = req.cpu === undefined ? null : await this.cpuModels.choose(platform, req.cpu);
-    let imageId = (await this.pulls.local(req.image, platform))?.imageId ?? null;
-    if (!imageId) {
-      const job = await this.pulls.jobs.wait((await this.pulls.start(req.image, platform)).id);
-      if (job.state !== 'succeeded' || !job.imageId) {
-        // podman gone is the reason to say, not the pull it cut short.
-        const podman = await this.engine.check();
-        throw new AppError(
-          podman ? 502 : 503,
-          podman ? 'pull_failed' : 'podman_unavailable',
-          `Pulling ${req.image} for ${platform} ${job.state}: ${job.error ?? 'no image'}`,
-        );
-      }
-      imageId = job.imageId;
-    }
+    const startImage: StartImage = (imageId, created) =>
+      this.startImage(req, platform, cpu?.value, imageId, created);
+    const local = await this.pulls.local(req.image, platform);
+    if (local?.imageId) return { container: await startImage(local.imageId, () => undefined) };
+    return { launch: await this.launches.start(req, platform, startImage) };
+  }
+
+  /** Checks the image's architecture, then creates and starts its container. */
+  private async startImage(
+    req: RunRequest,
+    platform: string,
+    cpu: string | undefined,
+    imageId: string,
+    created: (id: string) => void,
+  ): Promise<ContainerSummary> {
     const actual = await this.images.platformOf(imageId);
     if (archSuffix(actual) !== archSuffix(platform)) {
       throw new AppError(
@@ -197,17 +207,18 @@ export class ContainersService {
       platform,
       cmd: req.cmd,
       env: req.env,
-      cpu: cpu?.value,
+      cpu,
       name: req.name,
       tty,
       autoRemove: req.autoRemove ?? false,
     });
+    created(id);
     // Its output is read from before the start, so the first line shows as it is written.
-    await this.launches.attach(id, tty);
+    await this.outputs.attach(id, tty);
     try {
       await this.engine.startCreated(id);
     } catch (err) {
-      this.launches.detach(id);
+      this.outputs.detach(id);
       throw err;
     }
     // An auto-removed container may already be gone; the list and events tell the rest.
@@ -216,7 +227,7 @@ export class ContainersService {
 
   /** A container's log, ready to stream (see logs.ts); a 404 for an unknown container. */
   openLogs(id: string, opts: LogStreamOptions, signal: AbortSignal): Promise<LogStream> {
-    return openLogStream(this.engine, this.launches, id, opts, signal);
+    return openLogStream(this.engine, this.outputs, id, opts, signal);
   }
 
   async action(id: string, action: ContainerAction, timeout?: number): Promise<void> {

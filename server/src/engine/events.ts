@@ -10,7 +10,7 @@ import type { PodmanConnection } from './connection.js';
 
 export interface EngineEvent {
   /**
-   * image/container come from podman; pull, build, push (jobs), manifest (a draft list), preset
+   * image/container come from podman; pull, launch, build, push (jobs), manifest (a draft list), preset
    * and host from the daemon itself; podman is the connection going down or up (action
    * `down`/`up`), resync a new event subscription.
    */
@@ -18,6 +18,7 @@ export interface EngineEvent {
     | 'image'
     | 'container'
     | 'pull'
+    | 'launch'
     | 'build'
     | 'push'
     | 'manifest'

@@ -81,11 +81,12 @@ export class Job<S extends JobFields> {
   }
 }
 
-export type JobKind = 'pull' | 'build' | 'push';
+export type JobKind = 'pull' | 'launch' | 'build' | 'push';
 
 /** The record's file in `<data-dir>/jobs/`, per kind. */
 const RECORD_FILE: Record<JobKind, string> = {
   pull: 'pulls.json',
+  launch: 'launches.json',
   build: 'builds.json',
   push: 'pushes.json',
 };

@@ -1,6 +1,9 @@
 import fp from 'fastify-plugin';
 import { ContainersService } from '../containers/containers.js';
 import { LaunchOutputs } from '../containers/launch-output.js';
+import { Launches } from '../containers/launches.js';
+import { Jobs } from '../jobs/jobs.js';
+import type { LaunchJob } from '@archdeck/shared';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,17 +13,28 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
+    const jobs = new Jobs<LaunchJob>({
+      kind: 'launch',
+      dataDir: app.config.dataDir,
+      events: app.engineEvents,
+      log: app.log.child({ module: 'launches' }),
+    });
+    await jobs.restore();
     const containers = new ContainersService(
       app.engine,
       app.images,
       app.pulls,
       app.emulators,
       new LaunchOutputs(app.engine, app.log.child({ module: 'launch' })),
+      new Launches(app.pulls, jobs),
       app.engineEvents,
       app.cpuModels,
     );
     app.decorate('containers', containers);
-    app.addHook('onClose', async () => containers.close());
+    app.addHook('onClose', async () => {
+      containers.close();
+      await jobs.close();
+    });
   },
   { name: 'containers', dependencies: ['images'] },
 );

@@ -3,8 +3,8 @@
  * service, the loopback registry and the registered qemu handlers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContainerSummary } from '@archdeck/shared';
-import { buildTestApp, testEnv, type TestApp, podmanClient } from '../helper.js';
+import type { ContainerSummary, RunRequest } from '@archdeck/shared';
+import { buildTestApp, testEnv, type TestApp, podmanClient, startContainer } from '../helper.js';
 
 const env = testEnv();
 let t: TestApp;
@@ -20,9 +20,7 @@ async function logsOf(id: string): Promise<string> {
 }
 
 async function runToEnd(body: Record<string, unknown>): Promise<ContainerSummary> {
-  const res = await t.api({ method: 'POST', url: '/api/containers', payload: body });
-  expect(res.statusCode, res.body).toBe(201);
-  const c = res.json() as ContainerSummary;
+  const c = await startContainer(t, body as RunRequest);
   created.push(c.id);
   await expect
     .poll(
@@ -62,18 +60,12 @@ describe('POST /api/containers', () => {
   );
 
   it('lists containers with their arch badge, and acts idempotently', async () => {
-    const res = await t.api({
-      method: 'POST',
-      url: '/api/containers',
-      payload: {
-        image: env.image,
-        platform: 'linux/ppc64le',
-        cmd: ['sleep', '30'],
-        name: `archdeck-test-${process.pid}`,
-      },
+    const c = await startContainer(t, {
+      image: env.image,
+      platform: 'linux/ppc64le',
+      cmd: ['sleep', '30'],
+      name: `archdeck-test-${process.pid}`,
     });
-    expect(res.statusCode).toBe(201);
-    const c = res.json() as ContainerSummary;
     created.push(c.id);
     const listed = ((await t.api({ url: '/api/containers' })).json() as ContainerSummary[]).find(
       (x) => x.id === c.id,
@@ -176,13 +168,12 @@ describe('POST /api/containers', () => {
 
 describe('POST /api/containers/:id/stop', () => {
   async function runShell(): Promise<ContainerSummary> {
-    const res = await t.api({
-      method: 'POST',
-      url: '/api/containers',
-      payload: { image: env.image, platform: 'linux/arm64', cmd: ['sh'], tty: true },
+    const c = await startContainer(t, {
+      image: env.image,
+      platform: 'linux/arm64',
+      cmd: ['sh'],
+      tty: true,
     });
-    expect(res.statusCode, res.body).toBe(201);
-    const c = res.json() as ContainerSummary;
     created.push(c.id);
     return c;
   }

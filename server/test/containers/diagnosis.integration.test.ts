@@ -12,9 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { ContainerSummary } from '@archdeck/shared';
+import type { ContainerSummary, LaunchJob } from '@archdeck/shared';
 import { arrangeBinfmt, PROC, type BinfmtArrangement } from '../binfmt-state.js';
-import { buildTestApp, podmanCli as podman, testEnv, type TestApp } from '../helper.js';
+import {
+  buildTestApp,
+  launchToEnd,
+  podmanCli as podman,
+  testEnv,
+  type TestApp,
+} from '../helper.js';
 
 const run = promisify(execFile);
 const env = testEnv();
@@ -166,14 +172,16 @@ describe('diagnosis of real failures', () => {
     await podman('manifest', 'rm', 'localhost/archdeck-diag/liar-list');
     await podman('rmi', '--force', liar, `${liar}-arm64`).catch(() => undefined);
 
+    // Not local: the daemon pulls it, then refuses to run what it got.
     const res = await t.api({
       method: 'POST',
       url: '/api/containers',
       payload: { image: liar, platform: 'linux/arm64' },
     });
-    expect(res.statusCode).toBe(409);
-    expect(res.json()).toMatchObject({ code: 'wrong_arch' });
-    expect(res.json().message).toContain('linux/s390x');
+    expect(res.statusCode, res.body).toBe(202);
+    const launch = await launchToEnd(t, res.json() as LaunchJob);
+    expect(launch).toMatchObject({ state: 'failed', containerId: null });
+    expect(launch.error).toMatch(/config says linux\/s390x; refusing to run it as linux\/arm64/);
     const images = (await t.api({ url: '/api/images' })).json() as Array<{
       repoTags: string[];
       archMismatch: unknown;

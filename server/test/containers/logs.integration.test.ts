@@ -11,7 +11,13 @@ import { get as httpGet, globalAgent, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import type { LogEnd, LogLine } from '@archdeck/shared';
-import { buildTestApp, testEnv, type TestApp, podmanClient } from '../helper.js';
+import {
+  buildTestApp,
+  testEnv,
+  type TestApp,
+  podmanClient,
+  startContainer as runThroughDaemon,
+} from '../helper.js';
 import { readSse } from '../../src/lib/sse-read.js';
 
 const run = promisify(execFile);
@@ -297,7 +303,7 @@ describe('a container the daemon launched (attached before its start)', () => {
       HostConfig: { LogConfig: { Type: 'none', Config: {} } },
     });
     created.push(c0.id);
-    await t.app.containers.launches.attach(c0.id, false);
+    await t.app.containers.outputs.attach(c0.id, false);
     await c0.start();
     const c = await collect(c0.id, 'tail=1000000');
     expect(c.lines.slice(0, 2)).toEqual([
@@ -307,25 +313,22 @@ describe('a container the daemon launched (attached before its start)', () => {
     expect(texts(c).slice(2)).toEqual([...seqText(1000).split('\n').slice(0, -1), 'last']);
     expect(c.end).toEqual({ exitCode: 3, running: false });
     // The launch is kept a while after the exit: a page opened now still gets it all.
-    expect(t.app.containers.launches.get(c0.id)?.state).toBe('ended');
+    expect(t.app.containers.outputs.get(c0.id)?.state).toBe('ended');
     const again = await collect(c0.id, 'tail=2');
     expect(texts(again)).toEqual(['1000', 'last']);
     expect(again.end).toEqual({ exitCode: 3, running: false });
   });
 
   it('shows a second run of a launched container, though its first launch is still kept', async () => {
-    const res = await t.api({
-      method: 'POST',
-      url: '/api/containers',
-      headers: { host: new URL(base).host },
-      payload: { image: env.image, platform: 'linux/amd64', cmd: ['sh', '-c', 'echo run'] },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    const { id } = res.json<{ id: string }>();
+    const { id } = await runThroughDaemon(
+      t,
+      { image: env.image, platform: 'linux/amd64', cmd: ['sh', '-c', 'echo run'] },
+      { host: new URL(base).host },
+    );
     created.push(id);
     await docker().getContainer(id).wait();
     expect(texts(await collect(id, 'tail=100'))).toEqual(['run']);
-    expect(t.app.containers.launches.get(id)?.state).toBe('ended');
+    expect(t.app.containers.outputs.get(id)?.state).toBe('ended');
     // Started again behind the daemon's back: the kept launch has only the first run.
     await docker().getContainer(id).start();
     await docker().getContainer(id).wait();
@@ -352,8 +355,8 @@ describe('a container the daemon launched (attached before its start)', () => {
     let cutWhileOpen: boolean | null = null;
     const c = await collect(id, 'tail=1000000', (c) => {
       if (cutWhileOpen === null && c.lines.length >= 100_000) {
-        cutWhileOpen = t.app.containers.launches.get(id)?.state === 'open';
-        t.app.containers.launches.detach(id);
+        cutWhileOpen = t.app.containers.outputs.get(id)?.state === 'open';
+        t.app.containers.outputs.detach(id);
       }
       return c.lines.length >= 200_000;
     });

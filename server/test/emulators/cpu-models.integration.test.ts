@@ -14,7 +14,14 @@ import { fileURLToPath } from 'node:url';
 import type { ContainerSummary, CpuModel, CpuModels } from '@archdeck/shared';
 import { hexWord, parseProbeOutput, type ProbeReport } from '../../src/emulators/hwcaps.js';
 import { arrangeBinfmt, type BinfmtArrangement } from '../binfmt-state.js';
-import { buildTestApp, podmanCli, podmanClient, testEnv, type TestApp } from '../helper.js';
+import {
+  buildTestApp,
+  podmanCli,
+  podmanClient,
+  startContainer,
+  testEnv,
+  type TestApp,
+} from '../helper.js';
 
 const env = testEnv();
 const BIN = fileURLToPath(new URL('../../probes/bin', import.meta.url));
@@ -158,13 +165,11 @@ describe('runs with each offered model', () => {
   });
 
   async function runProbe(image: string, arch: string, cpu: string | null) {
-    const res = await t.api({
-      method: 'POST',
-      url: '/api/containers',
-      payload: { image, platform: `linux/${arch}`, ...(cpu ? { cpu } : {}) },
+    const { id } = await startContainer(t, {
+      image,
+      platform: `linux/${arch}`,
+      ...(cpu ? { cpu } : {}),
     });
-    expect(res.statusCode, res.body).toBe(201);
-    const id = (res.json() as ContainerSummary).id;
     created.push(id);
     await expect
       .poll(

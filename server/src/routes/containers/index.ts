@@ -5,9 +5,13 @@ import {
   ContainerActionQuery,
   ContainerParams,
   ContainerSummary,
+  LaunchJob,
+  LaunchParams,
   RunRequest,
   errorResponses,
+  registryErrorResponses,
 } from '@archdeck/shared';
+import { jobRoutes } from '../../lib/job-routes.js';
 
 const containers: FastifyPluginAsyncTypebox = async (app) => {
   const { 400: e400, 404: e404, 409: e409, 500: e500, 502: e502, 503: e503 } = errorResponses;
@@ -25,11 +29,35 @@ const containers: FastifyPluginAsyncTypebox = async (app) => {
     (request) => app.containers.get(request.params.id),
   );
 
+  // 201 with the container when its image is local; else 202 with the launch that pulls it
+  // first, followed at /api/launches/:id/events (the pull's progress is in its events).
   app.post(
     '/api/containers',
-    { schema: { body: RunRequest, response: { 201: ContainerSummary, ...failures } } },
-    async (request, reply) => reply.code(201).send(await app.containers.run(request.body)),
+    {
+      schema: {
+        body: RunRequest,
+        response: {
+          201: ContainerSummary,
+          202: LaunchJob,
+          ...failures,
+          ...registryErrorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await app.containers.run(request.body);
+      return 'container' in outcome
+        ? reply.code(201).send(outcome.container)
+        : reply.code(202).send(outcome.launch);
+    },
   );
+
+  jobRoutes(app, {
+    path: '/api/launches',
+    jobs: app.containers.launches.jobs,
+    job: LaunchJob,
+    params: LaunchParams,
+  });
 
   app.post(
     '/api/containers/:id/:action',

@@ -1,21 +1,27 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ContainerSummary, RunRequest } from '@archdeck/shared';
+import type { ContainerSummary, LaunchJob, RunRequest } from '@archdeck/shared';
 import { api } from '@/lib/api-client';
 import { containerKeys } from './query-keys';
 
 /**
- * Creates and starts a container. The daemon pulls the image first if it is missing, and then
- * answers only when that pull is done; the UI pulls beforehand itself to show progress.
+ * Runs an image as a platform. The daemon answers with the started container when the image is
+ * local (201), else with a launch (202): it pulls the image, then starts the container, and its
+ * events (`useLaunchProgress`) carry the pull's progress and the container's id.
  */
-const createContainer = (body: RunRequest) => api.post<ContainerSummary>('/api/containers', body);
+const createContainer = (body: RunRequest) =>
+  api.post<ContainerSummary | LaunchJob>('/api/containers', body);
+
+/** Of the two answers, the 202's: only a launch has a `containerId`. */
+export const isLaunch = (answer: ContainerSummary | LaunchJob): answer is LaunchJob =>
+  'containerId' in answer;
 
 export const useCreateContainer = () => {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: createContainer,
-    onSuccess: (container) => {
+    onSuccess: (answer) => {
       // The container page opens next: it can show the answer at once.
-      queryClient.setQueryData(containerKeys.detail(container.id), container);
+      if (!isLaunch(answer)) queryClient.setQueryData(containerKeys.detail(answer.id), answer);
       void queryClient.invalidateQueries({ queryKey: containerKeys.list() });
     },
   });

@@ -11,8 +11,8 @@ function pullText(job: PullJob): string {
 }
 
 /**
- * Where a launch is: the pull's progress, then "starting", or what went wrong with the
- * server's message. `errorTestId` marks the error, e.g. `run-error`.
+ * Where a launch is: the daemon's pull's progress, then "starting", or what went wrong with the
+ * daemon's message. `errorTestId` marks the error, e.g. `run-error`.
  */
 export function LaunchStatus({
   launch,
@@ -30,13 +30,13 @@ export function LaunchStatus({
       </div>
     );
   }
-  // Until the daemon answers, it is not known whether a pull is needed (a local image is not
-  // pulled again).
-  if (phase === 'pulling' && !job) {
+  // Until the daemon answers, it is not known whether it pulls first (a local image is not
+  // pulled again, and its container is started by then).
+  if (phase === 'asking') {
     return (
       <p role="status" className="flex items-center gap-2 text-sm text-muted">
-        <Spinner label="Looking for the image" />
-        Looking for <span className="font-mono">{request.image}</span> for{' '}
+        <Spinner label="Starting" />
+        Starting <span className="font-mono">{request.image}</span> for{' '}
         <span className="font-mono">{request.platform}</span>…
       </p>
     );
@@ -63,7 +63,7 @@ export function LaunchStatus({
   return (
     <p role="status" className="flex items-center gap-2 text-sm text-muted">
       <Spinner label="Starting the container" />
-      {phase === 'started' ? 'Opening its logs…' : 'Creating and starting the container…'}
+      {phase === 'started' ? 'Opening its logs…' : 'Pulled; creating and starting the container…'}
     </p>
   );
 }

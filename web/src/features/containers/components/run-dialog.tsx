@@ -181,7 +181,10 @@ export function RunDialog({ image, onClose }: { image?: LocalImage; onClose: () 
           icon={<Play aria-hidden />}
           busy={launch.busy}
           blocked={blocked}
-          note={launch.busy && 'Closing stops waiting; a pull goes on.'}
+          note={
+            launch.busy &&
+            'Closing does not stop it: the daemon starts the container once its image is pulled.'
+          }
           data-testid="run-submit"
         >
           Run

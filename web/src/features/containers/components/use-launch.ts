@@ -1,98 +1,117 @@
 import { useState } from 'react';
-import { useMutation } from '@tanstack/react-query';
-import type { PullJob, RunRequest } from '@archdeck/shared';
+import type { ContainerSummary, LaunchJob, RunRequest } from '@archdeck/shared';
 import { useNavigate } from 'react-router';
-import { createPull, usePullProgress } from '@/lib/pull-progress';
-import { useCreateContainer } from '../api/create-container';
+import { isLaunch, useCreateContainer } from '../api/create-container';
+import { useLaunchProgress } from '../api/get-launch-events';
 
-export type LaunchPhase = 'idle' | 'pulling' | 'creating' | 'failed' | 'started';
+export type LaunchPhase = 'idle' | 'asking' | 'pulling' | 'starting' | 'failed' | 'started';
 
 interface Attempt {
   request: RunRequest;
-  job: PullJob | null;
-  /** Why the pull ended without the image (podman's message). */
-  pullFailure: string | null;
+  /** The daemon's launch, when the image had to be pulled first. */
+  launch: LaunchJob | null;
+  /** Why the launch ended without a container (the daemon's words). */
+  launchFailure: string | null;
+  /** The launch ended with a container; its page opens. */
+  started: boolean;
 }
 
 /**
- * Running a container, the way the UI does it: pull the image for the platform first unless it
- * is local (the daemon would, but silently, holding the request for as long as the pull takes),
- * following the pull's progress; then create and start the container; then open its page,
- * where its logs stream. Unmounting stops waiting; a pull already begun goes on in the daemon.
+ * Running a container, the way the UI does it: one POST /api/containers. A local image's
+ * container is there at once; otherwise the daemon pulls the image and starts the container
+ * itself (a launch), and this follows its progress. Then the container's page opens, where its
+ * logs stream. Unmounting stops following; the launch goes on in the daemon.
  */
 export function useLaunch() {
   const navigate = useNavigate();
   const create = useCreateContainer();
-  const startPull = useMutation({ mutationFn: createPull });
   const [attempt, setAttempt] = useState<Attempt | null>(null);
 
-  const runContainer = (request: RunRequest) =>
-    create.mutate(request, {
-      // A TTY container (a shell preset) opens straight into its terminal.
-      onSuccess: (container) =>
-        void navigate(
-          `/containers/${encodeURIComponent(container.id)}${container.tty ? '?terminal=attach' : ''}`,
-        ),
-    });
+  const open = (id: string, tty: boolean) =>
+    // A TTY container (a shell preset) opens straight into its terminal.
+    void navigate(`/containers/${encodeURIComponent(id)}${tty ? '?terminal=attach' : ''}`);
 
-  const pulled = (request: RunRequest, job: PullJob) => {
-    if (job.state === 'succeeded') runContainer(request);
-    else setAttempt({ request, job, pullFailure: job.error ?? `The pull ended ${job.state}.` });
+  const ended = (launch: LaunchJob) => {
+    if (launch.state === 'succeeded' && launch.containerId) {
+      setAttempt((current) => current && { ...current, launch, started: true });
+      open(launch.containerId, launch.request.tty ?? false);
+    } else {
+      setAttempt(
+        (current) =>
+          current && {
+            ...current,
+            launch,
+            launchFailure: launch.error ?? `The run ended ${launch.state}.`,
+          },
+      );
+    }
   };
 
-  const pull = usePullProgress(attempt?.job ?? null, {
-    onEnd: (job) => {
-      if (attempt) pulled(attempt.request, job);
-    },
-    // The progress is gone, not necessarily the pull: the daemon pulls what is missing itself.
-    onLost: () => {
-      if (attempt) runContainer(attempt.request);
-    },
+  const progress = useLaunchProgress(attempt?.launch ?? null, {
+    onEnd: ended,
+    onLost: () =>
+      setAttempt(
+        (current) =>
+          current && {
+            ...current,
+            launchFailure:
+              'Lost touch with the daemon while it pulled the image; the Containers page shows whether the container started.',
+          },
+      ),
   });
 
   const launch = (request: RunRequest) => {
-    startPull.reset();
     create.reset();
-    setAttempt({ request, job: null, pullFailure: null });
-    startPull.mutate(
-      // A local image is not pulled again: the daemon answers at once and the run follows.
-      { ref: request.image, platform: request.platform, policy: 'missing' },
-      {
-        onSuccess: (job) => {
-          setAttempt((current) => (current?.request === request ? { ...current, job } : current));
-          // Only a running job has a progress stream to wait for.
-          if (job.state !== 'running') pulled(request, job);
-        },
+    setAttempt({ request, launch: null, launchFailure: null, started: false });
+    create.mutate(request, {
+      onSuccess: (answer: ContainerSummary | LaunchJob) => {
+        if (!isLaunch(answer)) {
+          setAttempt((current) => current && { ...current, started: true });
+          open(answer.id, answer.tty);
+          return;
+        }
+        setAttempt((current) =>
+          current?.request === request ? { ...current, launch: answer } : current,
+        );
+        // Ended already (it raced the answer): the stream would have nothing to say.
+        if (answer.state !== 'running') ended(answer);
       },
-    );
+    });
   };
 
-  const failure: { title: string; error: unknown } | null = startPull.isError
-    ? { title: `Could not pull ${attempt?.request.image ?? 'the image'}`, error: startPull.error }
-    : attempt?.pullFailure
-      ? { title: `Could not pull ${attempt.request.image}`, error: attempt.pullFailure }
-      : create.isError
-        ? { title: 'Could not run the container', error: create.error }
-        : null;
+  const failure: { title: string; error: unknown } | null = create.isError
+    ? { title: 'Could not run the container', error: create.error }
+    : attempt?.launchFailure
+      ? {
+          title:
+            progress.job?.pull?.state === 'succeeded'
+              ? 'Could not run the container'
+              : `Could not pull ${attempt.request.image}`,
+          error: attempt.launchFailure,
+        }
+      : null;
 
+  const current = progress.job;
   const phase: LaunchPhase = !attempt
     ? 'idle'
     : failure
       ? 'failed'
-      : create.isSuccess
+      : attempt.started
         ? 'started'
-        : create.isPending
-          ? 'creating'
-          : 'pulling';
+        : !current
+          ? 'asking'
+          : current.pull?.state === 'running'
+            ? 'pulling'
+            : 'starting';
 
   return {
     phase,
     /** What is being run; null before the first launch. */
     request: attempt?.request ?? null,
-    /** The pull's latest state while it runs (null until the daemon has answered). */
-    job: pull.job,
+    /** The pull's latest state while the daemon pulls the image (null when none is needed). */
+    job: current?.pull ?? null,
     failure,
-    busy: phase === 'pulling' || phase === 'creating' || phase === 'started',
+    busy: phase === 'asking' || phase === 'pulling' || phase === 'starting' || phase === 'started',
     launch,
   };
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { PullJob } from '@archdeck/shared';
-import { newer } from '@/lib/pull-progress';
+import { furtherPull } from '@/features/images/api/get-pull-events';
+import { newer as newerJob } from '@/lib/job-events';
+
+const newer = (streamed: PullJob, snapshot: PullJob) => newerJob(streamed, snapshot, furtherPull);
 
 const job = (state: PullJob['state'], current: number): PullJob => ({
   id: 'j1',
@@ -32,5 +35,11 @@ describe('newer: of a streamed state and a snapshot of one pull, the one further
     expect(newer(job('succeeded', 100), job('running', 100)).state).toBe('succeeded');
     expect(newer(job('running', 90), job('failed', 20)).state).toBe('failed');
     expect(newer(job('cancelled', 5), job('succeeded', 100)).state).toBe('cancelled');
+  });
+
+  it('keeps the stream while both run when the job has no measure of progress', () => {
+    const streamed = job('running', 10);
+    expect(newerJob(streamed, job('running', 40))).toBe(streamed);
+    expect(newerJob(streamed, job('interrupted', 0)).state).toBe('interrupted');
   });
 });
