@@ -16,9 +16,11 @@ import {
   log,
   median,
   now,
+  ok,
   onServerCpus,
   ratios,
   removeContainers,
+  sleep,
   startDaemon,
 } from './lib.mjs';
 import { ensureImageCount, startPrivatePodman } from './images.mjs';
@@ -51,6 +53,22 @@ function timed(cmd, args, env) {
 /** Rows of a table with one header line. */
 const rows = (text) => text.split('\n').filter((l) => l.trim()).length - 1;
 
+/**
+ * Waits for the daemon's proof that podman can start a container: it runs its probe after
+ * connecting (server/src/host/container-check.ts), and `podman ps -a` would list that one too
+ * while it runs.
+ */
+async function containerCheckDone(daemon) {
+  const deadline = now() + 120_000;
+  for (;;) {
+    const health = await ok(daemon.request('GET', '/api/health'), 'GET /api/health');
+    const state = health.containers.canStart;
+    if (state === 'yes' || state === 'no') return;
+    if (now() > deadline) throw new Error(`the daemon's container check is still ${state}`);
+    await sleep(100);
+  }
+}
+
 export async function run({ results, env }) {
   const p = await startPrivatePodman(env, 'ps');
   let daemon = null;
@@ -71,6 +89,7 @@ export async function run({ results, env }) {
       registriesConf: env.registriesConf,
       name: 'daemon-ps',
     });
+    await containerCheckDone(daemon);
     const check = (what, out) => {
       if (rows(out) !== CONTAINERS)
         throw new Error(`${what} listed ${rows(out)} containers, not ${CONTAINERS}:\n${out}`);
