@@ -167,12 +167,7 @@ const elf: Command = async (i) => {
   } finally {
     await handle.close();
   }
-  const res = await i.client.request('/api/elf', {
-    method: 'POST',
-    body: new Uint8Array(head),
-    headers: { 'content-type': 'application/octet-stream' },
-  });
-  const r = (await res.json()) as ElfReport;
+  const r = await i.client.upload<ElfReport>('/api/elf', head, 'application/octet-stream');
   if (i.json) return (printJson(i, r), 0);
   i.out(
     table([
@@ -255,12 +250,11 @@ const build: Command = async (i) => {
   if (typeof tag !== 'string') throw usage('--tag is required, e.g. --tag localhost/app:1');
   const query = new URLSearchParams({ tag, platforms: platformFlag(i) });
   if (typeof i.flags.file === 'string') query.set('file', i.flags.file);
-  const res = await i.client.request(`/api/builds?${query}`, {
-    method: 'POST',
-    body: new Uint8Array(await packContext(dir)),
-    headers: { 'content-type': 'application/x-tar' },
-  });
-  let job = (await res.json()) as BuildJob;
+  let job = await i.client.upload<BuildJob>(
+    `/api/builds?${query}`,
+    await packContext(dir),
+    'application/x-tar',
+  );
   const width = Math.max(...job.platforms.map((p) => p.platform.length));
   // Lines numbered from 0 per platform: one seen before (after a reconnect) is not shown again.
   const shown = new Map<string, number>();
