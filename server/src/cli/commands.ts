@@ -19,6 +19,7 @@ import type {
   RemotePlatforms,
   SmokeTestResult,
 } from '@archdeck/shared';
+import { ELF_HEAD_BYTES } from '@archdeck/shared/elf-head';
 import { CliError, type DaemonClient } from './client.js';
 import { packContext } from './context.js';
 import { badge, progressBar, table } from './output.js';
@@ -150,8 +151,6 @@ const emulators: Command = async (i) => {
 
 const elf: Command = async (i) => {
   const file = arg(i, 0, 'file');
-  // Loaded here only: the contract's schemas take a while to build, and no other command needs them.
-  const { ELF_HEAD_BYTES } = await import('@archdeck/shared');
   const handle = await open(file, 'r').catch((err: Error) => {
     throw new CliError(`cannot read ${file}: ${err.message}`);
   });
