@@ -5,6 +5,9 @@
  * of a private podman service (bench/images.mjs startPrivatePodman), so other tests cannot
  * change the count mid-run; each round checks both printed exactly that many rows. Both
  * commands, the daemon and the podman service run on the server CPU set.
+ *
+ * B9-floor: `node -e 0` / `podman ps -a`, the same way: what starting Node alone costs, which
+ * no client run by Node can go under. Reported, not a goal.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -118,6 +121,7 @@ export async function run({ results, env }) {
           check('podman ps -a', r.out);
           return r.ms;
         },
+        node: async () => (await timed(process.execPath, ['-e', '0'])).ms,
       },
     });
     results.add({
@@ -127,6 +131,13 @@ export async function run({ results, env }) {
       ...ratios(out.values.archdeck, out.values.podman),
       note: `${fmt(median(out.values.archdeck))} vs ${fmt(median(out.values.podman))} ms`,
       values: out.values,
+    });
+    results.add({
+      id: 'B9-floor',
+      title: 'node -e 0 / podman ps -a, wall time: starting Node alone',
+      ...ratios(out.values.node, out.values.podman),
+      note: `${fmt(median(out.values.node))} vs ${fmt(median(out.values.podman))} ms`,
+      values: { a: out.values.node, b: out.values.podman },
     });
   } finally {
     await daemon?.stop();
