@@ -5,6 +5,9 @@
  * of a private podman service (bench/images.mjs startPrivatePodman), so other tests cannot
  * change the count mid-run; each round checks both printed exactly that many rows. Both
  * commands, the daemon and the podman service run on the server CPU set.
+ *
+ * B9-floor: `node -e 0` / `podman ps -a`, the same way: what starting Node alone costs, which
+ * no client run by Node can go under. Reported, not a goal.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -16,9 +19,11 @@ import {
   log,
   median,
   now,
+  ok,
   onServerCpus,
   ratios,
   removeContainers,
+  sleep,
   startDaemon,
 } from './lib.mjs';
 import { ensureImageCount, startPrivatePodman } from './images.mjs';
@@ -51,6 +56,22 @@ function timed(cmd, args, env) {
 /** Rows of a table with one header line. */
 const rows = (text) => text.split('\n').filter((l) => l.trim()).length - 1;
 
+/**
+ * Waits for the daemon's proof that podman can start a container: it runs its probe after
+ * connecting (server/src/host/container-check.ts), and `podman ps -a` would list that one too
+ * while it runs.
+ */
+async function containerCheckDone(daemon) {
+  const deadline = now() + 120_000;
+  for (;;) {
+    const health = await ok(daemon.request('GET', '/api/health'), 'GET /api/health');
+    const state = health.containers.canStart;
+    if (state === 'yes' || state === 'no') return;
+    if (now() > deadline) throw new Error(`the daemon's container check is still ${state}`);
+    await sleep(100);
+  }
+}
+
 export async function run({ results, env }) {
   const p = await startPrivatePodman(env, 'ps');
   let daemon = null;
@@ -71,6 +92,7 @@ export async function run({ results, env }) {
       registriesConf: env.registriesConf,
       name: 'daemon-ps',
     });
+    await containerCheckDone(daemon);
     const check = (what, out) => {
       if (rows(out) !== CONTAINERS)
         throw new Error(`${what} listed ${rows(out)} containers, not ${CONTAINERS}:\n${out}`);
@@ -99,6 +121,7 @@ export async function run({ results, env }) {
           check('podman ps -a', r.out);
           return r.ms;
         },
+        node: async () => (await timed(process.execPath, ['-e', '0'])).ms,
       },
     });
     results.add({
@@ -108,6 +131,13 @@ export async function run({ results, env }) {
       ...ratios(out.values.archdeck, out.values.podman),
       note: `${fmt(median(out.values.archdeck))} vs ${fmt(median(out.values.podman))} ms`,
       values: out.values,
+    });
+    results.add({
+      id: 'B9-floor',
+      title: 'node -e 0 / podman ps -a, wall time: starting Node alone',
+      ...ratios(out.values.node, out.values.podman),
+      note: `${fmt(median(out.values.node))} vs ${fmt(median(out.values.podman))} ms`,
+      values: { a: out.values.node, b: out.values.podman },
     });
   } finally {
     await daemon?.stop();

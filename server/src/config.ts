@@ -7,6 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { defaultDataDir } from './data-dir.js';
 import { loadPresetsFile, type PresetDef } from './presets/definitions.js';
 
 export interface Config {
@@ -195,13 +196,6 @@ function registryPaths(
     authFiles,
     certsDirs,
   };
-}
-
-/** Where the token and state live unless --data-dir says otherwise (the CLI reads it too). */
-export function defaultDataDir(env: NodeJS.ProcessEnv, uid: number): string {
-  if (uid === 0) return '/var/lib/archdeck';
-  const home = env.HOME || homedir();
-  return join(env.XDG_STATE_HOME || join(home, '.local', 'state'), 'archdeck');
 }
 
 /** Turns `unix:///run/x.sock` or `/run/x.sock` into a path; anything else is not usable. */

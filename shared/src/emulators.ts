@@ -217,9 +217,6 @@ export const RegisterAllResult = Type.Object({
 });
 export type RegisterAllResult = Static<typeof RegisterAllResult>;
 
-/** How much of a file the UI sends the ELF inspector: the headers it reads sit at the start. */
-export const ELF_HEAD_BYTES = 1024 * 1024;
-
 /**
  * What kind of ELF file it is, told apart as file(1) does: by e_type, PT_INTERP and the PIE
  * flag (DT_FLAGS_1) of an ET_DYN file.

@@ -2,6 +2,7 @@ export * from './error.js';
 export * from './host.js';
 export * from './auth.js';
 export * from './emulators.js';
+export * from './elf-head.js';
 export * from './images.js';
 export * from './registries.js';
 export * from './containers.js';

@@ -4,6 +4,7 @@
  * client only asks and shows.
  */
 import { readFile } from 'node:fs/promises';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { ApiError, TerminalEvent, TerminalTicket } from '@archdeck/shared';
 import { readSse } from '../lib/sse-read.js';
@@ -22,6 +23,20 @@ export interface ClientOptions {
   /** http://127.0.0.1:8420 unless --url or $ARCHDECK_URL says otherwise. */
   url: string;
   dataDir: string;
+}
+
+interface RequestOptions {
+  method?: string;
+  /** A string is JSON; bytes say their type in `headers`. */
+  body?: string | Uint8Array;
+  headers?: Record<string, string>;
+}
+
+/** A response body parsed as JSON. */
+async function readJson(res: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
 export class DaemonClient {
@@ -45,46 +60,71 @@ export class DaemonClient {
     return this.token;
   }
 
-  /** A request; a 4xx/5xx becomes a CliError with the daemon's message (which has the fix). */
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
+  /**
+   * A request; a 4xx/5xx becomes a CliError with the daemon's message (which has the fix).
+   * node:http, not fetch: on Node 20 fetch loads undici and compiles its HTTP parser, llhttp,
+   * from WebAssembly, and the process waits at exit for V8 to finish optimising that in the
+   * background: 0.5 s here after the answer was in (gone with --liftoff-only), over a second
+   * in bench B9, where the client shares its CPU with the daemon.
+   */
+  private async request(path: string, init: RequestOptions = {}): Promise<IncomingMessage> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${await this.auth()}`,
-      ...(init.body && !(init.body instanceof Uint8Array)
-        ? { 'content-type': 'application/json' }
-        : {}),
-      ...(init.headers as Record<string, string> | undefined),
+      ...(typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}),
+      ...init.headers,
     };
-    let res: Response;
+    let res: IncomingMessage;
     try {
-      res = await fetch(new URL(path, this.o.url), { ...init, headers });
+      const url = new URL(path, this.o.url);
+      const send = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
+      res = await new Promise<IncomingMessage>((resolve, reject) => {
+        const req = send(url, { method: init.method ?? 'GET', headers }, resolve);
+        req.on('error', reject);
+        req.end(init.body);
+      });
     } catch {
       throw new CliError(
         `the daemon does not answer at ${this.o.url}: start it with \`npm start\`, or pass --url`,
       );
     }
-    if (!res.ok) {
-      const body = (await res.json().catch(() => null)) as ApiError | null;
-      throw new CliError(body?.message ?? `the daemon answered ${res.status}`);
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status > 299) {
+      const body = (await readJson(res).catch(() => null)) as ApiError | null;
+      throw new CliError(body?.message ?? `the daemon answered ${status}`);
     }
     return res;
   }
 
   async get<T>(path: string): Promise<T> {
-    return (await (await this.request(path)).json()) as T;
+    return (await readJson(await this.request(path))) as T;
   }
 
+  /** A JSON body (or none); the JSON answer, undefined for a 204. */
   async send<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.request(path, {
-      method,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return res.status === 204 ? (undefined as T) : ((await res.json()) as T);
+    return this.answer<T>(
+      await this.request(path, {
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    );
+  }
+
+  /** Bytes of `type` (a tar, an ELF head) POSTed; the JSON answer. */
+  async upload<T>(path: string, bytes: Uint8Array, type: string): Promise<T> {
+    return this.answer<T>(
+      await this.request(path, { method: 'POST', body: bytes, headers: { 'content-type': type } }),
+    );
+  }
+
+  private async answer<T>(res: IncomingMessage): Promise<T> {
+    if (res.statusCode !== 204) return (await readJson(res)) as T;
+    res.resume();
+    return undefined as T;
   }
 
   /** The events of a Server-Sent Events stream, each with its parsed data, until it ends. */
   async *events(path: string): AsyncGenerator<{ event: string; data: unknown }> {
-    const res = await this.request(path, { headers: { accept: 'text/event-stream' } });
-    yield* readSse(res.body as unknown as AsyncIterable<Uint8Array>);
+    yield* readSse(await this.request(path, { headers: { accept: 'text/event-stream' } }));
   }
 
   /**

@@ -20,6 +20,7 @@ import type {
   RemotePlatforms,
   SmokeTestResult,
 } from '@archdeck/shared';
+import { ELF_HEAD_BYTES } from '@archdeck/shared/elf-head';
 import { CliError, type DaemonClient } from './client.js';
 import { packContext } from './context.js';
 import { badge, progressBar, table } from './output.js';
@@ -151,8 +152,6 @@ const emulators: Command = async (i) => {
 
 const elf: Command = async (i) => {
   const file = arg(i, 0, 'file');
-  // Loaded here only: the contract's schemas take a while to build, and no other command needs them.
-  const { ELF_HEAD_BYTES } = await import('@archdeck/shared');
   const handle = await open(file, 'r').catch((err: Error) => {
     throw new CliError(`cannot read ${file}: ${err.message}`);
   });
@@ -168,12 +167,7 @@ const elf: Command = async (i) => {
   } finally {
     await handle.close();
   }
-  const res = await i.client.request('/api/elf', {
-    method: 'POST',
-    body: new Uint8Array(head),
-    headers: { 'content-type': 'application/octet-stream' },
-  });
-  const r = (await res.json()) as ElfReport;
+  const r = await i.client.upload<ElfReport>('/api/elf', head, 'application/octet-stream');
   if (i.json) return (printJson(i, r), 0);
   i.out(
     table([
@@ -269,12 +263,11 @@ const build: Command = async (i) => {
   if (typeof tag !== 'string') throw usage('--tag is required, e.g. --tag localhost/app:1');
   const query = new URLSearchParams({ tag, platforms: platformFlag(i) });
   if (typeof i.flags.file === 'string') query.set('file', i.flags.file);
-  const res = await i.client.request(`/api/builds?${query}`, {
-    method: 'POST',
-    body: new Uint8Array(await packContext(dir)),
-    headers: { 'content-type': 'application/x-tar' },
-  });
-  let job = (await res.json()) as BuildJob;
+  let job = await i.client.upload<BuildJob>(
+    `/api/builds?${query}`,
+    await packContext(dir),
+    'application/x-tar',
+  );
   const width = Math.max(...job.platforms.map((p) => p.platform.length));
   // Lines numbered from 0 per platform: one seen before (after a reconnect) is not shown again.
   const shown = new Map<string, number>();

@@ -5,7 +5,7 @@
  * terminal, and exit codes that mean something (see commands.ts).
  */
 import { parseArgs } from 'node:util';
-import { defaultDataDir } from '../config.js';
+import { defaultDataDir } from '../data-dir.js';
 import { CliError, DaemonClient } from './client.js';
 import { COMMANDS } from './commands.js';
 
