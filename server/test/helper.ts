@@ -37,22 +37,34 @@ export interface TestApp {
   api(opts: InjectOptions): Promise<Response>;
 }
 
-/** Pulls through the daemon (202) and waits for the job to end, however it ends. */
-export async function pullToEnd(t: TestApp, ref: string, platform: string): Promise<PullJob> {
-  const res = await t.api({ method: 'POST', url: '/api/pulls', payload: { ref, platform } });
-  expect(res.statusCode, res.body).toBe(202);
-  let job = res.json() as PullJob;
+/** Waits for a daemon job (`path` is its kind's, e.g. /api/pulls) to end, however it ends. */
+export async function jobToEnd<J extends { id: string; state: string }>(
+  t: TestApp,
+  path: string,
+  job: J,
+): Promise<J> {
+  let current = job;
   await expect
     .poll(
       async () => {
-        job = (await t.api({ url: `/api/pulls/${job.id}` })).json() as PullJob;
-        return job.state;
+        current = (await t.api({ url: `${path}/${job.id}` })).json() as J;
+        return current.state;
       },
       { timeout: 60_000, interval: 200 },
     )
     .not.toBe('running');
-  return job;
+  return current;
 }
+
+/** Pulls through the daemon (202) and waits for the job to end, however it ends. */
+export async function pullToEnd(t: TestApp, ref: string, platform: string): Promise<PullJob> {
+  const res = await t.api({ method: 'POST', url: '/api/pulls', payload: { ref, platform } });
+  expect(res.statusCode, res.body).toBe(202);
+  return jobToEnd(t, '/api/pulls', res.json() as PullJob);
+}
+
+/** Waits for a launch (POST /api/containers answered 202) to end, however it ends. */
+export const launchToEnd = (t: TestApp, launch: LaunchJob) => jobToEnd(t, '/api/launches', launch);
 
 /**
  * Runs an image through the daemon as the UI and the CLI do: a 201 is the started container; a
@@ -72,21 +84,6 @@ export async function startContainer(
   const c = await t.api({ url: `/api/containers/${launch.containerId}`, headers });
   expect(c.statusCode, c.body).toBe(200);
   return c.json() as ContainerSummary;
-}
-
-/** Waits for a launch (POST /api/containers answered 202) to end, however it ends. */
-export async function launchToEnd(t: TestApp, launch: LaunchJob): Promise<LaunchJob> {
-  let job = launch;
-  await expect
-    .poll(
-      async () => {
-        job = (await t.api({ url: `/api/launches/${job.id}` })).json() as LaunchJob;
-        return job.state;
-      },
-      { timeout: 60_000, interval: 200 },
-    )
-    .not.toBe('running');
-  return job;
 }
 
 /** Runs a container through the daemon, expects it to exit 0, and removes it. */

@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PullJob } from '@archdeck/shared';
+import type { LaunchJob, PullJob } from '@archdeck/shared';
 import { startDaemon, testDaemonArgs } from './daemon.js';
-import { testEnv } from './helper.js';
+import { podmanCli, testEnv } from './helper.js';
+import { copyTag } from './registry-push.js';
 
 const env = testEnv();
 let dataDir: string;
@@ -95,4 +96,55 @@ describe('a daemon restart during a pull', () => {
       }
     },
   );
+});
+
+describe('a daemon restart during a launch (a run whose image is being pulled)', () => {
+  it('lists the launch as interrupted, its pull too, with the request to retry', async () => {
+    const image = await copyTag(env.image, `jobs-launch-${process.pid}`);
+    const first = await startDaemon(daemonArgs());
+    const registry = await registryPid();
+    process.kill(registry, 'SIGSTOP');
+    let launch: LaunchJob;
+    try {
+      const res = await first.api('/api/containers', {
+        method: 'POST',
+        body: JSON.stringify({ image, platform: 'linux/arm64', cmd: ['true'] }),
+      });
+      expect(res.status).toBe(202);
+      launch = (await res.json()) as LaunchJob;
+      const record = join(dataDir, 'jobs', 'launches.json');
+      await expect
+        .poll(() =>
+          readFile(record, 'utf8').then(
+            (t) => t.includes(launch.id),
+            () => false,
+          ),
+        )
+        .toBe(true);
+      first.proc.kill('SIGKILL');
+      await first.stop();
+    } finally {
+      process.kill(registry, 'SIGCONT');
+      await first.stop();
+    }
+
+    const second = await startDaemon(daemonArgs());
+    try {
+      const listed = (await (await second.api('/api/launches')).json()) as LaunchJob[];
+      expect(listed.find((j) => j.id === launch.id)).toMatchObject({
+        state: 'interrupted',
+        error: expect.stringMatching(/archdeck stopped.*retry/),
+        request: { image, platform: 'linux/arm64', cmd: ['true'] },
+        containerId: null,
+        pull: { state: 'interrupted' },
+      });
+      const text = await (await second.api(`/api/launches/${launch.id}/events`)).text();
+      expect(text).toMatch(/event: end\ndata: .*"state":"interrupted"/);
+    } finally {
+      await second.stop();
+      // podman finishes that pull by itself once the registry thaws: nothing of it stays.
+      for (const ref of [image, `${image}-arm64`])
+        await podmanCli('rmi', ref).catch(() => undefined);
+    }
+  });
 });

@@ -30,7 +30,8 @@ export function registryRepo(registry: string, repository: string) {
     const put = await fetch(location, {
       method: 'PUT',
       headers: { 'content-type': 'application/octet-stream' },
-      body: data,
+      // A plain byte array: the e2e package reads this file with the DOM's fetch types too.
+      body: new Uint8Array(data),
     });
     if (put.status !== 201) throw new Error(`blob ${digest} refused: HTTP ${put.status}`);
     return { mediaType, digest, size: data.length };
@@ -40,7 +41,7 @@ export function registryRepo(registry: string, repository: string) {
     const res = await fetch(`${base}/manifests/${reference}`, {
       method: 'PUT',
       headers: { 'content-type': mediaType },
-      body,
+      body: new Uint8Array(body),
     });
     if (res.status !== 201) {
       throw new Error(`manifest ${reference} refused: HTTP ${res.status} ${await res.text()}`);

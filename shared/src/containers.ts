@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Nullable } from './nullable.js';
-import { PullJob, PullParams, RunBadge } from './images.js';
+import { PullJob, RunBadge } from './images.js';
 import { JobState } from './jobs.js';
 
 export const ContainerState = Type.Union([
@@ -154,12 +154,12 @@ export const LaunchJob = Type.Object({
   /** The platform it runs as, normalized (linux/aarch64 → linux/arm64). */
   platform: Type.String(),
   /** The pull it waits for, with its progress, as GET /api/pulls/:id would show it. */
-  pull: Nullable(PullJob),
+  pull: PullJob,
   /** The container, once created: `succeeded` means it started too; `failed` with an id, that it was created but did not start (its page says why). */
   containerId: Nullable(Type.String()),
 });
 export type LaunchJob = Static<typeof LaunchJob>;
-export const LaunchParams = PullParams;
+export const LaunchParams = Type.Object({ id: Type.String({ pattern: '^[a-f0-9]{32}$' }) });
 
 export const LogsQuery = Type.Object({
   follow: Type.Optional(Type.Boolean()),

@@ -324,11 +324,27 @@ async function printLogs(i: Invocation, id: string, follow: boolean): Promise<Lo
 
 /** Follows a launch to its started container (the pull's bar on a terminal meanwhile). */
 async function launched(i: Invocation, launch: LaunchJob): Promise<ContainerSummary> {
-  const end = await followJob(i, `/api/launches/${path(launch.id)}/events`, launch, (l) => l.pull);
-  if (end.state === 'running')
+  const url = `/api/launches/${path(launch.id)}`;
+  // Ctrl-C while the image is pulled cancels the run too, as it would a `podman run`.
+  const interrupt = () => void i.client.send('DELETE', url).finally(() => process.exit(130));
+  process.once('SIGINT', interrupt);
+  let end: LaunchJob;
+  try {
+    end = await followJob(i, `${url}/events`, launch, (l) => l.pull);
+    // The stream ended early: the daemon's record says how the launch stands.
+    if (end.state === 'running') end = await i.client.get<LaunchJob>(url);
+  } finally {
+    process.off('SIGINT', interrupt);
+  }
+  if (end.state === 'running') {
+    // Not known to have failed, so not 125: it may still start.
     throw new CliError(`lost the launch's events; it goes on in the daemon (launch ${end.id})`);
-  if (end.state !== 'succeeded' || !end.containerId)
-    throw new CliError(`the run ${end.state}: ${end.error ?? ''}`);
+  }
+  if (end.state !== 'succeeded' || !end.containerId) {
+    const made = end.containerId ? ` (container ${end.containerId.slice(0, 12)})` : '';
+    // It never ran: podman's convention for that.
+    throw new CliError(`the run ${end.state}${made}: ${end.error ?? ''}`, 125);
+  }
   return i.client.get<ContainerSummary>(`/api/containers/${path(end.containerId)}`);
 }
 
@@ -336,22 +352,23 @@ const runContainer: Command = async (i) => {
   const image = arg(i, 0, 'image');
   const cmd = i.args.slice(1);
   const tty = i.flags.tty === true;
-  let c: ContainerSummary;
+  let answer: ContainerSummary | LaunchJob;
   try {
-    const answer = await i.client.send<ContainerSummary | LaunchJob>('POST', '/api/containers', {
+    answer = await i.client.send<ContainerSummary | LaunchJob>('POST', '/api/containers', {
       image,
       platform: platformFlag(i),
       ...(cmd.length ? { cmd } : {}),
       ...(typeof i.flags.name === 'string' ? { name: i.flags.name } : {}),
       tty,
     });
-    // A 202: the daemon pulls the image first, then starts the container; the launch says when.
-    c = 'containerId' in answer ? await launched(i, answer) : answer;
   } catch (err) {
     // It never ran: podman's convention for that.
     if (err instanceof CliError && err.code === 1) throw new CliError(err.message, 125);
     throw err;
   }
+  // A 202 (only a launch has a containerId): the daemon pulls the image first, then starts the
+  // container; the launch says when.
+  const c = 'containerId' in answer ? await launched(i, answer) : answer;
   const id = `/api/containers/${path(c.id)}`;
   const code = tty
     ? await i.client.terminal(c.id, 'attach')

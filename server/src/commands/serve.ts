@@ -15,7 +15,8 @@ export async function serve(argv: string[]): Promise<void> {
     throw err;
   }
   if (config === 'help') {
-    process.stdout.write(USAGE);
+    const { CLI_USAGE } = await import('../cli/main.js');
+    process.stdout.write(`${USAGE}\nAs a client of a running daemon:\n${CLI_USAGE}`);
     return;
   }
 

@@ -177,8 +177,8 @@ export class ContainersService {
       );
     }
     const cpu = req.cpu === undefined ? null : await this.cpuModels.choose(platform, req.cpu);
-    const startImage: StartImage = (imageId, created) =>
-      this.startImage(req, platform, cpu?.value, imageId, created);
+    const startImage: StartImage = (imageId, created, signal) =>
+      this.startImage(req, platform, cpu?.value, imageId, created, signal);
     const local = await this.pulls.local(req.image, platform);
     if (local?.imageId) return { container: await startImage(local.imageId, () => undefined) };
     return { launch: await this.launches.start(req, platform, startImage) };
@@ -191,6 +191,7 @@ export class ContainersService {
     cpu: string | undefined,
     imageId: string,
     created: (id: string) => void,
+    signal?: AbortSignal,
   ): Promise<ContainerSummary> {
     const actual = await this.images.platformOf(imageId);
     if (archSuffix(actual) !== archSuffix(platform)) {
@@ -201,6 +202,7 @@ export class ContainersService {
       );
     }
     const tty = req.tty ?? false;
+    signal?.throwIfAborted();
     const id = await this.engine.createContainer({
       imageId,
       imageRef: req.image,
@@ -212,6 +214,11 @@ export class ContainersService {
       tty,
       autoRemove: req.autoRemove ?? false,
     });
+    if (signal?.aborted) {
+      // Cancelled while it was being created: it never runs.
+      await this.engine.removeContainer(id).catch(() => undefined);
+      signal.throwIfAborted();
+    }
     created(id);
     // Its output is read from before the start, so the first line shows as it is written.
     await this.outputs.attach(id, tty);

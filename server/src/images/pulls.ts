@@ -25,6 +25,7 @@ import { formatReference, parseReference, type ImageReference } from './referenc
 import { archTagFor } from './arch-tag.js';
 import type { ImagesService } from './images.js';
 import type { Registries } from '../registries/registries.js';
+import { insecureHint } from '../registries/registry-client.js';
 
 /**
  * The registries as a pull needs them: how a reference as typed becomes the name pulled
@@ -73,6 +74,13 @@ class Pull {
   lastId: string | null = null;
   imageId: string | null = null;
   archTag: string | null = null;
+  /**
+   * Launches waiting for it (a launch joins a running pull rather than start a second). A
+   * cancelled launch gives its place back; the pull stops only when it was the launches' alone.
+   */
+  launches = 0;
+  /** Started or joined by a request of its own (POST /api/pulls): no launch may stop it. */
+  asked = false;
   job!: Job<PullJob>;
 
   constructor(
@@ -131,7 +139,11 @@ export class PullManager {
    * name is pulled under the fully qualified name registries.conf gives it, so the job, the
    * image and the arch tag all carry the name podman would have chosen.
    */
-  async start(refInput: string, platformInput: string): Promise<PullJob> {
+  async start(
+    refInput: string,
+    platformInput: string,
+    by: 'request' | 'launch' = 'request',
+  ): Promise<PullJob> {
     const platform = normalizePlatform(platformInput);
     const ref = await this.registries.choose(refInput);
     const canonical = formatReference(ref);
@@ -139,10 +151,14 @@ export class PullManager {
       const pull = this.pulls.get(job);
       return pull?.ref === canonical && pull.platform === platform;
     });
-    if (running) return running.snapshot();
+    if (running) {
+      this.count(this.pulls.get(running)!, by);
+      return running.snapshot();
+    }
     // Refused at once while podman is away, rather than a job that fails at once.
     this.engine.ensureReachable();
     const pull = new Pull(canonical, platform);
+    this.count(pull, by);
     const job = this.jobs.add((fields) => pull.view(fields));
     pull.job = job;
     this.pulls.set(job, pull);
@@ -155,6 +171,24 @@ export class PullManager {
       );
     });
     return job.snapshot();
+  }
+
+  private count(pull: Pull, by: 'request' | 'launch'): void {
+    if (by === 'launch') pull.launches++;
+    else pull.asked = true;
+  }
+
+  /**
+   * A launch that waited for this pull no longer does (it was cancelled): the pull is
+   * cancelled too when nobody else waits for it.
+   */
+  release(id: string): void {
+    const job = this.jobs.get(id);
+    const pull = this.pulls.get(job);
+    if (!pull || !job.running) return;
+    pull.launches = Math.max(0, pull.launches - 1);
+    if (pull.launches === 0 && !pull.asked)
+      job.finish('cancelled', 'Cancelled with the run that waited for it.');
   }
 
   /**
@@ -235,6 +269,16 @@ export class PullManager {
     ) {
       const registry = parseReference(pull.ref).registry;
       return `The registry ${registry} stopped answering during the pull (podman: ${error}). Check that it is up and reachable, then retry.`;
+    }
+    if (/manifest unknown|name unknown/i.test(error)) {
+      const { registry, repository } = parseReference(pull.ref);
+      return `${registry} has no ${pull.ref.slice(registry.length + 1)}: check the repository name (${repository}) and the tag or digest (podman: ${error}).`;
+    }
+    if (
+      /does not look like a TLS handshake|server gave HTTP response to HTTPS client/i.test(error)
+    ) {
+      const { registry } = parseReference(pull.ref);
+      return `podman could not pull over TLS from ${registry} (${error}). ${insecureHint(registry)}`;
     }
     if (/no space left on device/i.test(error)) {
       const where = this.engine.graphRoot ?? "podman's storage";

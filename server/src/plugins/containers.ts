@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import { ContainersService } from '../containers/containers.js';
 import { LaunchOutputs } from '../containers/launch-output.js';
-import { Launches } from '../containers/launches.js';
+import { interruptedLaunch, Launches } from '../containers/launches.js';
 import { Jobs } from '../jobs/jobs.js';
 import type { LaunchJob } from '@archdeck/shared';
 
@@ -13,11 +13,13 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
+    const log = app.log.child({ module: 'launches' });
     const jobs = new Jobs<LaunchJob>({
       kind: 'launch',
       dataDir: app.config.dataDir,
       events: app.engineEvents,
-      log: app.log.child({ module: 'launches' }),
+      log,
+      interrupted: interruptedLaunch,
     });
     await jobs.restore();
     const containers = new ContainersService(
@@ -26,14 +28,15 @@ export default fp(
       app.pulls,
       app.emulators,
       new LaunchOutputs(app.engine, app.log.child({ module: 'launch' })),
-      new Launches(app.pulls, jobs),
+      new Launches(app.pulls, jobs, log),
       app.engineEvents,
       app.cpuModels,
     );
     app.decorate('containers', containers);
+    // Launches first: one that is creating its container stops before the outputs close.
     app.addHook('onClose', async () => {
-      containers.close();
       await jobs.close();
+      containers.close();
     });
   },
   { name: 'containers', dependencies: ['images'] },

@@ -284,11 +284,16 @@ const isTimeout = (err: unknown, signal: AbortSignal) =>
   (err instanceof Error && err.name === 'TimeoutError') ||
   (signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError');
 
-function insecureHint(registry: string): string {
+/**
+ * The fix for a registry that speaks plain HTTP, in lines that paste as TOML. The podman
+ * service archdeck runs reads registries.conf when it starts: a change needs a restart.
+ */
+export function insecureHint(registry: string): string {
   return (
     `If ${registry} is a local registry that speaks plain HTTP, mark it insecure in a registries.conf drop-in ` +
-    `(e.g. /etc/containers/registries.conf.d/50-local.conf), as podman reads it too: ` +
-    `[[registry]] location = "${registry}" insecure = true`
+    `(e.g. /etc/containers/registries.conf.d/50-local.conf), as podman reads it too:\n` +
+    `[[registry]]\nlocation = "${registry}"\ninsecure = true\n` +
+    `then restart archdeck, whose podman service reads registries.conf when it starts.`
   );
 }
 

@@ -437,7 +437,7 @@ describe('GET /api/registries/tags', () => {
       expect(res.statusCode).toBe(502);
       expect(res.json().code).toBe('registry_tls');
       expect(res.json().message).toContain(
-        `mark it insecure in a registries.conf drop-in (e.g. /etc/containers/registries.conf.d/50-local.conf), as podman reads it too: [[registry]] location = "${env.registry}" insecure = true`,
+        `mark it insecure in a registries.conf drop-in (e.g. /etc/containers/registries.conf.d/50-local.conf), as podman reads it too:\n[[registry]]\nlocation = "${env.registry}"\ninsecure = true\n`,
       );
     });
   });

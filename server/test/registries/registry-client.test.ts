@@ -1013,7 +1013,7 @@ describe('inspectRemote against the loopback registry', () => {
       `the TLS handshake with ${env.registry} failed (wrong version number). `,
     );
     expect(err.message).toContain(
-      `If ${env.registry} is a local registry that speaks plain HTTP, mark it insecure in a registries.conf drop-in (e.g. /etc/containers/registries.conf.d/50-local.conf), as podman reads it too: [[registry]] location = "${env.registry}" insecure = true`,
+      `If ${env.registry} is a local registry that speaks plain HTTP, mark it insecure in a registries.conf drop-in (e.g. /etc/containers/registries.conf.d/50-local.conf), as podman reads it too:\n[[registry]]\nlocation = "${env.registry}"\ninsecure = true\nthen restart archdeck, whose podman service reads registries.conf when it starts.`,
     );
   });
 

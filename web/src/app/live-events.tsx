@@ -48,6 +48,7 @@ function coalesced(queryClient: QueryClient) {
         void queryClient.invalidateQueries({ queryKey: manifestKeys.list() });
       } else if (kind === 'launch') {
         // A launch that ended started a container, or left one that could not start.
+        void queryClient.invalidateQueries({ queryKey: containerKeys.launches() });
         void queryClient.invalidateQueries({ queryKey: containerKeys.list() });
       } else if (kind === 'container') {
         void queryClient.invalidateQueries({ queryKey: containerKeys.all });

@@ -10,4 +10,6 @@ export const containerKeys = {
   detail: (id: string) => [...containerKeys.details(), id] as const,
   /** The presets, each with the platforms to offer it as. */
   presets: () => [...containerKeys.all, 'presets'] as const,
+  /** Runs the daemon is pulling an image for, running and recently ended. */
+  launches: () => [...containerKeys.all, 'launches'] as const,
 };

@@ -9,6 +9,7 @@ import { Skeleton } from '@/components/spinner';
 import { useFocusAfterRemoval } from '@/lib/focus';
 import { useContainers } from '../api/get-containers';
 import { ContainerTable } from './container-table';
+import { LaunchesPanel } from './launches-panel';
 import { PresetsPanel } from './presets-panel';
 import { RunDialog } from './run-dialog';
 
@@ -63,6 +64,8 @@ export function ContainersPage() {
       />
 
       <PresetsPanel />
+
+      <LaunchesPanel />
 
       {containers.isPending ? (
         <ContainersSkeleton />

@@ -55,8 +55,13 @@ export function LaunchStatus({
             Pulling <span className="font-mono">{request.image}</span> for{' '}
             <span className="font-mono">{request.platform}</span>
           </span>
-          <span>{text}</span>
+          <span className="shrink-0 whitespace-nowrap">{text}</span>
         </p>
+        {launch.connection === 'connecting' && (
+          <p role="status" className="text-xs text-muted">
+            Reconnecting to the daemon; the pull goes on there.
+          </p>
+        )}
       </div>
     );
   }

@@ -171,16 +171,20 @@ export function RunDialog({ image, onClose }: { image?: LocalImage; onClose: () 
           />
         </div>
 
-        {/* One error at a time: a failed lookup (above) hides an older failed run. */}
-        {!(field.lookup !== '' && !field.remote && field.platforms.isError) && (
-          <LaunchStatus launch={launch} errorTestId="run-error" />
-        )}
-
         <DialogFooter
           onCancel={onClose}
+          cancelLabel={launch.busy ? 'Close' : 'Cancel'}
           icon={<Play aria-hidden />}
           busy={launch.busy}
           blocked={blocked}
+          // In view however far the form is scrolled. One error at a time: a failed lookup
+          // (in the form) hides an older failed run.
+          status={
+            launch.phase !== 'idle' &&
+            !(field.lookup !== '' && !field.remote && field.platforms.isError) && (
+              <LaunchStatus launch={launch} errorTestId="run-error" />
+            )
+          }
           note={
             launch.busy &&
             'Closing does not stop it: the daemon starts the container once its image is pulled.'

@@ -32,9 +32,10 @@ export function useLaunch() {
     void navigate(`/containers/${encodeURIComponent(id)}${tty ? '?terminal=attach' : ''}`);
 
   const ended = (launch: LaunchJob) => {
-    if (launch.state === 'succeeded' && launch.containerId) {
+    // A container that was created but did not start has a page too: it says why.
+    if (launch.containerId) {
       setAttempt((current) => current && { ...current, launch, started: true });
-      open(launch.containerId, launch.request.tty ?? false);
+      open(launch.containerId, launch.state === 'succeeded' && (launch.request.tty ?? false));
     } else {
       setAttempt(
         (current) =>
@@ -55,7 +56,7 @@ export function useLaunch() {
           current && {
             ...current,
             launchFailure:
-              'Lost touch with the daemon while it pulled the image; the Containers page shows whether the container started.',
+              'The daemon no longer knows this run (it restarted?): the Containers page shows whether the container started.',
           },
       ),
   });
@@ -84,7 +85,7 @@ export function useLaunch() {
     : attempt?.launchFailure
       ? {
           title:
-            progress.job?.pull?.state === 'succeeded'
+            progress.job?.pull.state === 'succeeded'
               ? 'Could not run the container'
               : `Could not pull ${attempt.request.image}`,
           error: attempt.launchFailure,
@@ -100,7 +101,7 @@ export function useLaunch() {
         ? 'started'
         : !current
           ? 'asking'
-          : current.pull?.state === 'running'
+          : current.pull.state === 'running'
             ? 'pulling'
             : 'starting';
 
@@ -110,6 +111,8 @@ export function useLaunch() {
     request: attempt?.request ?? null,
     /** The pull's latest state while the daemon pulls the image (null when none is needed). */
     job: current?.pull ?? null,
+    /** The launch's event stream: `connecting` while the daemon is out of reach. */
+    connection: progress.connection,
     failure,
     busy: phase === 'asking' || phase === 'pulling' || phase === 'starting' || phase === 'started',
     launch,
