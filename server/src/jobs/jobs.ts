@@ -1,5 +1,5 @@
 /**
- * Long work the daemon owns (pulls, builds, manifest list pushes): a closed tab neither cancels
+ * Long work the daemon owns (pulls, launches, builds, manifest list pushes): a closed tab neither cancels
  * nor loses it. One module for what every kind shares: the states, coalesced progress for the
  * streams that follow a job, cancel, the change events that tell the UI to refetch, and a
  * record in the data dir, so that after a daemon restart a job that was running is listed as

@@ -5,8 +5,8 @@ import { useLaunch } from './use-launch';
 
 /**
  * Runs a local image as a container, as the Run dialog does after its registry lookup (an image
- * built here is in no registry): a pull is asked for only if it is missing, then the container
- * starts and its page opens. Other features show it through the app (router.tsx), for an image
+ * built here is in no registry): the daemon starts it at once (it pulls only what is not
+ * local), then its page opens. Other features show it through the app (router.tsx), for an image
  * they made.
  */
 export function RunImageButton({
