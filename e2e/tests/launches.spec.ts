@@ -27,8 +27,10 @@ test('a run whose image is pulled: progress in view on a phone, closed, followed
     await page.getByTestId('run-platform-linux-arm64').check();
     await page.getByTestId('run-submit').click();
 
-    // The pull's progress is where the user looks, however long the form is.
-    await expect(page.getByTestId('launch-progress')).toBeInViewport();
+    // The pull's progress is where the user looks, whole, however long the form or the name.
+    const progress = page.getByTestId('launch-progress');
+    await expect(progress).toBeInViewport({ ratio: 1 });
+    await expect(progress.getByText(ref, { exact: true })).toBeInViewport({ ratio: 1 });
     await expect(
       page.getByRole('dialog').getByRole('progressbar', { name: `Pulling ${ref} for linux/arm64` }),
     ).toBeVisible();

@@ -35,7 +35,7 @@ export function DialogFooter({
 }) {
   return (
     <div className={dialogFooterClass}>
-      {status && <div className="basis-full">{status}</div>}
+      {status && <div className="min-w-0 basis-full">{status}</div>}
       {note && <p className="mr-auto text-xs text-muted">{note}</p>}
       <Button onClick={onCancel}>{cancelLabel}</Button>
       <Button

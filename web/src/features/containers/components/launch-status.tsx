@@ -36,7 +36,7 @@ export function LaunchStatus({
     return (
       <p role="status" className="flex items-center gap-2 text-sm text-muted">
         <Spinner label="Starting" />
-        Starting <span className="font-mono">{request.image}</span> for{' '}
+        Starting <span className="font-mono break-all">{request.image}</span> for{' '}
         <span className="font-mono">{request.platform}</span>…
       </p>
     );
@@ -51,7 +51,8 @@ export function LaunchStatus({
           valueText={text}
         />
         <p className="flex justify-between gap-3 text-xs text-muted tabular-nums">
-          <span>
+          {/* A long reference breaks anywhere rather than push the sizes out of the dialog. */}
+          <span className="min-w-0 break-all">
             Pulling <span className="font-mono">{request.image}</span> for{' '}
             <span className="font-mono">{request.platform}</span>
           </span>
