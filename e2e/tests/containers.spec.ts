@@ -38,10 +38,9 @@ test('one click runs BusyBox as s390x: progress, live logs with the foreign arch
   // Pull progress, then the container page with its live log.
   await expect(page).toHaveURL(/\/containers\/[0-9a-f]{12,}/, { timeout: 60_000 });
   expect((await pullProgress(page)).join('\n')).toMatch(/Pulling .*busybox.* for linux\/s390x/);
-  expect(asked).toEqual([
-    'POST /api/containers',
-    expect.stringMatching(/^GET \/api\/launches\/[0-9a-f]+\/events$/),
-  ]);
+  // (The Containers page's list of launches may follow the same launch's stream.)
+  expect(asked.filter((a) => a.startsWith('POST'))).toEqual(['POST /api/containers']);
+  expect(asked).toContainEqual(expect.stringMatching(/^GET \/api\/launches\/[0-9a-f]+\/events$/));
   await expect(page.getByTestId('log-view')).toContainText('running on s390x');
   await expect(page.getByTestId('container-header-badge')).toContainText('qemu-s390x');
   await expect(page.getByTestId('container-header-state')).toContainText(/running/i);

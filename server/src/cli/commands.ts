@@ -326,7 +326,10 @@ async function printLogs(i: Invocation, id: string, follow: boolean): Promise<Lo
 async function launched(i: Invocation, launch: LaunchJob): Promise<ContainerSummary> {
   const url = `/api/launches/${path(launch.id)}`;
   // Ctrl-C while the image is pulled cancels the run too, as it would a `podman run`.
-  const interrupt = () => void i.client.send('DELETE', url).finally(() => process.exit(130));
+  const interrupt = () => {
+    process.stderr.write('\narchdeck: cancelling the run\n');
+    void i.client.send('DELETE', url).finally(() => process.exit(130));
+  };
   process.once('SIGINT', interrupt);
   let end: LaunchJob;
   try {

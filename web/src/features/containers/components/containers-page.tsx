@@ -63,9 +63,10 @@ export function ContainersPage() {
         headingRef={heading}
       />
 
-      <PresetsPanel />
-
+      {/* First: a run whose dialog was closed while its image is pulled shows here, in view. */}
       <LaunchesPanel />
+
+      <PresetsPanel />
 
       {containers.isPending ? (
         <ContainersSkeleton />

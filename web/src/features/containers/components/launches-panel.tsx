@@ -11,12 +11,26 @@ import { useCreateContainer } from '../api/create-container';
 /** How long a launch that ended without a container stays on the page. */
 const SHOW_FAILED_MS = 15 * 60_000;
 
-const shown = (l: LaunchJob, now: number) =>
-  l.state === 'running' ||
-  (l.containerId === null &&
-    l.state !== 'cancelled' &&
-    l.finishedAt !== null &&
-    now - Date.parse(l.finishedAt) < SHOW_FAILED_MS);
+/**
+ * Running, or ended lately without a container, and not run again since (the list is newest
+ * first: a later launch of the same image and platform replaces a failed one).
+ */
+export function shown(all: LaunchJob[], now: number): LaunchJob[] {
+  const seen = new Set<string>();
+  return all.filter((l) => {
+    const what = `${l.request.image} ${l.platform}`;
+    const later = seen.has(what);
+    seen.add(what);
+    if (l.state === 'running') return true;
+    return (
+      !later &&
+      l.containerId === null &&
+      l.state !== 'cancelled' &&
+      l.finishedAt !== null &&
+      now - Date.parse(l.finishedAt) < SHOW_FAILED_MS
+    );
+  });
+}
 
 function LaunchRow({ launch: listed }: { launch: LaunchJob }) {
   const { job } = useLaunchProgress(listed, {});
@@ -25,6 +39,10 @@ function LaunchRow({ launch: listed }: { launch: LaunchJob }) {
   const again = useCreateContainer();
   const { pull, request } = launch;
   const running = launch.state === 'running';
+  const sizes =
+    pull.total > 0
+      ? `${formatBytes(pull.current)} of ${formatBytes(pull.total)}`
+      : 'Waiting for sizes';
   const what = (
     <>
       <span className="font-mono break-all">{request.image}</span> as{' '}
@@ -64,16 +82,19 @@ function LaunchRow({ launch: listed }: { launch: LaunchJob }) {
         )}
       </div>
       {running && pull.state === 'running' && (
-        <ProgressBar
-          size="sm"
-          value={pull.total > 0 ? pull.current / pull.total : null}
-          label={`Pulling ${request.image} for ${launch.platform}`}
-          valueText={
-            pull.total > 0
-              ? `${formatBytes(pull.current)} of ${formatBytes(pull.total)}`
-              : 'Waiting for sizes'
-          }
-        />
+        <div className="flex items-center gap-3">
+          <div className="min-w-0 flex-1">
+            <ProgressBar
+              size="sm"
+              value={pull.total > 0 ? pull.current / pull.total : null}
+              label={`Pulling ${request.image} for ${launch.platform}`}
+              valueText={sizes}
+            />
+          </div>
+          <span className="shrink-0 text-xs whitespace-nowrap text-muted tabular-nums">
+            {sizes}
+          </span>
+        </div>
       )}
       {!running && launch.error && (
         <p
@@ -95,11 +116,12 @@ function LaunchRow({ launch: listed }: { launch: LaunchJob }) {
 export function LaunchesPanel() {
   const launches = useLaunches();
   // Aged by when the list was fetched: every launch event refetches it.
-  const list = (launches.data ?? []).filter((l) => shown(l, launches.dataUpdatedAt));
+  const list = shown(launches.data ?? [], launches.dataUpdatedAt);
   if (list.length === 0) return null;
+  const heading = list.some((l) => l.state === 'running') ? 'Starting' : 'Did not start';
   return (
-    <section aria-label="Starting" className="space-y-2" data-testid="launches">
-      <h2 className="text-sm font-medium text-muted">Starting</h2>
+    <section aria-label={heading} className="space-y-2" data-testid="launches">
+      <h2 className="text-sm font-medium text-muted">{heading}</h2>
       <ul className="space-y-2">
         {list.map((l) => (
           <LaunchRow key={l.id} launch={l} />
