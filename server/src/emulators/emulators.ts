@@ -69,6 +69,8 @@ const READ_TTL_MS = 1000;
 export class EmulatorsService {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly reads = new Map<'badges' | 'health', { at: number; value: Promise<unknown> }>();
+  /** The last badge function and what it was made from: the same entries give the same one. */
+  private lastBadges: { key: string; fn: (platform: string) => RunBadge } | null = null;
 
   constructor(private readonly o: EmulatorsOptions) {}
 
@@ -125,11 +127,17 @@ export class EmulatorsService {
   /** How this host would run each platform now: natively, through a handler, or not at all. */
   /**
    * The badge function for the live entries (no binfmt.d, no installation discovery), read at
-   * most every READ_TTL_MS: the image and container lists ask on every request.
+   * most every READ_TTL_MS: the image and container lists ask on every request. While the
+   * entries stay the same, so does the function: the image list is summarised (and
+   * serialised) again only when it changes.
    */
   runBadges(): Promise<(platform: string) => RunBadge> {
     return this.reuse('badges', () =>
-      this.describeLive(new Map()).then((entries) => this.badgesFrom(entries)),
+      this.describeLive(new Map()).then((entries) => {
+        const key = entries.map((e) => `${e.name} ${e.platform} ${e.verdict}`).join('\n');
+        if (this.lastBadges?.key !== key) this.lastBadges = { key, fn: this.badgesFrom(entries) };
+        return this.lastBadges.fn;
+      }),
     );
   }
 
