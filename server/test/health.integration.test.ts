@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Health } from '@archdeck/shared';
 import { detectHostQuirks } from '../src/engine/host-quirks.js';
-import { buildTestApp, runToExit, testEnv, type TestApp } from './helper.js';
+import { buildTestApp, HOST, runToExit, testEnv, type TestApp } from './helper.js';
+import { startPodmanProxy } from './podman-proxy.js';
 
 const run = promisify(execFile);
 const env = testEnv();
@@ -64,6 +65,24 @@ async function startPodmanService(dir: string): Promise<{ socket: string; child:
     },
   );
   return { socket, child };
+}
+
+/**
+ * A socket that accepts and never answers: the daemon's connection hangs on it (`held`) until
+ * `hangUp`.
+ */
+async function hangingSocket() {
+  const dir = await mkdtemp(join(tmpdir(), 'archdeck-hang-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const held: Socket[] = [];
+  const server = createServer((s) => void held.push(s));
+  const socket = join(dir, 'hang.sock');
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  const hangUp = () => {
+    for (const s of held) s.destroy();
+    server.close();
+  };
+  return { socket, held, hangUp };
 }
 
 describe('GET /api/health', () => {
@@ -120,13 +139,7 @@ describe('GET /api/health', () => {
   });
 
   it('holds API requests while podman is being reached, never the UI', async () => {
-    // A socket that accepts and never answers: the daemon's first connection hangs on it.
-    const dir = await mkdtemp(join(tmpdir(), 'archdeck-hang-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const held: Socket[] = [];
-    const server = createServer((s) => void held.push(s));
-    const socket = join(dir, 'hang.sock');
-    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    const { socket, held, hangUp } = await hangingSocket();
     const t = await buildTestApp({ podmanSocket: socket });
     apps.push(t);
     let answered = false;
@@ -140,11 +153,50 @@ describe('GET /api/health', () => {
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(answered).toBe(false);
     // podman hangs up: the held request gets the real answer, not a premature one.
-    for (const s of held) s.destroy();
-    server.close();
+    hangUp();
     const res = await api;
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ code: 'podman_unavailable' });
+  });
+
+  it('answers liveness at once, without waiting for podman to be reached', async () => {
+    const { socket, held, hangUp } = await hangingSocket();
+    cleanups.push(async () => hangUp());
+    const t = await buildTestApp({ podmanSocket: socket });
+    apps.push(t);
+    await expect.poll(() => held.length).toBeGreaterThan(0);
+    const res = await t.app.inject({ url: '/api/health', headers: { host: HOST } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ ok: true });
+    // The first attempt to reach podman is still hanging: the answer did not wait for it.
+    expect(t.app.engine.pendingReach()).not.toBeNull();
+  });
+
+  it('says at once that podman is unreachable while it tries to reach it again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'archdeck-proxy-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const proxy = await startPodmanProxy(env.socket, dir);
+    cleanups.push(() => proxy.close());
+    const t = await buildTestApp({ podmanSocket: proxy.socket });
+    apps.push(t);
+    expect((await health(t)).podman.reachable).toBe(true);
+    await expect.poll(() => t.app.engineEvents.live, { timeout: 15_000 }).toBe(true);
+
+    // podman hangs: its event stream is cut, the ping that follows gets no answer, podman is
+    // marked lost and tried again, and each attempt hangs until its ping gives up (1.5 s).
+    proxy.hang();
+    await expect
+      .poll(() => !t.app.engine.reachable && t.app.engine.pendingReach() !== null, {
+        timeout: 15_000,
+        interval: 20,
+      })
+      .toBe(true);
+    const h = await health(t);
+    expect(h.podman.reachable).toBe(false);
+    expect(h.podman.error).toBeTruthy();
+    expect(h.problems.map((p) => p.id)).toContain('podman-unreachable');
+    // Answered while that attempt was still in flight, not after it.
+    expect(t.app.engine.pendingReach()).not.toBeNull();
   });
 
   it('keeps running while podman is down and reconnects when it comes back', async () => {

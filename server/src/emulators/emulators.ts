@@ -63,12 +63,14 @@ interface Persisted {
 
 const hex = (b: Buffer | null) => (b ? b.toString('hex') : null);
 
-/** How long the live entries behind run badges are reused (see runBadges). */
-const BADGES_TTL_MS = 1000;
+/** How long a read of binfmt_misc for the badges or the health is reused (see reuse). */
+const READ_TTL_MS = 1000;
 
 export class EmulatorsService {
   private queue: Promise<unknown> = Promise.resolve();
-  private badges: { at: number; fn: Promise<(platform: string) => RunBadge> } | null = null;
+  private readonly reads = new Map<'badges' | 'health', { at: number; value: Promise<unknown> }>();
+  /** The last badge function and what it was made from: the same entries give the same one. */
+  private lastBadges: { key: string; fn: (platform: string) => RunBadge } | null = null;
 
   constructor(private readonly o: EmulatorsOptions) {}
 
@@ -125,18 +127,35 @@ export class EmulatorsService {
   /** How this host would run each platform now: natively, through a handler, or not at all. */
   /**
    * The badge function for the live entries (no binfmt.d, no installation discovery), read at
-   * most every BADGES_TTL_MS: the image and container lists ask on every request. archdeck's own
-   * changes show at once; one made by hand, within that.
+   * most every READ_TTL_MS: the image and container lists ask on every request. While the
+   * entries stay the same, so does the function: the image list is summarised (and
+   * serialised) again only when it changes.
    */
   runBadges(): Promise<(platform: string) => RunBadge> {
-    if (this.badges && Date.now() - this.badges.at < BADGES_TTL_MS) return this.badges.fn;
-    const fn = this.describeLive(new Map()).then((entries) => this.badgesFrom(entries));
-    const badges = { at: Date.now(), fn };
-    this.badges = badges;
-    fn.catch(() => {
-      if (this.badges === badges) this.badges = null;
+    return this.reuse('badges', () =>
+      this.describeLive(new Map()).then((entries) => {
+        const key = entries.map((e) => `${e.name} ${e.platform} ${e.verdict}`).join('\n');
+        if (this.lastBadges?.key !== key) this.lastBadges = { key, fn: this.badgesFrom(entries) };
+        return this.lastBadges.fn;
+      }),
+    );
+  }
+
+  /**
+   * `read`'s answer, shared by every caller within READ_TTL_MS of it (a burst of requests
+   * reads binfmt_misc once). archdeck's own changes show at once (they forget every read);
+   * one made by hand, within that. A failed read is not kept.
+   */
+  private reuse<T>(what: 'badges' | 'health', read: () => Promise<T>): Promise<T> {
+    const kept = this.reads.get(what);
+    if (kept && Date.now() - kept.at < READ_TTL_MS) return kept.value as Promise<T>;
+    const value = read();
+    const entry = { at: Date.now(), value };
+    this.reads.set(what, entry);
+    value.catch(() => {
+      if (this.reads.get(what) === entry) this.reads.delete(what);
     });
-    return fn;
+    return value;
   }
 
   /** The badge function for entries already read (e.g. from read()). */
@@ -215,15 +234,18 @@ export class EmulatorsService {
   /**
    * binfmt_misc's state for /api/health, and how many qemu interpreters are installed: what
    * decides whether "no handlers" is fixed by registering them or by installing qemu first.
-   * The installed ones are only looked for when it matters (nothing registered).
+   * The installed ones are only looked for when it matters (nothing registered). Read at most
+   * every READ_TTL_MS (see reuse): a health read under load must not cost five syscalls.
    */
-  async health(): Promise<BinfmtHealth> {
-    const fs = await this.o.fs.health();
-    const interpreters =
-      fs.entries === 0
-        ? (await discoverInstallations(this.o.discovery ?? DEFAULT_DISCOVERY)).length
-        : null;
-    return { ...fs, interpreters };
+  health(): Promise<BinfmtHealth> {
+    return this.reuse('health', async () => {
+      const fs = await this.o.fs.health();
+      const interpreters =
+        fs.entries === 0
+          ? (await discoverInstallations(this.o.discovery ?? DEFAULT_DISCOVERY)).length
+          : null;
+      return { ...fs, interpreters };
+    });
   }
 
   /** Registers every OCI platform that has no handler yet but has an interpreter here. */
@@ -300,7 +322,7 @@ export class EmulatorsService {
     if (await this.o.fs.isMounted()) return;
     if (!this.o.isRoot) throw needsRoot(`sudo mount -t binfmt_misc binfmt_misc ${this.o.fs.root}`);
     await this.o.fs.mount();
-    this.badges = null;
+    this.reads.clear();
   }
 
   /** What the kernel would do with a binary whose first bytes are `head`. */
@@ -347,7 +369,7 @@ export class EmulatorsService {
 
   /** Mutations run one at a time, so a name check and its write cannot interleave. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(fn, fn).finally(() => (this.badges = null));
+    const next = this.queue.then(fn, fn).finally(() => this.reads.clear());
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -21,6 +21,8 @@ const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 /** Past this age, a health read asks podman again (in the background, never awaited). */
 const CONFIRM_AFTER_MS = 10_000;
+/** After a failed read of podman's facts, health reads ask again no sooner than this. */
+const INFO_RETRY_MS = 2000;
 
 interface ServiceInfo {
   /** Where podman keeps images (compat /info DockerRootDir); not part of PodmanHealth. */
@@ -49,7 +51,14 @@ export class PodmanConnection {
   private lastError: string | null = 'not connected yet';
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** The attempt in flight: podman reached, its facts read and the listeners told. */
   private connecting: Promise<boolean> | null = null;
+  /** The attempt's first part, until podman answered or did not: what requests wait for. */
+  private reaching: Promise<boolean> | null = null;
+  /** A first attempt has ended: from then on something is known of podman. */
+  private attempted = false;
+  private infoLoading: Promise<void> | null = null;
+  private infoFailedAt = 0;
   private closed = false;
   private confirmedAt = 0;
   private checking: Promise<boolean> | null = null;
@@ -83,12 +92,16 @@ export class PodmanConnection {
    * busy (it answers slowly while it holds its storage lock, and under 200 log streams). The
    * event stream's end tells at once when podman goes away (see check()); a fact older than
    * CONFIRM_AFTER_MS gets a ping in the background, for a podman that hangs rather than dies.
+   * Only the first connection attempt is waited for (its facts included): before it ends
+   * nothing is known, and "unreachable" would be wrong. A reconnect is not: podman was lost,
+   * and the answer says so at once with why (a managed service takes seconds to start again).
    */
   async health(): Promise<PodmanHealth> {
-    await this.connecting;
+    if (!this.attempted) await this.connecting;
     if (this.docker) {
       if (Date.now() - this.confirmedAt > CONFIRM_AFTER_MS) void this.check();
-      if (this.info.version === null) void this.loadInfo();
+      if (this.info.version === null && Date.now() - this.infoFailedAt > INFO_RETRY_MS)
+        void this.loadInfo();
     } else if (!this.connecting && !this.retryTimer && !this.closed) {
       this.scheduleReconnect();
     }
@@ -133,6 +146,12 @@ export class PodmanConnection {
     return this.info.graphRoot ?? null;
   }
 
+  /** graphRoot once the facts being read after a connect are in. */
+  async storeRoot(): Promise<string | null> {
+    await this.infoLoading;
+    return this.graphRoot;
+  }
+
   /**
    * Called with true after every (re)connect, so subscriptions can be re-opened, and with
    * false when the connection is lost.
@@ -167,6 +186,14 @@ export class PodmanConnection {
     await this.connecting;
   }
 
+  /**
+   * While an attempt is in flight and podman has not answered it yet, the promise of that
+   * answer; null otherwise. What an API request waits for before it asks podman anything.
+   */
+  get pendingReach(): Promise<boolean> | null {
+    return this.reaching;
+  }
+
   /** The compat client, or a 503 whose message says how to get podman back. */
   client(): Docker {
     if (this.docker) return this.docker;
@@ -189,13 +216,23 @@ export class PodmanConnection {
   }
 
   private connect(): Promise<boolean> {
-    this.connecting ??= this.open().finally(() => {
-      this.connecting = null;
+    if (this.connecting) return this.connecting;
+    const reached = this.reach();
+    this.reaching = reached;
+    void reached.finally(() => {
+      if (this.reaching === reached) this.reaching = null;
     });
+    this.connecting = reached
+      .then((ok) => ok && this.announce())
+      .finally(() => {
+        this.connecting = null;
+        this.attempted = true;
+      });
     return this.connecting;
   }
 
-  private async open(): Promise<boolean> {
+  /** Opens the transport (which pings): from then on requests may use the clients. */
+  private async reach(): Promise<boolean> {
     let client: Docker.DockerOptions;
     try {
       client = await this.transport.open();
@@ -208,7 +245,19 @@ export class PodmanConnection {
     this.lastError = null;
     this.attempt = 0;
     this.confirmedAt = Date.now();
+    return true;
+  }
+
+  /**
+   * Reads podman's facts, then tells the listeners, so the event stream, the container check
+   * and the hosts list start from a podman whose version and architecture are known. Requests
+   * do not wait for this: podman 4.3 takes 1-2.5 s for each of /version and /info when cold.
+   */
+  private async announce(): Promise<boolean> {
+    const docker = this.docker;
     await this.loadInfo();
+    // Lost (and its listeners told) while the facts were read: nothing to announce.
+    if (!docker || this.docker !== docker) return false;
     this.log.info(
       { where: this.transport.where, mode: this.transport.mode, version: this.info.version },
       'connected to podman',
@@ -217,14 +266,26 @@ export class PodmanConnection {
     return true;
   }
 
-  /** Version facts; podman is slow to answer /info while it holds its storage lock. */
-  private async loadInfo(): Promise<void> {
-    if (!this.docker) return;
-    try {
-      this.info = await readInfo(this.docker, AbortSignal.timeout(INFO_TIMEOUT_MS));
-    } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'podman answered ping but not /info yet');
-    }
+  /**
+   * Version facts, one read at a time (health reads ask again while they are missing);
+   * podman is slow to answer /info while it holds its storage lock.
+   */
+  private loadInfo(): Promise<void> {
+    this.infoLoading ??= (async () => {
+      if (!this.docker) return;
+      try {
+        this.info = await readInfo(this.docker, AbortSignal.timeout(INFO_TIMEOUT_MS));
+      } catch (err) {
+        this.infoFailedAt = Date.now();
+        this.log.warn({ err: (err as Error).message }, 'podman answered ping but not /info yet');
+        // Busy, or gone: a ping tells, and a podman that is gone is marked lost at once (the
+        // event stream, which would tell as well, is not open before the facts are in).
+        await this.check();
+      }
+    })().finally(() => {
+      this.infoLoading = null;
+    });
+    return this.infoLoading;
   }
 
   private lost(err: Error): void {
@@ -258,12 +319,11 @@ export type WithAbort<T> = (opts: { abortSignal?: AbortSignal }) => Promise<T>;
 
 async function readInfo(docker: Docker, abortSignal: AbortSignal): Promise<ServiceInfo> {
   // dockerode's info()/version() accept { abortSignal }; @types/dockerode omits the argument.
-  const version = await (docker.version as WithAbort<Docker.DockerVersion>).call(docker, {
-    abortSignal,
-  });
-  const info = await (docker.info as WithAbort<Record<string, unknown>>).call(docker, {
-    abortSignal,
-  });
+  // Side by side: each takes seconds on a cold podman 4.3.
+  const [version, info] = await Promise.all([
+    (docker.version as WithAbort<Docker.DockerVersion>).call(docker, { abortSignal }),
+    (docker.info as WithAbort<Record<string, unknown>>).call(docker, { abortSignal }),
+  ]);
   const security = Array.isArray(info.SecurityOptions) ? (info.SecurityOptions as string[]) : [];
   const podman = version.Components?.find((c) => c.Name === 'Podman Engine');
   return {

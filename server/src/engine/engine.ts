@@ -133,6 +133,11 @@ export class Engine {
     return this.conn.settled();
   }
 
+  /** Until podman answered the connection attempt in flight, that answer; else null. */
+  pendingReach(): Promise<boolean> | null {
+    return this.conn.pendingReach;
+  }
+
   /** Where podman keeps images, when it said. */
   get graphRoot(): string | null {
     return this.conn.graphRoot;
@@ -150,8 +155,8 @@ export class Engine {
   }
 
   /** The inspect plus what only the detail view shows (history, stored manifests). */
-  inspectImageDetail(id: string): Promise<EngineImage & EngineImageExtras> {
-    return inspectImageDetail(this.conn.client(), this.conn.graphRoot, id);
+  async inspectImageDetail(id: string): Promise<EngineImage & EngineImageExtras> {
+    return inspectImageDetail(this.conn.client(), await this.conn.storeRoot(), id);
   }
 
   removeImage(id: string): Promise<void> {
@@ -179,7 +184,7 @@ export class Engine {
 
   /** The inspect and the digest of the image's own manifest (what a list made of it names). */
   async inspectImageManifest(id: string): Promise<EngineImage & { manifestDigest: string | null }> {
-    return inspectImageManifest(this.conn.client(), this.conn.graphRoot, id);
+    return inspectImageManifest(this.conn.client(), await this.conn.storeRoot(), id);
   }
 
   /**

@@ -68,6 +68,11 @@ export class EngineEvents {
     });
   }
 
+  /** The subscription to podman's events is open: a change now would be heard. */
+  get live(): boolean {
+    return this.stream !== null;
+  }
+
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

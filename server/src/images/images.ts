@@ -1,7 +1,8 @@
 /**
  * Local images with their architecture. Podman's list has no architecture, so each image is
  * inspected once (an image id's config never changes) and the assembled list is cached until
- * podman's event stream says an image changed.
+ * podman's event stream says an image changed. It is read again as soon as that stream opens
+ * (after every connect), so a first visit finds it ready.
  */
 import {
   archSuffix,
@@ -28,13 +29,38 @@ const platformString = (i: EngineImage) =>
 
 const MAX_KEPT_DIGESTS = 1000;
 
+/**
+ * Inspects in flight at once while many ids are new (a first listing): podman 4.3 answers 300
+ * in about 2 s here however many are asked at once (one every ~6 ms), so a burst of hundreds
+ * of connections only makes everyone else's request queue behind them.
+ */
+const INSPECT_CONCURRENCY = 8;
+
+/** `fn` over `items`, at most `limit` at a time; the results in the items' order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>) {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 /** Pulls record the platform they asked for; a config that disagrees is flagged. */
 type RequestedPlatforms = Map<string, string>;
 
 export class ImagesService {
-  private readonly inspected = new Map<string, EngineImage>();
+  /** Inspects by id, in flight or done: an image id's config never changes. */
+  private readonly inspected = new Map<string, Promise<EngineImage>>();
   private list: EngineImage[] | null = null;
-  private loading: Promise<EngineImage[]> | null = null;
+  /** The load in flight, and how many changes it started after. */
+  private loading: { changes: number; images: Promise<EngineImage[]> } | null = null;
+  /** Counts what changed the list: a load that saw a change is neither kept nor joined. */
+  private changes = 0;
   /** The last list podman gave, and how many of archdeck's own manifest lists it holds now. */
   private lastGood: EngineImage[] | null = null;
   private heldLists = 0;
@@ -49,13 +75,29 @@ export class ImagesService {
 
   constructor(
     private readonly engine: Engine,
-    events: EngineEvents,
+    private readonly events: EngineEvents,
     private readonly emulators: EmulatorsService,
     private readonly registries: Pick<Registries, 'readManifest'>,
   ) {
     events.subscribe((e) => {
-      if (e.kind === 'image' || e.kind === 'resync') this.list = null;
+      if (e.kind === 'image' || e.kind === 'resync') this.changed();
+      // Only from now on is a list kept (see load): read it ahead of the next visit.
+      if (e.kind === 'resync') this.warm();
     });
+  }
+
+  /**
+   * Reads the list in the background, for the requests that come next to find it; after the
+   * load in flight, if any (a first listing's inspects take seconds with hundreds of images,
+   * and a second list at the same time only slows both down in podman). A failure is for a
+   * request to report.
+   */
+  private warm(): void {
+    const inFlight = this.loading?.images ?? Promise.resolve([]);
+    void inFlight
+      .catch(() => undefined)
+      .then(() => this.images())
+      .catch(() => undefined);
   }
 
   async summaries(): Promise<ImageSummary[]> {
@@ -119,12 +161,21 @@ export class ImagesService {
 
   /** os/arch[/variant] of a local image. */
   async platformOf(id: string): Promise<string> {
+    return platformString(await this.inspect(id));
+  }
+
+  /** One inspect per id, shared by whoever asks meanwhile and kept; a failed one is not. */
+  private inspect(id: string): Promise<EngineImage> {
     let image = this.inspected.get(id);
     if (!image) {
-      image = await this.engine.inspectImage(id);
-      this.inspected.set(id, image);
+      const inspecting = this.engine.inspectImage(id);
+      this.inspected.set(id, inspecting);
+      inspecting.catch(() => {
+        if (this.inspected.get(id) === inspecting) this.inspected.delete(id);
+      });
+      image = inspecting;
     }
-    return platformString(image);
+    return image;
   }
 
   /**
@@ -154,25 +205,46 @@ export class ImagesService {
       return await work();
     } finally {
       this.heldLists--;
-      this.list = null;
+      this.changed();
     }
   }
 
   async remove(id: string): Promise<void> {
     await this.engine.removeImage(id);
-    this.list = null;
+    this.changed();
   }
 
-  /** The cached list, rebuilt from podman when an event invalidated it. */
+  private changed(): void {
+    this.list = null;
+    this.changes++;
+  }
+
+  /**
+   * The cached list, else the load in flight if it began after the last change (one that
+   * began before may miss it), else a new load.
+   */
   private async images(): Promise<EngineImage[]> {
     if (this.list) return this.list;
-    this.loading ??= this.load().finally(() => {
-      this.loading = null;
-    });
-    return this.loading;
+    if (this.loading?.changes !== this.changes) {
+      const loading = {
+        changes: this.changes,
+        images: this.load().finally(() => {
+          if (this.loading === loading) this.loading = null;
+        }),
+      };
+      this.loading = loading;
+    }
+    return this.loading.images;
   }
 
+  /**
+   * podman's list, each image from the inspect cache or inspected. Kept only while podman's
+   * event stream is open and nothing changed during the load: before the stream opens (the
+   * first seconds after a connect) a change would go unseen, so every request reads again.
+   */
   private async load(): Promise<EngineImage[]> {
+    const changes = this.changes;
+    const watched = this.events.live;
     let ids;
     try {
       ids = await this.engine.listImages();
@@ -181,26 +253,19 @@ export class ImagesService {
       if (ours && this.lastGood) return this.lastGood;
       throw err;
     }
-    const found = await Promise.all(
-      ids.map(async ({ id, repoTags }) => {
-        let image = this.inspected.get(id);
-        if (!image) {
-          // HACK: podman lists local manifest lists (`podman manifest create`) as images, and
-          // its compat inspect of one fails with 500 "no image found in image index for
-          // architecture …" when it has no entry for the host: they are lists, not images.
-          const inspected = await this.engine.inspectImage(id).catch(() => null);
-          if (!inspected) return null;
-          image = inspected;
-          this.inspected.set(id, image);
-        }
-        // Tags move between images; the list's are current, the cached inspect's may not be.
-        return { ...image, repoTags };
-      }),
-    );
+    const found = await mapLimit(ids, INSPECT_CONCURRENCY, async ({ id, repoTags }) => {
+      // HACK: podman lists local manifest lists (`podman manifest create`) as images, and
+      // its compat inspect of one fails with 500 "no image found in image index for
+      // architecture …" when it has no entry for the host: they are lists, not images.
+      const image = await this.inspect(id).catch(() => null);
+      if (!image) return null;
+      // Tags move between images; the list's are current, the cached inspect's may not be.
+      return { ...image, repoTags };
+    });
     const images = found.filter((i): i is EngineImage => i !== null);
     const live = new Set(ids.map((i) => i.id));
     for (const id of this.inspected.keys()) if (!live.has(id)) this.inspected.delete(id);
-    this.list = images;
+    if (watched && this.events.live && changes === this.changes) this.list = images;
     this.lastGood = images;
     return images;
   }

@@ -123,7 +123,8 @@ export default fp(
       );
     };
 
-    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    /** What the request may do: undefined to go on, else the reply that answered it. */
+    const admit = (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined => {
       const credential = credentialOf(request);
       if (credential === 'wrong') {
         return refuse(reply, 401, 'unauthorized', `That Bearer token is not right. ${signIn}`);
@@ -167,6 +168,12 @@ export default fp(
           );
         }
       }
+      return undefined;
+    };
+
+    // Callback style (see security.ts): an answered request goes no further.
+    app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
+      if (admit(request, reply) === undefined) done();
     });
   },
   { name: 'auth', dependencies: ['config', 'security'] },

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import type { preHandlerHookHandler } from 'fastify';
 import { Engine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
 
@@ -6,6 +7,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     engine: Engine;
     engineEvents: EngineEvents;
+  }
+  interface FastifyContextConfig {
+    /** false: the route never waits for podman to be reached (it answers from what is known). */
+    holdForPodman?: boolean;
   }
 }
 
@@ -26,13 +31,20 @@ export default fp(
     app.addHook('onReady', async () => {
       void engine.start();
     });
-    // An API request arriving while the first connection is still being made waits for it,
-    // rather than being told podman is unreachable. The UI's files never wait for podman.
-    const settled = () => engine.settled();
+    // An API request arriving while a connection is being made waits until podman answered
+    // it, rather than being told podman is unreachable; not for podman's facts (/version,
+    // /info: seconds on a cold podman), which only the health shows. The UI's files never
+    // wait, nor does a route that reads what is known (`holdForPodman: false`). Callback
+    // style: most requests find nothing to wait for, and pay no promise for it.
+    const held: preHandlerHookHandler = (request, reply, done) => {
+      const pending = engine.pendingReach();
+      if (pending === null) done();
+      else void pending.then(() => done());
+    };
     app.addHook('onRoute', (route) => {
-      if (!route.url.startsWith('/api/')) return;
+      if (!route.url.startsWith('/api/') || route.config?.holdForPodman === false) return;
       const own = route.preHandler;
-      route.preHandler = own === undefined ? [settled] : [settled, own].flat();
+      route.preHandler = own === undefined ? [held] : [held, own].flat();
     });
     app.addHook('onClose', async () => {
       await engine.close();

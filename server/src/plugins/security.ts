@@ -66,19 +66,23 @@ export default fp(
     // Fastify parses text/plain by default; a cross-site form or "simple" fetch can send it.
     app.removeContentTypeParser('text/plain');
 
-    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    // Callback style, as every hook that runs on each request: an async one costs a promise
+    // and a turn of the microtask queue. A refused request is answered, and goes no further.
+    app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
       reply.headers(SECURITY_HEADERS);
 
       const host = request.headers.host?.toLowerCase();
       const port = portOf(request);
       if (!host || !allowedHosts(port).has(host)) {
-        return refuse(
+        refuse(
           reply,
           421,
           'bad_host',
           `archdeck answers only to http://127.0.0.1:${port} or http://localhost:${port}.`,
         );
+        return;
       }
+      done();
     });
   },
   { name: 'security', dependencies: ['config'] },

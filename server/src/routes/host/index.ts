@@ -9,7 +9,9 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/health',
     {
-      config: { public: true },
+      // Liveness never waits for podman; the full answer waits only for the first attempt
+      // to reach it (engine.health), then tells what is known.
+      config: { public: true, holdForPodman: false },
       schema: { response: { 200: Type.Union([Health, PublicHealth]), 500: errorResponses[500] } },
     },
     async (request) => {

@@ -1,15 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ImageDetail, ImageParams, ImageSummary, errorResponses } from '@archdeck/shared';
+import { serializedOnce } from '../../lib/serialized-once.js';
 
 const images: FastifyPluginAsyncTypebox = async (app) => {
   const { 400: e400, 404: e404, 409: e409, 500: e500, 502: e502, 503: e503 } = errorResponses;
   const failures = { 400: e400, 404: e404, 500: e500, 502: e502, 503: e503 };
 
+  const listBody = serializedOnce();
   app.get(
     '/api/images',
     { schema: { response: { 200: Type.Array(ImageSummary), ...failures } } },
-    () => app.images.summaries(),
+    async (request, reply) => listBody(reply, await app.images.summaries()),
   );
 
   app.get(
