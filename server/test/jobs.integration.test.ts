@@ -21,6 +21,20 @@ const registryPid = async () =>
 
 const daemonArgs = () => testDaemonArgs(dataDir);
 
+/** Waits until the daemon's job record `file` holds job `id`; answers with the record's path. */
+async function recorded(file: string, id: string): Promise<string> {
+  const record = join(dataDir, 'jobs', file);
+  await expect
+    .poll(() =>
+      readFile(record, 'utf8').then(
+        (t) => t.includes(id),
+        () => false,
+      ),
+    )
+    .toBe(true);
+  return record;
+}
+
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'archdeck-jobs-'));
 });
@@ -57,16 +71,7 @@ describe('a daemon restart during a pull', () => {
         job = await pullWhileFrozen(first.api, platform);
         // The daemon records the job just after it answers (whole, flushed to disk): it dies
         // once the record holds it. The record is the daemon's, no one else's.
-        const record = join(dataDir, 'jobs', 'pulls.json');
-        const id = job.id;
-        await expect
-          .poll(() =>
-            readFile(record, 'utf8').then(
-              (t) => t.includes(id),
-              () => false,
-            ),
-          )
-          .toBe(true);
+        const record = await recorded('pulls.json', job.id);
         expect((await stat(record)).mode & 0o777).toBe(0o600);
         first.proc.kill(signal);
         await first.stop();
@@ -112,15 +117,7 @@ describe('a daemon restart during a launch (a run whose image is being pulled)',
       });
       expect(res.status).toBe(202);
       launch = (await res.json()) as LaunchJob;
-      const record = join(dataDir, 'jobs', 'launches.json');
-      await expect
-        .poll(() =>
-          readFile(record, 'utf8').then(
-            (t) => t.includes(launch.id),
-            () => false,
-          ),
-        )
-        .toBe(true);
+      await recorded('launches.json', launch.id);
       first.proc.kill('SIGKILL');
       await first.stop();
     } finally {
